@@ -1,0 +1,203 @@
+/**
+ * The run record (SPEC §6): one JSON document per run, validated by this one schema when it is
+ * written (harness), when it is read (site, publisher) and when it arrives as an artifact.
+ */
+import { z } from "zod";
+
+export const SCHEMA_VERSION = 1 as const;
+
+export const CHALLENGE_IDS = ["robust-service", "graceful-degradation", "longest-upkeep"] as const;
+export type ChallengeId = (typeof CHALLENGE_IDS)[number];
+
+/** GitHub login rules: 1–39 chars, alphanumeric or single hyphens, no leading/trailing hyphen. */
+export const LOGIN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+
+/** Caps that keep a forged or runaway record from bloating the results branch or the site. */
+export const RECORD_LIMITS = {
+  maxBytes: 2 * 1024 * 1024,
+  maxSeriesPoints: 3600,
+  maxComponents: 32,
+  maxChecks: 64,
+  maxFaults: 256,
+  maxText: 2000,
+} as const;
+
+const text = z.string().max(RECORD_LIMITS.maxText);
+const isoTime = z.iso.datetime({ offset: true });
+const finite = z.number().finite();
+
+export const componentSchema = z.strictObject({
+  /** Stable machine name, e.g. `capacity`. */
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/),
+  label: text,
+  /** The measured figure behind the points, in `unit`. `null` when nothing could be measured. */
+  value: finite.nullable(),
+  unit: z.string().max(32),
+  /** Points earned; the score is the sum of every component's points. */
+  points: finite,
+  /** Points available at the reference level (a component may exceed it, e.g. capacity above the reference). */
+  maxPoints: finite,
+  /** One sentence on how the points were earned or lost. */
+  explanation: text,
+});
+export type Component = z.infer<typeof componentSchema>;
+
+export const checkSchema = z.strictObject({
+  name: z.string().max(100),
+  passed: z.boolean(),
+  detail: text,
+});
+export type Check = z.infer<typeof checkSchema>;
+
+export const faultSchema = z.strictObject({
+  action: z.string().max(60),
+  target: z.string().max(60),
+  /** Seconds from the run's load start. */
+  start: finite.nonnegative(),
+  end: finite.nonnegative(),
+  params: z.record(z.string().max(60), z.union([z.string().max(200), finite, z.boolean()])).optional(),
+});
+export type Fault = z.infer<typeof faultSchema>;
+
+export const phaseSchema = z.strictObject({
+  name: z.string().max(60),
+  start: finite.nonnegative(),
+  end: finite.nonnegative(),
+  /** Target request rate at the end of the phase (req/s), when the phase has one. */
+  rate: finite.nonnegative().optional(),
+});
+export type Phase = z.infer<typeof phaseSchema>;
+
+/** Names of the per-interval series the charts draw. Values are `null` where Prometheus had no data. */
+export const SERIES_NAMES = [
+  "rps",
+  "p50",
+  "p95",
+  "p99",
+  "errors",
+  "dropped",
+  "availability",
+  "cpu",
+  "memory",
+] as const;
+export type SeriesName = (typeof SERIES_NAMES)[number];
+
+export const seriesSchema = z
+  .strictObject({
+    /** Seconds between two points (1–5). */
+    stepSeconds: z.number().int().min(1).max(5),
+    /** Wall-clock time of point 0, which is also t=0 for phases and faults. */
+    start: isoTime,
+    /** Columns, all of the same length: rps (req/s), p50/p95/p99 (ms), errors (req/s), dropped (iter/s),
+     * availability (0..1, blackbox probe), cpu (cores used by the entry), memory (MiB). */
+    values: z.partialRecord(
+      z.enum(SERIES_NAMES),
+      z.array(finite.nullable()).max(RECORD_LIMITS.maxSeriesPoints),
+    ),
+  })
+  .refine((s) => new Set(Object.values(s.values).map((v) => v?.length)).size <= 1, {
+    message: "all series columns must have the same length",
+  });
+export type Series = z.infer<typeof seriesSchema>;
+
+export const provenanceSchema = z.strictObject({
+  repository: z.string().max(200).nullable(),
+  pullRequest: z.number().int().positive().nullable(),
+  headSha: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .nullable(),
+  workflowRunId: z.number().int().positive().nullable(),
+  workflowRunAttempt: z.number().int().positive().nullable(),
+  harnessVersion: z.string().max(40),
+  harnessCommit: z.string().max(40).nullable(),
+  entryImageDigest: z.string().max(100).nullable(),
+  loadGenerator: z.string().max(100),
+  prometheusVersion: z.string().max(40).nullable(),
+  cpuModel: z.string().max(200),
+  cpuCount: z.number().int().positive(),
+  /** Which CPUs the entry and the load generator were pinned to ("0", "1", "shared"). */
+  cpuPlacement: z.strictObject({ entry: z.string().max(40), load: z.string().max(40) }),
+  /** Reference-app figures measured in the same run (robust-service), keyed by name. */
+  calibration: z.record(z.string().max(60), finite).nullable(),
+  scale: z.number().positive().max(10),
+  local: z.boolean(),
+});
+export type Provenance = z.infer<typeof provenanceSchema>;
+
+export const runRecordSchema = z.strictObject({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  /** `<UTC yyyymmddThhmmssZ>-<8 hex>`: sortable and unique; also the file name on the results branch. */
+  runId: z.string().regex(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/),
+  login: z.string().regex(LOGIN_PATTERN),
+  challenge: z.enum(CHALLENGE_IDS),
+  description: text.nullable(),
+  startedAt: isoTime,
+  finishedAt: isoTime,
+  /** Sum of the components' points; 0 when verification failed. */
+  score: finite.nonnegative(),
+  scoreUnit: z.enum(["points", "seconds"]),
+  components: z.array(componentSchema).max(RECORD_LIMITS.maxComponents),
+  verification: z.strictObject({
+    passed: z.boolean(),
+    checks: z.array(checkSchema).max(RECORD_LIMITS.maxChecks),
+    /** Responses checked during load and how many had a wrong body. */
+    duringLoad: z.strictObject({
+      checked: z.number().int().nonnegative(),
+      failed: z.number().int().nonnegative(),
+    }),
+  }),
+  phases: z.array(phaseSchema).max(32),
+  faults: z.array(faultSchema).max(RECORD_LIMITS.maxFaults),
+  restarts: z.number().int().nonnegative(),
+  series: seriesSchema,
+  provenance: provenanceSchema,
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;
+
+/** Why a record was refused, with the path of every offending field. */
+export class RecordError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`${source}: invalid run record:\n  - ${problems.join("\n  - ")}`);
+    this.name = "RecordError";
+  }
+}
+
+/** Parses and validates a run record from JSON text; throws RecordError naming the source and fields. */
+export function parseRunRecord(json: string, source: string): RunRecord {
+  if (Buffer.byteLength(json, "utf8") > RECORD_LIMITS.maxBytes) {
+    throw new RecordError(source, [`larger than ${RECORD_LIMITS.maxBytes} bytes`]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (e) {
+    throw new RecordError(source, [`not JSON: ${(e as Error).message}`]);
+  }
+  return validateRunRecord(data, source);
+}
+
+/** Validates an already-parsed value as a run record. */
+export function validateRunRecord(data: unknown, source: string): RunRecord {
+  const r = runRecordSchema.safeParse(data);
+  if (!r.success) {
+    throw new RecordError(
+      source,
+      r.error.issues.slice(0, 20).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`),
+    );
+  }
+  return r.data;
+}
+
+/** Serializes a record after validating it, so nothing invalid is ever written. */
+export function serializeRunRecord(record: RunRecord, source = "run record"): string {
+  const valid = validateRunRecord(record, source);
+  const json = JSON.stringify(valid, null, 2) + "\n";
+  if (Buffer.byteLength(json, "utf8") > RECORD_LIMITS.maxBytes) {
+    throw new RecordError(source, [`larger than ${RECORD_LIMITS.maxBytes} bytes`]);
+  }
+  return json;
+}
