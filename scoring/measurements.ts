@@ -7,6 +7,10 @@
 export const OUTCOMES = ["ok", "fast_fail", "http_error", "wrong_body", "timeout", "conn_error"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** The kinds of request in the load mix (`kind` label). */
+export const REQUEST_KINDS = ["echo", "page", "quote"] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
 /** Counts of requests by outcome. */
 export type OutcomeCounts = Record<Outcome, number>;
 
@@ -45,8 +49,9 @@ export interface PhaseStats {
   /** Arrival rate the load generator aimed at (req/s) at the end of the phase. */
   targetRate: number;
   counts: OutcomeCounts;
+  /** The same counts split by request kind (echo, page, quote). */
+  byKind: Record<RequestKind, OutcomeCounts>;
   dropped: number;
-  /** Iterations the load generator attempted (completed + dropped + still in flight at the end). */
   p50: number | null;
   p95: number | null;
   p99: number | null;
