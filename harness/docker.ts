@@ -1,0 +1,211 @@
+/**
+ * The one home of the Docker Engine (through its CLI, which every runner has): image builds,
+ * container control for chaos, stats, and Compose projects. Callers receive a `Docker` so tests
+ * of the orchestration could hand in a fake; the end-to-end tests use this real one.
+ */
+import type { ChildProcess } from "node:child_process";
+import { ExecError, run, stream } from "./exec.ts";
+
+export interface ContainerState {
+  id: string;
+  status: string;
+  running: boolean;
+  pid: number;
+  exitCode: number;
+  oomKilled: boolean;
+  restartCount: number;
+  health: string | null;
+}
+
+export interface StatsSample {
+  /** CPU cores in use (1.0 = one core busy). */
+  cpu: number;
+  memoryMiB: number;
+}
+
+export interface Compose {
+  readonly project: string;
+  up(services?: string[]): Promise<void>;
+  build(services: string[]): Promise<void>;
+  down(): Promise<void>;
+  /** The host port that `service:port` is published on (always 127.0.0.1). */
+  port(service: string, port: number): Promise<number>;
+  containerId(service: string): Promise<string>;
+  logs(service: string, tail: number): Promise<string>;
+}
+
+export interface Docker {
+  version(): Promise<string>;
+  build(opts: { context: string; tag: string; timeoutMs: number }): Promise<void>;
+  imageInfo(ref: string): Promise<{ id: string; size: number } | null>;
+  inspect(container: string): Promise<ContainerState>;
+  pause(container: string): Promise<void>;
+  unpause(container: string): Promise<void>;
+  restart(container: string): Promise<void>;
+  update(container: string, opts: { cpus?: number; memoryMiB?: number }): Promise<void>;
+  /** SIGKILL to the container's main process from the host: a crash, so the restart policy applies. */
+  crash(container: string): Promise<void>;
+  /** Streams per-second stats of a container until the returned function is called. */
+  stats(container: string, onSample: (s: StatsSample) => void): () => void;
+  compose(opts: { project: string; files: string[]; cwd: string; env: NodeJS.ProcessEnv }): Promise<Compose>;
+}
+
+const MIB = 1024 * 1024;
+
+function parseSize(text: string): number {
+  const m = /^([\d.]+)\s*([KMGT]?i?B)$/i.exec(text.trim());
+  if (!m) return 0;
+  const n = Number(m[1]);
+  const unit = m[2]!.toUpperCase();
+  const f: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KIB: 1024, MIB: MIB, GIB: 1024 * MIB };
+  return (n * (f[unit] ?? 1)) / MIB;
+}
+
+/** Parses one line of `docker stats --format '{{json .}}'`. */
+export function parseStatsLine(line: string): StatsSample | null {
+  try {
+    const j = JSON.parse(line.replace(/^\u001b\[[0-9;]*[A-Za-z]/g, "").trim()) as {
+      CPUPerc?: string;
+      MemUsage?: string;
+    };
+    if (!j.CPUPerc || !j.MemUsage) return null;
+    const cpu = Number(j.CPUPerc.replace("%", "")) / 100;
+    const memoryMiB = parseSize(j.MemUsage.split("/")[0] ?? "");
+    return Number.isFinite(cpu) ? { cpu, memoryMiB } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Which Compose is installed: the v2 plugin (`docker compose`) or v1 (`docker-compose`). */
+async function composeCommand(): Promise<[string, string[]]> {
+  try {
+    await run("docker", ["compose", "version"], { timeoutMs: 10_000 });
+    return ["docker", ["compose"]];
+  } catch {
+    await run("docker-compose", ["version"], { timeoutMs: 10_000 });
+    return ["docker-compose", []];
+  }
+}
+
+/** The real Docker Engine, through the docker CLI. */
+export function createDocker(): Docker {
+  let composeCmd: Promise<[string, string[]]> | null = null;
+  const docker = (args: string[], timeoutMs = 60_000) => run("docker", args, { timeoutMs });
+  return {
+    async version() {
+      return (await docker(["version", "-f", "{{.Server.Version}}"])).stdout.trim();
+    },
+    async build({ context, tag, timeoutMs }) {
+      // --network=none: an entry's build gets no network (nothing to fetch, nothing to leak).
+      await run("docker", ["build", "--network=none", "--pull=false", "-t", tag, context], {
+        timeoutMs,
+        env: { ...process.env, DOCKER_BUILDKIT: process.env.DOCKER_BUILDKIT ?? "0" },
+      });
+    },
+    async imageInfo(ref) {
+      try {
+        const out = (await docker(["image", "inspect", "-f", "{{.Id}} {{.Size}}", ref])).stdout.trim();
+        const [id, size] = out.split(" ");
+        return { id: id!, size: Number(size) };
+      } catch (e) {
+        if (e instanceof ExecError) return null;
+        throw e;
+      }
+    },
+    async inspect(container) {
+      const f = "{{json .State}}|{{.RestartCount}}|{{.Id}}";
+      const out = (await docker(["inspect", "-f", f, container])).stdout.trim();
+      const [stateJson, restarts, id] = out.split("|");
+      const s = JSON.parse(stateJson!) as {
+        Status: string;
+        Running: boolean;
+        Pid: number;
+        ExitCode: number;
+        OOMKilled: boolean;
+        Health?: { Status: string };
+      };
+      return {
+        id: id!,
+        status: s.Status,
+        running: s.Running,
+        pid: s.Pid,
+        exitCode: s.ExitCode,
+        oomKilled: s.OOMKilled,
+        restartCount: Number(restarts),
+        health: s.Health?.Status ?? null,
+      };
+    },
+    async pause(c) {
+      await docker(["pause", c]);
+    },
+    async unpause(c) {
+      await docker(["unpause", c]);
+    },
+    async restart(c) {
+      await docker(["restart", "-t", "2", c]);
+    },
+    async update(c, { cpus, memoryMiB }) {
+      const args = ["update"];
+      if (cpus !== undefined) args.push("--cpus", String(cpus));
+      if (memoryMiB !== undefined) args.push("--memory", `${memoryMiB}m`, "--memory-swap", `${memoryMiB}m`);
+      await docker([...args, c]);
+    },
+    async crash(c) {
+      const { pid, running } = await this.inspect(c);
+      if (!running || pid <= 0) return;
+      // `docker kill` counts as a manual stop (no restart); a signal from the host is a crash.
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Not root on this host (e.g. a hosted runner): ask sudo, which runners allow without a password.
+        await run("sudo", ["-n", "kill", "-9", String(pid)], { timeoutMs: 10_000 });
+      }
+    },
+    stats(container, onSample) {
+      const child: ChildProcess = stream("docker", ["stats", "--format", "{{json .}}", container], (line) => {
+        const s = parseStatsLine(line);
+        if (s) onSample(s);
+      });
+      return () => child.kill("SIGTERM");
+    },
+    async compose({ project, files, cwd, env }) {
+      composeCmd ??= composeCommand();
+      const [bin, pre] = await composeCmd;
+      const base = [...pre, "-p", project, ...files.flatMap((f) => ["-f", f])];
+      const c = (args: string[], timeoutMs = 180_000) =>
+        run(bin, [...base, ...args], { cwd, env, timeoutMs });
+      return {
+        project,
+        async up(services = []) {
+          await c(["up", "-d", "--no-build", ...services], 240_000);
+        },
+        async build(services) {
+          await c(["build", ...services], 600_000);
+        },
+        async down() {
+          await c(["down", "-v", "--remove-orphans", "--timeout", "3"], 120_000);
+        },
+        async port(service, port) {
+          const out = (await c(["port", service, String(port)])).stdout.trim();
+          const m = /:(\d+)$/.exec(out);
+          if (!m) throw new Error(`compose: ${service}:${port} is not published (got "${out}")`);
+          return Number(m[1]);
+        },
+        async containerId(service) {
+          const id = (await c(["ps", "-q", service])).stdout.trim().split("\n")[0];
+          if (!id) throw new Error(`compose: no container for service ${service}`);
+          return id;
+        },
+        async logs(service, tail) {
+          try {
+            const r = await c(["logs", "--no-color", "--tail", String(tail), service], 30_000);
+            return r.stdout + r.stderr;
+          } catch (e) {
+            return e instanceof Error ? e.message : String(e);
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/** Drives the load generator daemon (loadgen/) over its HTTP API. */
+import type { Check } from "../record/run-record.ts";
+import { httpJson } from "./http.ts";
+
+export interface LoadStage {
+  name: string;
+  duration: number;
+  executor: "constant-arrival-rate" | "ramping-arrival-rate";
+  rate: number;
+  startRate?: number;
+}
+
+export interface LoadConfig {
+  runId: string;
+  target: string;
+  stages: LoadStage[];
+  mix: { echo: number; page: number; quote: number };
+  timeoutMs: number;
+  maxInFlight: number;
+  quoteKey: string;
+  quoteMaxAgeSeconds: number;
+  fastFailMs: number;
+}
+
+export interface LoadStatus {
+  running: boolean;
+  runId: string;
+  stage: string;
+  stageIndex: number;
+  elapsed: number;
+  duration: number;
+  lastSecond: { requests: number; ok: number; errors: number; dropped: number; p99Ms: number | null };
+  totals: Record<string, number>;
+  done: boolean;
+  aborted: boolean;
+}
+
+export interface GateResult {
+  passed: boolean;
+  checks: Check[];
+}
+
+export interface LoadGen {
+  gate(target: string, quoteKey: string): Promise<GateResult>;
+  start(config: LoadConfig): Promise<void>;
+  status(): Promise<LoadStatus>;
+  stop(): Promise<void>;
+}
+
+export function createLoadGen(baseUrl: string): LoadGen {
+  return {
+    gate: (target, quoteKey) =>
+      httpJson<GateResult>(`${baseUrl}/gate`, {
+        method: "POST",
+        body: { target, quoteKey, quoteMaxAgeSeconds: 30 },
+        timeoutMs: 30_000,
+      }),
+    async start(config) {
+      await httpJson(`${baseUrl}/run`, { method: "POST", body: config });
+    },
+    status: () => httpJson<LoadStatus>(`${baseUrl}/status`, { timeoutMs: 5000 }),
+    async stop() {
+      await httpJson(`${baseUrl}/stop`, { method: "POST" });
+    },
+  };
+}

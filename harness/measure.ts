@@ -1,0 +1,193 @@
+/**
+ * From Prometheus to `Measurements`: per-second counts, latency quantiles and probe results of one
+ * load run, read from the raw counters (differences of counter values a second apart, so nothing
+ * is extrapolated). The conversion is pure; `queryMeasurements` is the only part that does I/O.
+ */
+import {
+  emptyCounts,
+  OUTCOMES,
+  type FaultWindow,
+  type Measurements,
+  type Outcome,
+  type OutcomeCounts,
+  type PhaseStats,
+  REQUEST_KINDS,
+  type RequestKind,
+  type Sample,
+} from "../scoring/measurements.ts";
+import type { Prometheus, RangeSeries } from "./prometheus.ts";
+
+const KINDS = REQUEST_KINDS;
+type Kind = RequestKind;
+
+/** Raw per-second data, before it is folded into Measurements. */
+export interface RawSeconds {
+  /** Requests ending in second i, by kind and outcome. */
+  counts: Record<Kind, OutcomeCounts>[];
+  /** Histogram bucket increments per second: le (seconds) → count. */
+  buckets: Map<number, number>[];
+  dropped: number[];
+  probeUp: (number | null)[];
+}
+
+/** Values of a counter at each step, forward-filled over gaps and 0 before the first point. */
+export function counterAt(series: RangeSeries | undefined, times: number[]): number[] {
+  const pts = series?.points ?? [];
+  const out: number[] = [];
+  let j = 0;
+  let last = 0;
+  for (const t of times) {
+    while (j < pts.length && pts[j]![0] <= t + 1e-6) last = pts[j++]![1];
+    out.push(last);
+  }
+  return out;
+}
+
+/** Per-interval increments of a counter sampled at `times` (length times.length - 1, never negative). */
+export function increments(series: RangeSeries | undefined, times: number[]): number[] {
+  const v = counterAt(series, times);
+  return v.slice(1).map((x, i) => Math.max(0, x - v[i]!));
+}
+
+/** Prometheus-style quantile from bucket counts (upper bound in seconds → count), in ms. */
+export function histogramQuantileMs(buckets: Map<number, number>, q: number): number | null {
+  const les = [...buckets.keys()].sort((a, b) => a - b);
+  const cumulative: number[] = [];
+  let acc = 0;
+  for (const le of les) cumulative.push((acc += buckets.get(le) ?? 0));
+  const total = acc;
+  if (total <= 0) return null;
+  const rank = q * total;
+  for (let i = 0; i < les.length; i++) {
+    if (cumulative[i]! >= rank) {
+      const upper = les[i]!;
+      if (!Number.isFinite(upper)) return (les[i - 1] ?? 0) * 1000;
+      const lower = i === 0 ? 0 : les[i - 1]!;
+      const below = i === 0 ? 0 : cumulative[i - 1]!;
+      const inBucket = cumulative[i]! - below;
+      const frac = inBucket > 0 ? (rank - below) / inBucket : 1;
+      return (lower + (upper - lower) * frac) * 1000;
+    }
+  }
+  return null;
+}
+
+function addCounts(a: OutcomeCounts, b: OutcomeCounts): OutcomeCounts {
+  const r = emptyCounts();
+  for (const o of OUTCOMES) r[o] = a[o] + b[o];
+  return r;
+}
+
+function sumKinds(c: Record<Kind, OutcomeCounts>): OutcomeCounts {
+  return addCounts(addCounts(c.echo, c.page), c.quote);
+}
+
+/** Folds raw per-second data, phases and faults into the scoring input. */
+export function toMeasurements(
+  raw: RawSeconds,
+  phases: { name: string; start: number; end: number; targetRate: number }[],
+  faults: FaultWindow[],
+  restarts: number,
+  resources: { cpu: (number | null)[]; memory: (number | null)[] },
+): Measurements {
+  const n = raw.counts.length;
+  const samples: Sample[] = [];
+  for (let i = 0; i < n; i++) {
+    const b = raw.buckets[i]!;
+    samples.push({
+      t: i,
+      counts: sumKinds(raw.counts[i]!),
+      dropped: raw.dropped[i] ?? 0,
+      p50: histogramQuantileMs(b, 0.5),
+      p95: histogramQuantileMs(b, 0.95),
+      p99: histogramQuantileMs(b, 0.99),
+      probeUp: raw.probeUp[i] ?? null,
+      cpu: resources.cpu[i] ?? null,
+      memory: resources.memory[i] ?? null,
+    });
+  }
+  const phaseStats: PhaseStats[] = phases.map((p) => {
+    const from = Math.max(0, Math.floor(p.start));
+    const to = Math.min(n, Math.ceil(p.end));
+    let counts = emptyCounts();
+    const byKind = Object.fromEntries(KINDS.map((k) => [k, emptyCounts()])) as Record<Kind, OutcomeCounts>;
+    const buckets = new Map<number, number>();
+    let dropped = 0;
+    let cpuSeconds: number | null = null;
+    for (let i = from; i < to; i++) {
+      counts = addCounts(counts, sumKinds(raw.counts[i]!));
+      for (const k of KINDS) byKind[k] = addCounts(byKind[k], raw.counts[i]![k]);
+      for (const [le, c] of raw.buckets[i]!) buckets.set(le, (buckets.get(le) ?? 0) + c);
+      dropped += raw.dropped[i] ?? 0;
+      const cpu = resources.cpu[i];
+      if (cpu !== null && cpu !== undefined) cpuSeconds = (cpuSeconds ?? 0) + cpu;
+    }
+    return {
+      name: p.name,
+      start: p.start,
+      end: p.end,
+      targetRate: p.targetRate,
+      counts,
+      byKind,
+      dropped,
+      p50: histogramQuantileMs(buckets, 0.5),
+      p95: histogramQuantileMs(buckets, 0.95),
+      p99: histogramQuantileMs(buckets, 0.99),
+      cpuSeconds,
+    };
+  });
+  const duration = phases.length ? Math.max(...phases.map((p) => p.end)) : n;
+  return { stepSeconds: 1, duration, samples, phases: phaseStats, faults, restarts };
+}
+
+/** Reads one load run (by its loadgen run id) from Prometheus into per-second raw data. */
+export async function queryRawSeconds(
+  prom: Prometheus,
+  loadRunId: string,
+  t0: number,
+  seconds: number,
+): Promise<RawSeconds> {
+  const times = Array.from({ length: seconds + 1 }, (_, i) => t0 + i);
+  const start = t0;
+  const end = t0 + seconds;
+  const sel = `run_id="${loadRunId}"`;
+  const [byKindOutcome, buckets, dropped, probe] = await Promise.all([
+    prom.queryRange(`sum by (kind, outcome) (loadgen_requests_total{${sel}})`, start, end, 1),
+    prom.queryRange(`sum by (le) (loadgen_request_duration_seconds_bucket{${sel}})`, start, end, 1),
+    prom.queryRange(`sum(loadgen_dropped_iterations_total{${sel}})`, start, end, 1),
+    prom.queryRange(`min(min_over_time(probe_success{job="probe"}[1s]))`, start + 1, end, 1),
+  ]);
+  const counts: Record<Kind, OutcomeCounts>[] = Array.from({ length: seconds }, () => ({
+    echo: emptyCounts(),
+    page: emptyCounts(),
+    quote: emptyCounts(),
+  }));
+  for (const s of byKindOutcome) {
+    const kind = s.labels.kind as Kind;
+    const outcome = s.labels.outcome as Outcome;
+    if (!KINDS.includes(kind) || !OUTCOMES.includes(outcome)) continue;
+    increments(s, times).forEach((v, i) => (counts[i]![kind][outcome] += v));
+  }
+  const perSecondBuckets = Array.from({ length: seconds }, () => new Map<number, number>());
+  for (const s of buckets) {
+    const le = s.labels.le === "+Inf" ? Infinity : Number(s.labels.le);
+    if (Number.isNaN(le)) continue;
+    // Buckets are cumulative in `le`; keep cumulative counts per second, then de-cumulate below.
+    increments(s, times).forEach((v, i) => perSecondBuckets[i]!.set(le, v));
+  }
+  for (const m of perSecondBuckets) {
+    const les = [...m.keys()].sort((a, b) => a - b);
+    let prev = 0;
+    for (const le of les) {
+      const cum = m.get(le)!;
+      m.set(le, Math.max(0, cum - prev));
+      prev = Math.max(prev, cum);
+    }
+  }
+  const probeUp: (number | null)[] = Array.from({ length: seconds }, () => null);
+  for (const [t, v] of probe[0]?.points ?? []) {
+    const i = Math.round(t - (t0 + 1));
+    if (i >= 0 && i < seconds) probeUp[i] = v >= 1 ? 1 : 0;
+  }
+  return { counts, buckets: perSecondBuckets, dropped: increments(dropped[0], times), probeUp };
+}

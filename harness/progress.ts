@@ -1,0 +1,45 @@
+/** The live progress line of a run: phase, elapsed/remaining, req/s, p99, errors. Pure formatting. */
+import type { LoadStatus } from "./loadgen-client.ts";
+
+const mmss = (s: number): string => {
+  const t = Math.max(0, Math.round(s));
+  return `${String(Math.floor(t / 60)).padStart(2, "0")}:${String(t % 60).padStart(2, "0")}`;
+};
+
+/** One line such as `entry  step-4   00:42 / 01:30 (00:48 left)  412 req/s  p99 38 ms  errors 0.0%  dropped 0`. */
+export function progressLine(label: string, s: LoadStatus): string {
+  const ls = s.lastSecond;
+  const errPct = ls.requests > 0 ? (100 * ls.errors) / ls.requests : 0;
+  const p99 = ls.p99Ms === null ? "–" : `${Math.round(ls.p99Ms)} ms`;
+  return [
+    label.padEnd(9),
+    (s.stage || "-").padEnd(12),
+    `${mmss(s.elapsed)} / ${mmss(s.duration)} (${mmss(s.duration - s.elapsed)} left)`,
+    `${String(ls.requests).padStart(5)} req/s`,
+    `p99 ${p99}`.padEnd(11),
+    `errors ${errPct.toFixed(1)}%`,
+    `dropped ${ls.dropped}`,
+  ].join("  ");
+}
+
+/** Prints progress: redraws one line on a terminal, otherwise a line every `everySeconds`. */
+export function createProgressPrinter(
+  out: (line: string) => void,
+  tty: boolean,
+  everySeconds = 5,
+): { update(line: string, elapsed: number): void; done(): void } {
+  let lastPrinted = -Infinity;
+  return {
+    update(line, elapsed) {
+      if (tty) {
+        process.stdout.write(`\r\u001b[2K${line}`);
+      } else if (elapsed - lastPrinted >= everySeconds) {
+        lastPrinted = elapsed;
+        out(line);
+      }
+    },
+    done() {
+      if (tty) process.stdout.write("\n");
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/** Assembles the run record from what was measured and scored. Pure: no I/O, no clock. */
+import {
+  SCHEMA_VERSION,
+  type Check,
+  type ChallengeId,
+  type Component,
+  type Provenance,
+  type RunRecord,
+  type Series,
+} from "../record/run-record.ts";
+import { totalOf, type Measurements } from "../scoring/measurements.ts";
+
+const round = (x: number | null, d = 2): number | null =>
+  x === null || !Number.isFinite(x) ? null : Number(x.toFixed(d));
+
+/** The per-second columns the charts draw, from the scoring input. */
+export function seriesOf(m: Measurements, start: string): Series {
+  const s = m.samples;
+  return {
+    stepSeconds: 1,
+    start,
+    values: {
+      rps: s.map((x) => totalOf(x.counts)),
+      p50: s.map((x) => round(x.p50)),
+      p95: s.map((x) => round(x.p95)),
+      p99: s.map((x) => round(x.p99)),
+      errors: s.map((x) => totalOf(x.counts) - x.counts.ok),
+      dropped: s.map((x) => x.dropped),
+      availability: s.map((x) => x.probeUp),
+      cpu: s.map((x) => round(x.cpu, 3)),
+      memory: s.map((x) => round(x.memory, 1)),
+    },
+  };
+}
+
+export interface RecordInput {
+  runId: string;
+  login: string;
+  challenge: ChallengeId;
+  description: string | null;
+  startedAt: string;
+  finishedAt: string;
+  score: number;
+  scoreUnit: "points" | "seconds";
+  components: Component[];
+  checks: Check[];
+  verificationPassed: boolean;
+  measurements: Measurements | null;
+  loadStart: string;
+  provenance: Provenance;
+}
+
+export function buildRecord(i: RecordInput): RunRecord {
+  const m = i.measurements;
+  const checked = m ? m.phases.reduce((s, p) => s + totalOf(p.counts), 0) : 0;
+  const wrong = m ? m.phases.reduce((s, p) => s + p.counts.wrong_body, 0) : 0;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    runId: i.runId,
+    login: i.login,
+    challenge: i.challenge,
+    description: i.description,
+    startedAt: i.startedAt,
+    finishedAt: i.finishedAt,
+    score: i.verificationPassed ? Math.max(0, Number(i.score.toFixed(2))) : 0,
+    scoreUnit: i.scoreUnit,
+    components: i.components.map((c) => ({
+      ...c,
+      points: Number(c.points.toFixed(2)),
+      value: round(c.value, 3),
+    })),
+    verification: { passed: i.verificationPassed, checks: i.checks, duringLoad: { checked, failed: wrong } },
+    phases: (m?.phases ?? []).map((p) => ({ name: p.name, start: p.start, end: p.end, rate: p.targetRate })),
+    faults: (m?.faults ?? []).map((f) => ({
+      ...f,
+      start: Number(f.start.toFixed(2)),
+      end: Number(f.end.toFixed(2)),
+    })),
+    restarts: m?.restarts ?? 0,
+    series: m ? seriesOf(m, i.loadStart) : { stepSeconds: 1, start: i.loadStart, values: {} },
+    provenance: i.provenance,
+  };
+}

@@ -1,0 +1,95 @@
+/** The readable report of a run (report.md and the CLI's closing output). Pure: record in, Markdown out. */
+import type { RunRecord } from "../record/run-record.ts";
+
+const fmt = (n: number | null, digits = 1): string =>
+  n === null ? "–" : Number.isInteger(n) ? String(n) : n.toFixed(digits);
+
+/** Escapes text for a Markdown table cell. */
+export function cell(text: string): string {
+  return text
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|")
+    .replace(/[\r\n]+/g, " ")
+    .replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
+}
+
+export function renderReport(r: RunRecord): string {
+  const lines: string[] = [];
+  const unit = r.scoreUnit === "seconds" ? " s" : " points";
+  lines.push(`# ${r.challenge}: ${cell(r.login)} scored ${fmt(r.score)}${unit}`, "");
+  lines.push(`Run \`${r.runId}\`, ${r.startedAt} → ${r.finishedAt}, scale ${r.provenance.scale}.`, "");
+  if (!r.verification.passed) {
+    lines.push(
+      "**Verification failed: the score is 0.** The platform checks every endpoint of the contract with fresh nonces before any load:",
+      "",
+    );
+  }
+  lines.push(
+    "## Score",
+    "",
+    "| component | measured | points | of | why |",
+    "| --- | --- | ---: | ---: | --- |",
+  );
+  for (const c of r.components) {
+    lines.push(
+      `| ${cell(c.label)} | ${fmt(c.value, 2)} ${cell(c.unit)} | ${fmt(c.points, 1)} | ${fmt(c.maxPoints, 0)} | ${cell(c.explanation)} |`,
+    );
+  }
+  lines.push(`| **total** | | **${fmt(r.score, 1)}** | | |`, "");
+  lines.push("## Verification", "", "| check | result | detail |", "| --- | --- | --- |");
+  for (const c of r.verification.checks)
+    lines.push(`| ${cell(c.name)} | ${c.passed ? "pass" : "**FAIL**"} | ${cell(c.detail)} |`);
+  const d = r.verification.duringLoad;
+  lines.push("", `During load: ${d.checked} responses checked, ${d.failed} with a wrong body.`, "");
+  if (r.phases.length) {
+    lines.push(
+      "## Phases",
+      "",
+      "| phase | from (s) | to (s) | target rate |",
+      "| --- | ---: | ---: | ---: |",
+    );
+    for (const p of r.phases)
+      lines.push(`| ${cell(p.name)} | ${fmt(p.start)} | ${fmt(p.end)} | ${fmt(p.rate ?? null, 0)} |`);
+    lines.push("");
+  }
+  if (r.faults.length) {
+    lines.push(
+      "## Chaos",
+      "",
+      "| fault | target | from (s) | to (s) | parameters |",
+      "| --- | --- | ---: | ---: | --- |",
+    );
+    for (const f of r.faults) {
+      const params = Object.entries(f.params ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ");
+      lines.push(
+        `| ${cell(f.action)} | ${cell(f.target)} | ${fmt(f.start)} | ${fmt(f.end)} | ${cell(params)} |`,
+      );
+    }
+    lines.push("");
+  }
+  lines.push(`Restarts of the entry during the run: ${r.restarts}.`, "");
+  const p = r.provenance;
+  lines.push(
+    "## Provenance",
+    "",
+    `- harness ${p.harnessVersion}${p.harnessCommit ? ` (${p.harnessCommit.slice(0, 12)})` : ""}, load generator ${cell(p.loadGenerator)}, Prometheus ${p.prometheusVersion ?? "?"}`,
+    `- entry image ${p.entryImageDigest ?? "?"}`,
+    `- ${p.cpuCount} × ${cell(p.cpuModel)}; entry on CPU ${p.cpuPlacement.entry}, load on CPU ${p.cpuPlacement.load}`,
+    ...(p.calibration
+      ? [
+          `- calibration: ${Object.entries(p.calibration)
+            .map(([k, v]) => `${k} = ${fmt(v)}`)
+            .join(", ")}`,
+        ]
+      : []),
+    ...(p.repository
+      ? [
+          `- ${p.repository}${p.pullRequest ? ` PR #${p.pullRequest}` : ""}${p.headSha ? ` at ${p.headSha.slice(0, 12)}` : ""}`,
+        ]
+      : []),
+    "",
+  );
+  return lines.join("\n");
+}

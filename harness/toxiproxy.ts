@@ -1,0 +1,49 @@
+/** The one home of toxiproxy: the proxies between load and entry and between entry and upstream. */
+import { httpJson } from "./http.ts";
+
+export interface Toxiproxy {
+  createProxy(name: string, listen: string, upstream: string): Promise<void>;
+  setEnabled(name: string, enabled: boolean): Promise<void>;
+  addToxic(
+    proxy: string,
+    toxic: {
+      name: string;
+      type: string;
+      stream?: "upstream" | "downstream";
+      attributes: Record<string, number>;
+    },
+  ): Promise<void>;
+  removeToxic(proxy: string, name: string): Promise<void>;
+}
+
+export function createToxiproxy(baseUrl: string): Toxiproxy {
+  return {
+    async createProxy(name, listen, upstream) {
+      await httpJson(`${baseUrl}/proxies`, {
+        method: "POST",
+        body: { name, listen, upstream, enabled: true },
+      });
+    },
+    async setEnabled(name, enabled) {
+      await httpJson(`${baseUrl}/proxies/${encodeURIComponent(name)}`, { method: "POST", body: { enabled } });
+    },
+    async addToxic(proxy, t) {
+      await httpJson(`${baseUrl}/proxies/${encodeURIComponent(proxy)}/toxics`, {
+        method: "POST",
+        body: {
+          name: t.name,
+          type: t.type,
+          stream: t.stream ?? "downstream",
+          toxicity: 1,
+          attributes: t.attributes,
+        },
+      });
+    },
+    async removeToxic(proxy, name) {
+      await fetch(`${baseUrl}/proxies/${encodeURIComponent(proxy)}/toxics/${encodeURIComponent(name)}`, {
+        method: "DELETE",
+        signal: AbortSignal.timeout(5000),
+      });
+    },
+  };
+}
