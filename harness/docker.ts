@@ -64,7 +64,7 @@ function parseSize(text: string): number {
 /** Parses one line of `docker stats --format '{{json .}}'`. */
 export function parseStatsLine(line: string): StatsSample | null {
   try {
-    const j = JSON.parse(line.replace(/^\u001b\[[0-9;]*[A-Za-z]/g, "").trim()) as {
+    const j = JSON.parse(line.slice(line.indexOf("{")).trim()) as {
       CPUPerc?: string;
       MemUsage?: string;
     };

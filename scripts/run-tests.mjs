@@ -11,7 +11,7 @@ const which = process.argv[2] ?? "all";
 const roots = which === "all" ? ["test/unit", "test/e2e"] : [`test/${which}`];
 const files = [];
 const walk = (dir) => {
-  let names = [];
+  let names;
   try {
     names = readdirSync(dir).sort();
   } catch {
