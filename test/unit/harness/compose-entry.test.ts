@@ -1,0 +1,73 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parse } from "yaml";
+import { entryComposeFile, ENTRY_LIMITS } from "../../../harness/compose-entry.ts";
+import { cpuPlacement } from "../../../harness/stack.ts";
+
+test("the generated entry service carries the whole sandbox of SPEC §3", () => {
+  const doc = parse(
+    entryComposeFile([
+      {
+        name: "entry",
+        image: "e:1",
+        port: 8080,
+        restart: "always",
+        cpuset: "1",
+        healthcheck: { test: "wget -q -O- http://127.0.0.1:8080/healthz", interval: "2s", retries: 3 },
+      },
+      { name: "reference", image: "r:1", port: 8080, restart: "always", cpuset: "1", healthcheck: null },
+    ]),
+  );
+  const e = doc.services.entry;
+  assert.equal(e.read_only, true);
+  assert.deepEqual(e.cap_drop, ["ALL"]);
+  assert.deepEqual(e.cap_add, [...ENTRY_LIMITS.capAdd]);
+  assert.deepEqual(e.security_opt, ["no-new-privileges:true"]);
+  assert.deepEqual(e.networks, ["arena"]);
+  assert.equal(e.mem_limit, "256m");
+  assert.equal(e.memswap_limit, "256m");
+  assert.equal(e.pids_limit, ENTRY_LIMITS.pids);
+  assert.equal(e.cpus, ENTRY_LIMITS.cpus);
+  assert.equal(e.cpuset, "1");
+  assert.deepEqual(e.healthcheck.test, ["CMD-SHELL", "wget -q -O- http://127.0.0.1:8080/healthz"]);
+  // No mounts, no privileges, no host namespaces, no ports: none of these keys may appear.
+  for (const key of [
+    "volumes",
+    "privileged",
+    "network_mode",
+    "pid",
+    "ipc",
+    "ports",
+    "devices",
+    "userns_mode",
+  ]) {
+    assert.equal(key in e, false, key);
+  }
+  // The reference app is sandboxed exactly alike (fair calibration).
+  const r = doc.services.reference;
+  for (const key of [
+    "read_only",
+    "cap_drop",
+    "cap_add",
+    "security_opt",
+    "mem_limit",
+    "pids_limit",
+    "cpus",
+    "cpuset",
+    "tmpfs",
+  ]) {
+    assert.deepEqual(r[key], e[key], key);
+  }
+});
+
+test("cpu placement gives the entry its own CPU when there are two or more", () => {
+  const cases = [
+    { cpus: 1, expected: { entry: "shared", load: "shared" } },
+    { cpus: 2, expected: { entry: "1", load: "0" } },
+    { cpus: 4, expected: { entry: "3", load: "0-2" } },
+  ];
+  for (const c of cases) {
+    const p = cpuPlacement(c.cpus);
+    assert.deepEqual({ entry: p.entry, load: p.load }, c.expected, String(c.cpus));
+  }
+});
