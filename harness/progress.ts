@@ -29,17 +29,20 @@ export function createProgressPrinter(
   everySeconds = 5,
 ): { update(line: string, elapsed: number): void; done(): void } {
   let lastPrinted = -Infinity;
+  let pending = false;
   return {
     update(line, elapsed) {
       if (tty) {
         process.stdout.write(`\r\u001b[2K${line}`);
+        pending = true;
       } else if (elapsed - lastPrinted >= everySeconds) {
         lastPrinted = elapsed;
         out(line);
       }
     },
     done() {
-      if (tty) process.stdout.write("\n");
+      if (pending) process.stdout.write("\n");
+      pending = false;
     },
   };
 }

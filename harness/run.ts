@@ -1,8 +1,30 @@
 /**
  * One run, end to end: the single function the CLI (`sre-chaos run`) and the GitHub Action
- * (evaluate mode) both call.
+ * (evaluate mode) both call. Build → stack → health → gate → calibration → load + chaos →
+ * Prometheus → score → record; the stack is torn down on success, failure and abort.
  */
-import type { ChallengeId, Provenance, RunRecord } from "../record/run-record.ts";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  serializeRunRecord,
+  type ChallengeId,
+  type Provenance,
+  type RunRecord,
+} from "../record/run-record.ts";
+import { buildRecord } from "./record-build.ts";
+import { renderReport } from "./report.ts";
+import { createDocker, type Docker } from "./docker.ts";
+import { ENTRY_LIMITS } from "./compose-entry.ts";
+import { buildPlatform } from "./platform-build.ts";
+import { startStack, type Stack } from "./stack.ts";
+import { imageEnv } from "./images.ts";
+import { validateEntry } from "./entry/validate.ts";
+import { readEntryConfig } from "./entry/entry-config.ts";
+import { entryDir } from "./entry/paths.ts";
+import { loadChallenge } from "./challenge-files.ts";
+import { measureAndScore, type ScoredRun } from "./run-phases.ts";
+import { collectProvenance } from "./provenance.ts";
 
 export interface RunOptions {
   /** Repository root (holds contributors/, scoring/, docker-compose.yml). */
@@ -20,8 +42,11 @@ export interface RunOptions {
   >;
   /** Progress and log lines. */
   log?: (line: string) => void;
+  /** Live progress line (redrawn on a terminal); defaults to `log`. */
+  progress?: (line: string, elapsedSeconds: number) => void;
   /** Aborts the run (Ctrl-C); the stack is torn down either way. */
   signal?: AbortSignal;
+  docker?: Docker;
 }
 
 export interface RunResult {
@@ -31,7 +56,135 @@ export interface RunResult {
   outDir: string;
 }
 
+/** An entry that breaks a rule of SPEC §3: nothing is built or run. */
+export class EntryInvalidError extends Error {
+  constructor(readonly violations: { file: string; rule: string; message: string }[]) {
+    super(
+      `the entry breaks ${violations.length} rule(s):\n` +
+        violations.map((v) => `  ${v.file}: [${v.rule}] ${v.message}`).join("\n"),
+    );
+    this.name = "EntryInvalidError";
+  }
+}
+
+/** `<UTC yyyymmddThhmmssZ>-<8 hex>`: sortable, unique, safe as a file and project name. */
+export function newRunId(now: Date): string {
+  const ts = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+  return `${ts}-${randomBytes(4).toString("hex")}`;
+}
+
 /** Builds the entry, starts the stack, verifies, loads, breaks, scores, writes the record, tears down. */
-export async function runEntry(_opts: RunOptions): Promise<RunResult> {
-  throw new Error("runEntry: not implemented yet");
+export async function runEntry(opts: RunOptions): Promise<RunResult> {
+  const log = opts.log ?? (() => undefined);
+  const progress = opts.progress ?? ((line: string) => log(line));
+  const docker = opts.docker ?? createDocker();
+  const { root, login } = opts;
+  const started = new Date();
+
+  const violations = await validateEntry(root, login);
+  if (violations.length) throw new EntryInvalidError(violations);
+  const dir = entryDir(root, login);
+  const entry = await readEntryConfig(dir);
+  const challenge = opts.challenge ?? entry.challenge;
+  const def = await loadChallenge(challenge, root);
+  const scale = opts.scale ?? 1;
+  const runId = newRunId(started);
+  const outDir = opts.outDir ?? join(root, ".sre-chaos", "runs", login, runId);
+  const workDir = join(root, ".sre-chaos", "work", runId);
+  log(`run ${runId}: ${login} on ${challenge} (scale ${scale})`);
+
+  const buildTag = await buildPlatform(root, log);
+  const entryImage = `sre-chaos-entry/${login.toLowerCase()}:${runId.toLowerCase()}`;
+  const t = Date.now();
+  await docker
+    .build({ context: dir, tag: entryImage, timeoutMs: ENTRY_LIMITS.buildTimeoutMs })
+    .catch((e: Error) => {
+      throw new Error(`building contributors/${login}/Dockerfile failed: ${e.message}`);
+    });
+  const image = await docker.imageInfo(entryImage);
+  if (!image) throw new Error(`building contributors/${login}: no image was produced`);
+  if (image.size > ENTRY_LIMITS.imageMaxBytes) {
+    throw new Error(
+      `contributors/${login}: the image is ${(image.size / 2 ** 20).toFixed(0)} MiB, above the cap of ${ENTRY_LIMITS.imageMaxBytes / 2 ** 20} MiB`,
+    );
+  }
+  log(
+    `built the entry image (${((Date.now() - t) / 1000).toFixed(1)} s, ${(image.size / 2 ** 20).toFixed(0)} MiB)`,
+  );
+
+  const quoteKey = randomBytes(32).toString("hex");
+  const withReference = def.calibration !== undefined && def.calibration !== null;
+  let stack: Stack | null = null;
+  const onAbort = () => log("aborting: tearing the stack down…");
+  opts.signal?.addEventListener("abort", onAbort);
+  let scored: ScoredRun;
+  try {
+    stack = await startStack({
+      root,
+      runDir: workDir,
+      runId,
+      docker,
+      env: await imageEnv(),
+      quoteKey,
+      buildTag,
+      entry: {
+        image: entryImage,
+        port: entry.port,
+        restart: entry.restart,
+        healthcheck: entry.healthcheck ?? null,
+      },
+      withReference: true || withReference,
+      log,
+    });
+    scored = await measureAndScore({
+      stack,
+      def,
+      scale,
+      quoteKey,
+      docker,
+      log,
+      progress,
+      signal: opts.signal,
+      login,
+    });
+  } finally {
+    opts.signal?.removeEventListener("abort", onAbort);
+    if (stack) await stack.down();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+
+  const provenance = await collectProvenance({
+    root,
+    scale,
+    ci: opts.provenance ?? {},
+    entryImageDigest: image.id,
+    prometheusVersion: scored.prometheusVersion,
+    placement: scored.placement,
+    calibration: scored.calibration,
+  });
+  const record = buildRecord({
+    runId,
+    login,
+    challenge,
+    description: entry.description ?? null,
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    score: scored.score.score,
+    scoreUnit: scored.score.scoreUnit,
+    components: scored.score.components,
+    checks: scored.checks,
+    verificationPassed: scored.verificationPassed,
+    measurements: scored.measurements,
+    loadStart: scored.loadStart,
+    provenance,
+  });
+  const json = serializeRunRecord(record, `run ${runId}`);
+  const report = renderReport(record);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "run.json"), json);
+  writeFileSync(join(outDir, "report.md"), report);
+  return { record, report, outDir };
 }

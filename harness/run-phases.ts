@@ -1,0 +1,246 @@
+/**
+ * What happens while the stack is up: wait for health (bounded), the verification gate,
+ * calibration on the reference app, the entry's load with its chaos timeline, and scoring from
+ * what Prometheus and the Docker Engine measured.
+ */
+import { randomBytes } from "node:crypto";
+import type { Check } from "../record/run-record.ts";
+import type { Measurements } from "../scoring/measurements.ts";
+import type { ChallengeDef, RunPlan, StagePlan } from "../scoring/index.ts";
+import { planRun, scoreRun, referenceCapacity, stageWithinSlo } from "../scoring/index.ts";
+import type { Docker } from "./docker.ts";
+import { ChaosRun } from "./chaos.ts";
+import type { GateResult, LoadConfig } from "./loadgen-client.ts";
+import { runLoad } from "./load-run.ts";
+import { queryRawSeconds, toMeasurements } from "./measure.ts";
+import { TARGETS, type CpuPlacement, type Stack } from "./stack.ts";
+
+export interface PhaseContext {
+  stack: Stack;
+  def: ChallengeDef;
+  scale: number;
+  quoteKey: string;
+  docker: Docker;
+  login: string;
+  log: (line: string) => void;
+  progress: (line: string, elapsed: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface ScoredRun {
+  score: ReturnType<typeof scoreRun>;
+  checks: Check[];
+  verificationPassed: boolean;
+  measurements: Measurements | null;
+  /** ISO time of the entry's load start (t = 0 of the series). */
+  loadStart: string;
+  prometheusVersion: string | null;
+  placement: CpuPlacement;
+  calibration: Record<string, number> | null;
+}
+
+/** How long an entry may take to become healthy after start, whatever the scale. */
+const HEALTH_TIMEOUT_MS = 60_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until the entry answers /healthz through the load path, then runs the full gate. */
+async function gateWhenHealthy(
+  ctx: PhaseContext,
+  target: string,
+  container: string,
+  name: string,
+): Promise<GateResult> {
+  const { stack, docker, quoteKey } = ctx;
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  let last: GateResult | null = null;
+  for (;;) {
+    const state = await docker.inspect(container);
+    if (!state.running && state.status !== "restarting") {
+      const logs = await stack.compose.logs(name, 20);
+      const why = state.oomKilled ? "killed: out of memory" : `exited with code ${state.exitCode}`;
+      return {
+        passed: false,
+        checks: [
+          {
+            name: "starts",
+            passed: false,
+            detail: `the container ${why}. Last log lines: ${logs.slice(-600)}`,
+          },
+        ],
+      };
+    }
+    last = await stack.loadgen.gate(target, quoteKey);
+    const healthz = last.checks.find((c) => /healthz/.test(c.name));
+    if (healthz?.passed && (state.health === null || state.health === "healthy")) return last;
+    if (Date.now() > deadline) {
+      const detail = `not healthy after ${HEALTH_TIMEOUT_MS / 1000} s (docker health: ${state.health ?? "no healthcheck"})`;
+      return { passed: false, checks: [{ name: "healthy in time", passed: false, detail }, ...last.checks] };
+    }
+    await sleep(1000);
+  }
+}
+
+function phasesOf(stages: StagePlan[], seconds: number) {
+  let at = 0;
+  const out = [];
+  for (const s of stages) {
+    const start = at;
+    at += s.duration;
+    if (start >= seconds) break;
+    out.push({ name: s.name, start, end: Math.min(at, seconds), targetRate: s.rate });
+  }
+  return out;
+}
+
+/** Samples the Docker stats of a container, bucketed per second after `t0`. */
+function sampleResources(docker: Docker, container: string) {
+  const samples: { t: number; cpu: number; memory: number }[] = [];
+  const stop = docker.stats(container, (s) =>
+    samples.push({ t: Date.now() / 1000, cpu: s.cpu, memory: s.memoryMiB }),
+  );
+  return {
+    stop,
+    perSecond(t0: number, seconds: number) {
+      const cpu: (number | null)[] = Array.from({ length: seconds }, () => null);
+      const memory: (number | null)[] = Array.from({ length: seconds }, () => null);
+      for (const s of samples) {
+        const i = Math.floor(s.t - t0);
+        if (i < 0 || i >= seconds) continue;
+        cpu[i] = Math.max(cpu[i] ?? 0, s.cpu);
+        memory[i] = Math.max(memory[i] ?? 0, s.memory);
+      }
+      return { cpu, memory };
+    },
+  };
+}
+
+/** One load run against a target, measured into `Measurements`. */
+async function loadAndMeasure(
+  ctx: PhaseContext,
+  label: string,
+  target: string,
+  container: string,
+  plan: RunPlan,
+  stages: StagePlan[],
+  withChaos: boolean,
+): Promise<{ m: Measurements; t0: number }> {
+  const { stack, def, docker, log } = ctx;
+  const config: LoadConfig = {
+    runId: `${label}-${randomBytes(4).toString("hex")}`,
+    target,
+    stages: stages.map((s) => ({ ...s })),
+    mix: plan.mix,
+    timeoutMs: plan.timeoutMs,
+    maxInFlight: plan.maxInFlight,
+    quoteKey: ctx.quoteKey,
+    quoteMaxAgeSeconds: 30,
+    fastFailMs: plan.fastFailMs,
+  };
+  const restartsBefore = (await docker.inspect(container)).restartCount;
+  const resources = sampleResources(docker, container);
+  let chaos: ChaosRun | null = null;
+  let failedInARow = 0;
+  const stopAfter = def.stopAfterFailedSteps ?? 0;
+  try {
+    const result = await runLoad(stack.loadgen, stack.prometheus, config, {
+      label,
+      progress: ctx.progress,
+      signal: ctx.signal,
+      onStart: (t0ms) => {
+        if (!withChaos || plan.faults.length === 0) return;
+        chaos = new ChaosRun(
+          { docker, entry: container, toxiproxy: stack.toxiproxy, upstream: stack.upstream, log },
+          t0ms,
+        );
+        chaos.schedule(plan.faults);
+      },
+      onStageEnd:
+        stopAfter > 0
+          ? async (index, t0) => {
+              const phase = phasesOf(stages, Infinity)[index];
+              if (!phase) return false;
+              const raw = await queryRawSeconds(stack.prometheus, config.runId, t0, Math.ceil(phase.end));
+              const m = toMeasurements(raw, [phase], [], 0, { cpu: [], memory: [] });
+              failedInARow = stageWithinSlo(def, m.phases[0]!) ? 0 : failedInARow + 1;
+              if (failedInARow >= stopAfter)
+                log(`${label}: SLO failed for ${failedInARow} steps in a row; stopping the load`);
+              return failedInARow >= stopAfter;
+            }
+          : undefined,
+    });
+    const faults = chaos ? await (chaos as ChaosRun).finish() : [];
+    const restarts = Math.max(0, (await docker.inspect(container)).restartCount - restartsBefore);
+    const m = toMeasurements(
+      result.raw,
+      phasesOf(stages, result.seconds),
+      faults,
+      restarts,
+      resources.perSecond(result.t0, result.seconds),
+    );
+    return { m, t0: result.t0 };
+  } finally {
+    if (chaos) await (chaos as ChaosRun).finish();
+    resources.stop();
+  }
+}
+
+export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
+  const { stack, def, scale, log } = ctx;
+  const prometheusVersion = await stack.prometheus.version();
+  const base = { prometheusVersion, placement: stack.placement };
+  log("waiting for the entry to become healthy…");
+  const gate = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry");
+  const failedNames = gate.checks.filter((c) => !c.passed).map((c) => c.name);
+  log(gate.passed ? "verification gate: passed" : `verification gate: FAILED (${failedNames.join(", ")})`);
+  if (!gate.passed) {
+    const score = scoreRun(def, null, null, { passed: false, wrongBodyRatio: 0 });
+    return {
+      ...base,
+      score,
+      checks: gate.checks,
+      verificationPassed: false,
+      measurements: null,
+      loadStart: new Date().toISOString(),
+      calibration: null,
+    };
+  }
+
+  let reference: Measurements | null = null;
+  let capacity: number | null = null;
+  const draft = planRun(def, { scale, referenceCapacity: null });
+  if (draft.calibration) {
+    const refContainer = await stack.compose.containerId("reference");
+    const refGate = await gateWhenHealthy(ctx, TARGETS.reference, refContainer, "reference");
+    if (!refGate.passed)
+      throw new Error(`the reference app failed its own gate: ${JSON.stringify(refGate.checks)}`);
+    log("calibrating on the reference app (url-anvil)…");
+    reference = (
+      await loadAndMeasure(ctx, "reference", TARGETS.reference, refContainer, draft, draft.calibration, false)
+    ).m;
+    const measured = referenceCapacity(def, reference);
+    capacity = measured;
+    log(`reference capacity: ${measured.toFixed(0)} req/s`);
+  }
+  const plan = planRun(def, { scale, referenceCapacity: capacity });
+  const { m, t0 } = await loadAndMeasure(
+    ctx,
+    "entry",
+    TARGETS.entry,
+    stack.entryContainer,
+    plan,
+    plan.stages,
+    true,
+  );
+  const checked = m.phases.reduce((s, p) => s + Object.values(p.counts).reduce((a, b) => a + b, 0), 0);
+  const wrong = m.phases.reduce((s, p) => s + p.counts.wrong_body, 0);
+  const score = scoreRun(def, m, reference, { passed: true, wrongBodyRatio: checked ? wrong / checked : 0 });
+  return {
+    ...base,
+    score,
+    checks: gate.checks,
+    verificationPassed: true,
+    measurements: m,
+    loadStart: new Date(t0 * 1000).toISOString(),
+    calibration: capacity === null ? null : { referenceCapacityRps: Number(capacity.toFixed(1)) },
+  };
+}
