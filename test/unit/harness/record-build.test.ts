@@ -1,0 +1,121 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { buildRecord, type RecordInput } from "../../../harness/record-build.ts";
+import { renderReport } from "../../../harness/report.ts";
+import { parseRunRecord, serializeRunRecord } from "../../../record/run-record.ts";
+import { emptyCounts, type Measurements } from "../../../scoring/measurements.ts";
+
+const measurements = (n: number): Measurements => ({
+  stepSeconds: 1,
+  duration: n,
+  samples: Array.from({ length: n }, (_, t) => ({
+    t,
+    counts: { ...emptyCounts(), ok: 100, timeout: t === 2 ? 3 : 0 },
+    dropped: 0,
+    p50: 2.5,
+    p95: 10,
+    p99: t === 3 ? null : 20.123456,
+    probeUp: t === 4 ? 0 : 1,
+    cpu: 0.4,
+    memory: 12.5,
+  })),
+  phases: [
+    {
+      name: "step-1",
+      start: 0,
+      end: n,
+      targetRate: 100,
+      counts: { ...emptyCounts(), ok: 100 * n, timeout: 3, wrong_body: 2 },
+      byKind: { echo: emptyCounts(), page: emptyCounts(), quote: emptyCounts() },
+      dropped: 0,
+      p50: 2.5,
+      p95: 10,
+      p99: 20,
+      cpuSeconds: 0.4 * n,
+    },
+  ],
+  faults: [{ action: "pause", target: "entry", start: 1.23456, end: 2.5, params: { x: 1 } }],
+  restarts: 1,
+});
+
+const input = (over: Partial<RecordInput> = {}): RecordInput => ({
+  runId: "20261128T143000Z-0a1b2c3d",
+  login: "demo",
+  challenge: "robust-service",
+  description: "a <b>bold</b> | piped entry",
+  startedAt: "2026-11-28T14:30:00.000Z",
+  finishedAt: "2026-11-28T14:31:00.000Z",
+  score: 87.654321,
+  scoreUnit: "points",
+  components: [
+    {
+      id: "capacity",
+      label: "Capacity",
+      value: 1234.5678,
+      unit: "req/s",
+      points: 70.123,
+      maxPoints: 70,
+      explanation: "x",
+    },
+  ],
+  checks: [{ name: "echo", passed: true, detail: "nonce echoed" }],
+  verificationPassed: true,
+  measurements: measurements(6),
+  loadStart: "2026-11-28T14:30:05.000Z",
+  provenance: {
+    repository: null,
+    pullRequest: null,
+    headSha: null,
+    workflowRunId: null,
+    workflowRunAttempt: null,
+    harnessVersion: "0.1.0",
+    harnessCommit: null,
+    entryImageDigest: "sha256:abc",
+    loadGenerator: "sre-chaos loadgen 0.1.0",
+    prometheusVersion: "2.42.0",
+    cpuModel: "test cpu",
+    cpuCount: 2,
+    cpuPlacement: { entry: "1", load: "0" },
+    calibration: { referenceCapacityRps: 900 },
+    scale: 0.2,
+    local: true,
+  },
+  ...over,
+});
+
+test("a built record passes the schema, round-trips, and carries the series and wrong-body counts", () => {
+  const r = buildRecord(input());
+  const back = parseRunRecord(serializeRunRecord(r), "test");
+  assert.deepEqual(back, r);
+  assert.equal(r.score, 87.65);
+  assert.equal(r.series.values.rps!.length, 6);
+  assert.equal(r.series.values.errors![2], 3);
+  assert.equal(r.series.values.p99![3], null);
+  assert.equal(r.series.values.availability![4], 0);
+  assert.deepEqual(r.verification.duringLoad, { checked: 605, failed: 2 });
+  assert.equal(r.faults[0]!.start, 1.23);
+});
+
+test("failed verification forces the score to 0 and keeps the checks", () => {
+  const r = buildRecord(
+    input({
+      verificationPassed: false,
+      measurements: null,
+      checks: [{ name: "echo", passed: false, detail: "nonce not echoed" }],
+    }),
+  );
+  assert.equal(r.score, 0);
+  assert.equal(r.verification.passed, false);
+  assert.deepEqual(r.series.values, {});
+  parseRunRecord(serializeRunRecord(r), "test");
+  assert.match(renderReport(r), /Verification failed: the score is 0/);
+});
+
+test("the report escapes contributor text in tables", () => {
+  const md = renderReport(
+    buildRecord(input({ checks: [{ name: "x|y", passed: false, detail: "<script>alert(1)</script>" }] })),
+  );
+  assert.ok(!md.includes("<script>"));
+  assert.ok(md.includes("x\\|y"));
+  assert.match(md, /\| Capacity \| 1234\.57 req\/s \| 70\.1 \| 70 \|/);
+});
