@@ -6,7 +6,10 @@
  * - when upstream fails, the last good quote is served while it is at most `staleMs` old
  *   (the contract allows 30 s; 25 s leaves margin for clock and queueing);
  * - after a failure, upstream is asked again only after `retryMs`, so a dead dependency costs
- *   a few requests a second, and callers without a cache get a fast 503.
+ *   a few requests a second, and callers without a cache get a fast 503;
+ * - while degraded (the last fetch failed) and a stale quote is at hand, nobody waits for the
+ *   next attempt: it runs in the background and callers get the stale quote at once, so a slow
+ *   dependency does not add its timeout to every other request.
  */
 
 /** What the route should send. */
@@ -33,6 +36,7 @@ export function createQuoteCache(o: QuoteCacheOptions): { get(): Promise<QuoteAn
   const retryMs = o.retryMs ?? 200;
   let cached: { body: Buffer; at: number } | null = null;
   let lastFailureAt = -Infinity;
+  let degraded = false;
   let lastError = "upstream not asked yet";
   let inflight: Promise<QuoteAnswer> | null = null;
 
@@ -46,9 +50,11 @@ export function createQuoteCache(o: QuoteCacheOptions): { get(): Promise<QuoteAn
     try {
       const body = await o.fetchQuote();
       cached = { body, at: now() };
+      degraded = false;
       return { kind: "fresh", body };
     } catch (e) {
       lastFailureAt = now();
+      degraded = true;
       lastError = e instanceof Error ? e.message : String(e);
       return fallback(lastError);
     }
@@ -58,12 +64,14 @@ export function createQuoteCache(o: QuoteCacheOptions): { get(): Promise<QuoteAn
     get() {
       const t = now();
       if (cached && t - cached.at < refreshMs) return Promise.resolve({ kind: "cached", body: cached.body });
-      if (inflight) return inflight;
-      if (t - lastFailureAt < retryMs) return Promise.resolve(fallback(lastError));
-      inflight = refresh().finally(() => {
-        inflight = null;
-      });
-      return inflight;
+      if (!inflight && t - lastFailureAt >= retryMs) {
+        inflight = refresh().finally(() => {
+          inflight = null;
+        });
+      }
+      const stale = cached !== null && t - cached.at <= staleMs;
+      if (inflight && !(degraded && stale)) return inflight;
+      return Promise.resolve(fallback(lastError));
     },
   };
 }
