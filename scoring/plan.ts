@@ -1,0 +1,137 @@
+/**
+ * Turns a challenge definition into a concrete run plan: rates resolved to req/s (a `"kx"` rate
+ * is k × the reference capacity the calibration measured), durations and offsets scaled by
+ * `--scale`, faults clipped to the load. Pure: the harness executes the plan.
+ */
+import type { ChallengeDef, PhaseDef, Rate, StepsDef } from "./challenge-schema.ts";
+import { INSTANT_ACTIONS } from "./challenge-schema.ts";
+
+/** One stage of a load, ready for the load generator. */
+export interface StagePlan {
+  name: string;
+  /** Seconds (whole). */
+  duration: number;
+  executor: "constant-arrival-rate" | "ramping-arrival-rate";
+  /** Rate at the start of a ramping stage (req/s). */
+  startRate?: number;
+  /** Target rate (req/s): constant, or at the end of a ramp. */
+  rate: number;
+}
+
+/** One fault of the chaos timeline, in seconds from the start of the entry's load. */
+export interface PlannedFault {
+  at: number;
+  /** 0 for instantaneous actions (kill, restart). */
+  duration: number;
+  action: string;
+  target: string;
+  params: Record<string, string | number | boolean>;
+}
+
+export interface RunPlan {
+  /** The reference app's load (calibration), or null when the challenge needs none. */
+  calibration: StagePlan[] | null;
+  stages: StagePlan[];
+  faults: PlannedFault[];
+  /** Seconds of the entry's load (sum of the stages). */
+  duration: number;
+  /** Per-request deadline (ms). */
+  timeoutMs: number;
+  maxInFlight: number;
+  mix: { echo: number; page: number; quote: number };
+  /** A 429/503 answered within this many ms is a fast-fail (graceful-degradation). */
+  fastFailMs: number;
+  /** The reference capacity the `"kx"` rates were resolved against (req/s). */
+  referenceCapacity: number;
+}
+
+export interface PlanOptions {
+  /** Multiplies every duration and offset (tests and quick local runs); 1 = full scale. */
+  scale: number;
+  /** Measured by the calibration; null before it ran (then calibration.defaultCapacity is used). */
+  referenceCapacity: number | null;
+}
+
+export const FAST_FAIL_MS = 100;
+/** Shortest phase under --scale. */
+export const MIN_PHASE_SECONDS = 1;
+
+function scaled(seconds: number, scale: number, min: number): number {
+  return Math.max(min, Math.round(seconds * scale));
+}
+
+/** Resolves a rate to req/s; `"kx"` is k × capacity. Rounded to 0.1 req/s, at least 1. */
+export function resolveRate(rate: Rate, capacity: number): number {
+  const v = typeof rate === "number" ? rate : Number(rate.slice(0, -1)) * capacity;
+  return Math.max(1, Math.round(v * 10) / 10);
+}
+
+/** The stages of a geometric step search. */
+export function stepStages(steps: StepsDef, scale: number): StagePlan[] {
+  const duration = scaled(steps.duration, scale, Math.max(MIN_PHASE_SECONDS, Math.ceil(steps.minDuration)));
+  return Array.from({ length: steps.count }, (_, i) => ({
+    name: `step-${String(i + 1).padStart(2, "0")}`,
+    duration,
+    executor: steps.executor,
+    rate: Math.round(steps.startRate * steps.factor ** i),
+  }));
+}
+
+/** The reference app's calibration stages at this scale (robust-service: the entry's own steps). */
+export function calibrationStages(def: ChallengeDef, scale: number): StagePlan[] {
+  const c = def.calibration;
+  if (c.mode === "entry-steps" && def.steps) return stepStages(def.steps, scale);
+  if (c.steps) return stepStages(c.steps, scale);
+  throw new Error(`${def.id}: calibration has no steps`);
+}
+
+function phaseStages(phases: PhaseDef[], scale: number, capacity: number): StagePlan[] {
+  return phases.map((p) => {
+    const s: StagePlan = {
+      name: p.name,
+      duration: scaled(p.duration, scale, MIN_PHASE_SECONDS),
+      executor: p.executor,
+      rate: resolveRate(p.rate, capacity),
+    };
+    if (p.executor === "ramping-arrival-rate" && p.startRate !== undefined)
+      s.startRate = resolveRate(p.startRate, capacity);
+    return s;
+  });
+}
+
+/** The usable reference capacity: the measured one when positive, else the challenge's default. */
+export function effectiveCapacity(def: ChallengeDef, measured: number | null): number {
+  return measured !== null && Number.isFinite(measured) && measured > 0
+    ? measured
+    : def.calibration.defaultCapacity;
+}
+
+/** The whole run: calibration stages, the entry's stages, and the chaos timeline, scaled and resolved. */
+export function planRun(def: ChallengeDef, opts: PlanOptions): RunPlan {
+  if (!(opts.scale > 0) || !Number.isFinite(opts.scale))
+    throw new Error(`scale must be > 0, got ${opts.scale}`);
+  const capacity = effectiveCapacity(def, opts.referenceCapacity);
+  const stages = def.steps
+    ? stepStages(def.steps, opts.scale)
+    : phaseStages(def.phases ?? [], opts.scale, capacity);
+  const duration = stages.reduce((s, x) => s + x.duration, 0);
+  const faults: PlannedFault[] = [];
+  for (const e of def.chaos) {
+    // Offsets scale like durations; a fault never starts in the last second nor outlasts the load.
+    const at = Math.min(Math.round(e.at * opts.scale), Math.max(0, duration - 1));
+    const instant = INSTANT_ACTIONS.includes(e.action);
+    const d = instant ? 0 : Math.min(Math.max(1, Math.round(e.duration * opts.scale)), duration - at);
+    faults.push({ at, duration: d, action: e.action, target: e.target, params: { ...e.params } });
+  }
+  return {
+    calibration: calibrationStages(def, opts.scale),
+    stages,
+    faults,
+    duration,
+    timeoutMs: def.deadlineMs,
+    maxInFlight: def.maxInFlight,
+    mix: { ...def.mix },
+    fastFailMs: FAST_FAIL_MS,
+    referenceCapacity: capacity,
+  };
+}
