@@ -1,0 +1,195 @@
+/**
+ * Inline SVG charts made at build time (SPEC §9): pure functions, numbers in, markup out. Every text
+ * that reaches the SVG goes through `esc`, because fault names and labels come from records. No `style`
+ * attributes (the CSP allows only the site's stylesheet): colours are classes styled in site.css.
+ */
+
+/** Escapes text for HTML and SVG, both in element content and in attribute values. */
+export function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** One line on a chart; `null` values are gaps (Prometheus had no data). */
+export interface Line {
+  name: string;
+  values: readonly (number | null)[];
+}
+
+/** A shaded time span (a chaos fault), in seconds from t=0. */
+export interface Span {
+  label: string;
+  start: number;
+  end: number;
+}
+
+/** A named boundary (a load phase), in seconds from t=0. */
+export interface Marker {
+  label: string;
+  at: number;
+}
+
+export interface ChartInput {
+  title: string;
+  /** Unit shown on the y axis, e.g. "req/s" or "ms". */
+  unit: string;
+  stepSeconds: number;
+  lines: readonly Line[];
+  spans?: readonly Span[];
+  markers?: readonly Marker[];
+  /** Fixed y-axis maximum (e.g. 100 for a percentage); otherwise from the data. */
+  yMax?: number;
+}
+
+const W = 720;
+const H = 220;
+const M = { left: 56, right: 12, top: 28, bottom: 34 };
+const PW = W - M.left - M.right;
+const PH = H - M.top - M.bottom;
+
+/** Rounds to a short decimal string so the markup stays small and stable. */
+function n(x: number): string {
+  return String(Math.round(x * 10) / 10);
+}
+
+/** "Nice" tick values from 0 to at least `max` (1, 2, 2.5 or 5 times a power of ten). */
+export function niceTicks(max: number, count = 5): number[] {
+  if (!(max > 0) || !Number.isFinite(max)) return [0, 1];
+  const raw = max / count;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * pow >= raw) ?? 10) * pow;
+  const ticks: number[] = [];
+  for (let v = 0; v < max + step * 0.999; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+/** Formats a tick or a value compactly (1200 → "1.2k"). */
+export function fmt(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
+  if (a >= 1e3) return `${Number((v / 1e3).toPrecision(3))}k`;
+  if (a === 0) return "0";
+  return String(Number(v.toPrecision(3)));
+}
+
+/** Splits a column into runs of consecutive non-null points, so gaps stay gaps. */
+export function segments(values: readonly (number | null)[]): { i: number; v: number }[][] {
+  const out: { i: number; v: number }[][] = [];
+  let cur: { i: number; v: number }[] = [];
+  values.forEach((v, i) => {
+    if (v === null || !Number.isFinite(v)) {
+      if (cur.length) out.push(cur);
+      cur = [];
+    } else cur.push({ i, v });
+  });
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+/** A time-series chart: axes with ticks, one path per line, fault spans shaded and labelled. */
+export function lineChart(c: ChartInput): string {
+  const len = Math.max(0, ...c.lines.map((l) => l.values.length));
+  const spans = c.spans ?? [];
+  const markers = c.markers ?? [];
+  const duration = Math.max(
+    (len - 1) * c.stepSeconds,
+    ...spans.map((s) => s.end),
+    ...markers.map((m) => m.at),
+    1,
+  );
+  const dataMax = Math.max(0, ...c.lines.flatMap((l) => l.values.filter((v): v is number => v !== null)));
+  const yTicks = niceTicks(c.yMax ?? dataMax);
+  const yTop = yTicks[yTicks.length - 1]!;
+  const x = (t: number) => M.left + (Math.min(Math.max(t, 0), duration) / duration) * PW;
+  const y = (v: number) => M.top + PH - (Math.min(Math.max(v, 0), yTop) / yTop) * PH;
+  const hasData = c.lines.some((l) => l.values.some((v) => v !== null));
+
+  const parts: string[] = [];
+  parts.push(
+    `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(c.title)}" xmlns="http://www.w3.org/2000/svg">`,
+    `<title>${esc(c.title)} (${esc(c.unit)})</title>`,
+    `<text class="ch-title" x="${M.left}" y="16">${esc(c.title)} (${esc(c.unit)})</text>`,
+  );
+  for (const s of spans) {
+    const x0 = x(s.start);
+    const w = Math.max(x(s.end) - x0, 1);
+    parts.push(
+      `<g class="ch-fault"><title>${esc(s.label)}: ${n(s.start)}–${n(s.end)} s</title>`,
+      `<rect x="${n(x0)}" y="${M.top}" width="${n(w)}" height="${PH}"/>`,
+      `<text x="${n(x0 + 2)}" y="${M.top + 10}">${esc(s.label)}</text></g>`,
+    );
+  }
+  for (const m of markers) {
+    const xm = n(x(m.at));
+    parts.push(
+      `<g class="ch-phase"><title>phase ${esc(m.label)} from ${n(m.at)} s</title>`,
+      `<line x1="${xm}" y1="${M.top}" x2="${xm}" y2="${M.top + PH}"/></g>`,
+    );
+  }
+  // Axes and ticks.
+  parts.push(`<g class="ch-axis">`);
+  for (const t of yTicks) {
+    const yy = n(y(t));
+    parts.push(
+      `<line class="ch-grid" x1="${M.left}" y1="${yy}" x2="${M.left + PW}" y2="${yy}"/>`,
+      `<text x="${M.left - 6}" y="${yy}" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`,
+    );
+  }
+  for (const t of niceTicks(duration, 6)) {
+    if (t > duration) break;
+    const xx = n(x(t));
+    parts.push(
+      `<line x1="${xx}" y1="${M.top + PH}" x2="${xx}" y2="${M.top + PH + 4}"/>`,
+      `<text x="${xx}" y="${M.top + PH + 16}" text-anchor="middle">${fmt(t)}</text>`,
+    );
+  }
+  parts.push(
+    `<line x1="${M.left}" y1="${M.top + PH}" x2="${M.left + PW}" y2="${M.top + PH}"/>`,
+    `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + PH}"/>`,
+    `<text x="${M.left + PW}" y="${H - 2}" text-anchor="end">seconds</text></g>`,
+  );
+  if (!hasData) {
+    parts.push(
+      `<text class="ch-empty" x="${M.left + PW / 2}" y="${M.top + PH / 2}" text-anchor="middle">no data</text>`,
+    );
+  }
+  c.lines.forEach((l, k) => {
+    const cls = `ch-s${k % 4}`;
+    for (const seg of segments(l.values)) {
+      if (seg.length === 1) {
+        const p = seg[0]!;
+        parts.push(`<circle class="${cls}" cx="${n(x(p.i * c.stepSeconds))}" cy="${n(y(p.v))}" r="1.5"/>`);
+        continue;
+      }
+      const d = seg.map((p, j) => `${j ? "L" : "M"}${n(x(p.i * c.stepSeconds))} ${n(y(p.v))}`).join("");
+      parts.push(`<path class="${cls}" d="${d}"/>`);
+    }
+    // Legend, right-aligned in the title row.
+    const lx = W - M.right - (c.lines.length - k) * 70;
+    parts.push(
+      `<g class="ch-legend ${cls}"><line x1="${lx}" y1="12" x2="${lx + 14}" y2="12"/>`,
+      `<text x="${lx + 18}" y="16">${esc(l.name)}</text></g>`,
+    );
+  });
+  parts.push(`</svg>`);
+  return parts.join("");
+}
+
+/** A small inline trend line of scores (oldest first); empty string when there are fewer than two. */
+export function sparkline(values: readonly number[], label: string): string {
+  if (values.length < 2) return "";
+  const w = 80;
+  const h = 20;
+  const max = Math.max(...values);
+  const min = Math.min(...values);
+  const range = max - min || 1;
+  const d = values
+    .map(
+      (v, i) =>
+        `${i ? "L" : "M"}${n((i / (values.length - 1)) * w)} ${n(h - 2 - ((v - min) / range) * (h - 4))}`,
+    )
+    .join("");
+  return (
+    `<svg class="spark" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg">` +
+    `<title>${esc(label)}</title><path d="${d}"/></svg>`
+  );
+}

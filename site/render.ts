@@ -1,0 +1,38 @@
+/**
+ * Renders page models to HTML with Handlebars. Templates live in `site/templates/*.hbs` with
+ * partials in `site/templates/partials/`. Every contributor string goes through `{{ }}` (escaped); the
+ * only triple-stash is for SVG that charts.ts built and escaped itself.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Handlebars from "handlebars";
+
+const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), "templates");
+
+/** The page kinds with a template of the same name. */
+export type PageKind = "index" | "board" | "contributor" | "run" | "scoring";
+
+/** The Content-Security-Policy of every page: no script at all, styles only from the site's file. */
+export const CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+
+/** Compiles the templates once; returns a renderer for page models. */
+export function createRenderer(): (page: { kind: PageKind }) => string {
+  const hb = Handlebars.create();
+  hb.registerHelper(
+    "isKind",
+    (node: unknown, kind: string) => typeof node === "object" && node !== null && kind in node,
+  );
+  hb.registerHelper("csp", () => CSP);
+  for (const name of readdirSync(join(TEMPLATES, "partials")).sort()) {
+    if (name.endsWith(".hbs")) {
+      hb.registerPartial(name.slice(0, -4), readFileSync(join(TEMPLATES, "partials", name), "utf8"));
+    }
+  }
+  const compiled = new Map<string, HandlebarsTemplateDelegate>();
+  for (const kind of ["index", "board", "contributor", "run", "scoring"] as const) {
+    compiled.set(kind, hb.compile(readFileSync(join(TEMPLATES, `${kind}.hbs`), "utf8"), { strict: false }));
+  }
+  return (page) => compiled.get(page.kind)!(page);
+}
