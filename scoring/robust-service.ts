@@ -1,0 +1,127 @@
+/**
+ * robust-service (SPEC §5): how much traffic can you serve within SLO? Capacity by step search,
+ * normalized by the reference app (url-anvil) run through the same steps in the same run.
+ */
+import type { ChallengeDef } from "./challenge-schema.ts";
+import { clamp, component, fmt, pct, total, type ScoreResult } from "./components.ts";
+import { emptyCounts, type Measurements, type OutcomeCounts } from "./measurements.ts";
+import { errorRatio, okRate, ratio, stepSearch } from "./slo.ts";
+
+/** Capacity counts up to this multiple of the reference (beyond it, the machine, not the app, is measured). */
+export const CAPACITY_CAP = 2;
+/** Efficiency counts up to this multiple of the reference's. */
+export const EFFICIENCY_CAP = 2;
+
+function addCounts(a: OutcomeCounts, b: OutcomeCounts): OutcomeCounts {
+  const out = emptyCounts();
+  for (const k of Object.keys(out) as (keyof OutcomeCounts)[]) out[k] = a[k] + b[k];
+  return out;
+}
+
+/** Ok requests per CPU-second over the steps within SLO; null without CPU data. */
+function efficiency(m: Measurements, steps: number[]): number | null {
+  let ok = 0;
+  let cpu = 0;
+  for (const i of steps) {
+    const p = m.phases[i]!;
+    if (p.cpuSeconds === null) continue;
+    ok += p.counts.ok;
+    cpu += p.cpuSeconds;
+  }
+  return cpu > 0 ? ok / cpu : null;
+}
+
+/** Scores one robust-service run. `reference` is url-anvil's load from the same run (null: default capacity). */
+export function scoreRobustService(
+  def: ChallengeDef,
+  entry: Measurements,
+  reference: Measurements | null,
+): ScoreResult {
+  const w = def.weights as Record<"capacity" | "latency" | "efficiency" | "errors", number>;
+  const search = stepSearch(def, entry.phases);
+  const ref = reference ? stepSearch(def, reference.phases) : null;
+  const refMeasured = ref !== null && ref.capacity > 0;
+  const refCap = refMeasured ? ref.capacity : def.calibration.defaultCapacity;
+  const refNote = refMeasured
+    ? `the reference (url-anvil) sustained ${fmt(refCap)} req/s in this run`
+    : `no reference capacity was measured; the default of ${fmt(refCap)} req/s was used`;
+  const cap = search.capacity;
+  const rel = ratio(cap, refCap);
+  const components = [];
+
+  const capStep = search.capacityIndex >= 0 ? entry.phases[search.capacityIndex]! : null;
+  components.push(
+    component(
+      "capacity",
+      "Capacity within SLO",
+      cap,
+      "req/s",
+      w.capacity * clamp(rel, 0, CAPACITY_CAP),
+      w.capacity,
+      capStep
+        ? `Highest step within SLO: ${capStep.name} (target ${fmt(capStep.targetRate)} req/s), ${fmt(cap)} ok req/s = ${fmt(rel, 2)}× the reference; ${refNote}.`
+        : `No step met the SLO (p99 ≤ ${def.slo.p99Ms} ms, errors ≤ ${pct(def.slo.maxErrorRate)}, dropped ≤ ${pct(def.slo.maxDroppedRate)}), so the capacity is 0; ${refNote}.`,
+    ),
+  );
+
+  // p99 at the step whose achieved rate is nearest half the capacity: latency when not stressed.
+  let half: number | null = null;
+  for (const i of search.withinSlo)
+    if (
+      half === null ||
+      Math.abs(okRate(entry.phases[i]!) - cap / 2) < Math.abs(okRate(entry.phases[half]!) - cap / 2)
+    )
+      half = i;
+  const halfStep = half === null ? null : entry.phases[half]!;
+  const p99 = halfStep?.p99 ?? null;
+  components.push(
+    component(
+      "p99-at-half-capacity",
+      "p99 at half capacity",
+      p99,
+      "ms",
+      p99 === null ? 0 : w.latency * clamp(1 - p99 / def.slo.p99Ms, 0, 1),
+      w.latency,
+      halfStep && p99 !== null
+        ? `At ${halfStep.name} (${fmt(okRate(halfStep))} ok req/s, nearest half the capacity) p99 was ${fmt(p99, 1)} ms; points fall linearly to 0 at the SLO's ${def.slo.p99Ms} ms.`
+        : "No step within SLO, so no latency at half capacity.",
+    ),
+  );
+
+  const eff = efficiency(entry, search.withinSlo);
+  const refEff = reference && ref ? efficiency(reference, ref.withinSlo) : null;
+  const effRel = eff !== null && refEff !== null ? ratio(eff, refEff) : null;
+  components.push(
+    component(
+      "efficiency",
+      "Efficiency",
+      eff,
+      "req/CPU-s",
+      effRel === null ? 0 : w.efficiency * clamp(effRel, 0, EFFICIENCY_CAP),
+      w.efficiency,
+      eff === null
+        ? "No CPU figures for the steps within SLO, so no efficiency points."
+        : refEff === null
+          ? `${fmt(eff)} ok requests per CPU-second, but the reference's efficiency is unknown, so no points.`
+          : `${fmt(eff)} ok requests per CPU-second within SLO versus the reference's ${fmt(refEff)} (${fmt(effRel, 2)}×, counted up to ${EFFICIENCY_CAP}×).`,
+    ),
+  );
+
+  const within = search.withinSlo.reduce((c, i) => addCounts(c, entry.phases[i]!.counts), emptyCounts());
+  const err = errorRatio(within);
+  const any = search.withinSlo.length > 0;
+  components.push(
+    component(
+      "errors",
+      "Errors within SLO steps",
+      any ? err : null,
+      "ratio",
+      any ? w.errors * clamp(1 - err / Math.max(def.slo.maxErrorRate, 1e-9), 0, 1) : 0,
+      w.errors,
+      any
+        ? `${pct(err, 2)} of the requests in the steps within SLO were not ok; points fall linearly to 0 at ${pct(def.slo.maxErrorRate)}.`
+        : "No step within SLO, so no error points.",
+    ),
+  );
+  return total(components, "points");
+}
