@@ -1,7 +1,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile, appendFile, truncate, readdir } from "node:fs/promises";
+import {
+  cp,
+  mkdir,
+  mkdtemp,
+  rm,
+  symlink,
+  writeFile,
+  appendFile,
+  truncate,
+  readdir,
+  readFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspectEntry, validateEntry, ENTRY_FOLDER_LIMITS } from "../../../harness/entry/validate.ts";
@@ -265,4 +276,15 @@ for (const fixture of ["canned-echo", "slow-quote-no-cache"]) {
 test("the built-in example entry is valid", async () => {
   const root = join(import.meta.dirname, "../../..");
   assert.deepEqual(await inspectEntry(root, "example"), { violations: [], warnings: [] });
+});
+
+test("the built-in example is the template (same Dockerfile, nginx config and page)", async () => {
+  const root = join(import.meta.dirname, "../../..");
+  for (const file of ["Dockerfile", "default.conf", "html/index.html"]) {
+    assert.equal(
+      await readFile(join(root, "contributors", "example", file), "utf8"),
+      await readFile(join(TEMPLATE, file), "utf8"),
+      file,
+    );
+  }
 });
