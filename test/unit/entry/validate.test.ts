@@ -237,6 +237,24 @@ test("validateEntry: the walk stops early on a huge tree", async () => {
   );
 });
 
+test("validateEntry: one folder with more names than the walk reads", async () => {
+  await withEntry(
+    "alice",
+    async (dir) => {
+      await mkdir(join(dir, "flat"));
+      const n = ENTRY_FOLDER_LIMITS.maxFiles + ENTRY_FOLDER_LIMITS.maxDirs + 100;
+      for (let i = 0; i < n; i++) await writeFile(join(dir, "flat", `f${i}`), "");
+    },
+    async (root) => {
+      const v = await validateEntry(root, "alice");
+      assert.deepEqual(
+        v.map((x) => `${x.rule} ${x.file}`),
+        ["file-count contributors/alice"],
+      );
+    },
+  );
+});
+
 test("inspectEntry: compose files and .env are warnings, not violations", async () => {
   await withEntry(
     "alice",
