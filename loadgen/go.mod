@@ -1,0 +1,3 @@
+module sre-chaos/loadgen
+
+go 1.26

@@ -1,0 +1,72 @@
+// Command loadgen is the platform's open-model load generator: a daemon driven over HTTP
+// that sends k6-style arrival-rate load, checks every response and exposes Prometheus metrics.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+// version is reported by `loadgen version`, /version and the loadgen_info metric.
+const version = "0.1.0"
+
+func usage() {
+	fmt.Fprintf(os.Stderr, "usage: loadgen serve [--listen :9464] | loadgen version\n")
+}
+
+func main() {
+	log.SetFlags(log.LstdFlags | log.LUTC | log.Lmicroseconds)
+	if len(os.Args) < 2 {
+		usage()
+		os.Exit(2)
+	}
+	switch os.Args[1] {
+	case "version", "--version", "-v":
+		fmt.Println(version)
+	case "serve":
+		fs := flag.NewFlagSet("serve", flag.ExitOnError)
+		listen := fs.String("listen", ":9464", "address to listen on")
+		_ = fs.Parse(os.Args[2:])
+		if err := serve(*listen); err != nil {
+			log.Printf("loadgen: %v", err)
+			os.Exit(1)
+		}
+	default:
+		usage()
+		os.Exit(2)
+	}
+}
+
+// serve runs the daemon until SIGTERM/SIGINT, then aborts any run and shuts down.
+func serve(addr string) error {
+	d := &daemon{}
+	srv := &http.Server{Addr: addr, Handler: d.handler(), ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Printf("loadgen %s listening on %s", version, addr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Printf("loadgen: signal received, shutting down")
+	if r := d.current(); r != nil {
+		r.stop()
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// daemon holds the current (or last) run; at most one runs at a time.
+type daemon struct {
+	mu  sync.Mutex
+	cur *run
+}
+
+// Status is the body of GET /status.
+type Status struct {
+	Running    bool             `json:"running"`
+	RunID      string           `json:"runId"`
+	Stage      string           `json:"stage"`
+	StageIndex int              `json:"stageIndex"`
+	Elapsed    float64          `json:"elapsed"`
+	Duration   float64          `json:"duration"`
+	LastSecond LastSecond       `json:"lastSecond"`
+	Totals     map[string]int64 `json:"totals"`
+	Done       bool             `json:"done"`
+	Aborted    bool             `json:"aborted"`
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"error": msg})
+}
+
+func (d *daemon) current() *run {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.cur
+}
+
+func (d *daemon) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /metrics", d.handleMetrics)
+	mux.HandleFunc("POST /run", d.handleRun)
+	mux.HandleFunc("GET /status", d.handleStatus)
+	mux.HandleFunc("POST /stop", d.handleStop)
+	mux.HandleFunc("POST /gate", d.handleGate)
+	mux.HandleFunc("GET /version", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 200, map[string]string{"version": version})
+	})
+	return mux
+}
+
+func (d *daemon) handleMetrics(w http.ResponseWriter, _ *http.Request) {
+	var m *runMetrics
+	if r := d.current(); r != nil {
+		m = r.metrics
+	}
+	var buf bytes.Buffer
+	writeMetrics(&buf, m)
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	_, _ = w.Write(buf.Bytes())
+}
+
+func readBody(w http.ResponseWriter, req *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(io.LimitReader(req.Body, 1<<20))
+	if err != nil {
+		writeError(w, 400, "cannot read body: "+err.Error())
+		return nil, false
+	}
+	return body, true
+}
+
+func (d *daemon) handleRun(w http.ResponseWriter, req *http.Request) {
+	body, ok := readBody(w, req)
+	if !ok {
+		return
+	}
+	cfg, err := parseRunConfig(body)
+	if err != nil {
+		writeError(w, 400, err.Error())
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.cur != nil {
+		select {
+		case <-d.cur.done:
+		default:
+			writeError(w, 409, fmt.Sprintf("run %s is in progress", d.cur.cfg.RunID))
+			return
+		}
+	}
+	d.cur = startRun(cfg)
+	writeJSON(w, 202, map[string]any{"runId": cfg.RunID, "duration": d.cur.sched.total})
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+func (d *daemon) status() Status {
+	r := d.current()
+	if r == nil {
+		return Status{Totals: map[string]int64{}, LastSecond: LastSecond{}}
+	}
+	running := r.metrics.running.Load()
+	elapsed := time.Since(r.start).Seconds()
+	sec := int64(elapsed) - 1
+	if !running {
+		elapsed = math.Min(elapsed, r.sched.total)
+		sec = int64(math.Ceil(r.sched.total)) - 1
+	}
+	idx := int(r.metrics.stageIndex.Load())
+	return Status{
+		Running:    running,
+		RunID:      r.cfg.RunID,
+		Stage:      r.cfg.Stages[idx].Name,
+		StageIndex: idx,
+		Elapsed:    round3(elapsed),
+		Duration:   r.sched.total,
+		LastSecond: r.metrics.second(sec),
+		Totals:     r.metrics.totals(),
+		Done:       !running,
+		Aborted:    r.isAborted(),
+	}
+}
+
+func (d *daemon) handleStatus(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, 200, d.status())
+}
+
+func (d *daemon) handleStop(w http.ResponseWriter, _ *http.Request) {
+	r := d.current()
+	if r == nil {
+		writeJSON(w, 200, map[string]any{"stopped": false})
+		return
+	}
+	running := r.metrics.running.Load()
+	r.stop()
+	writeJSON(w, 200, map[string]any{"stopped": running, "runId": r.cfg.RunID})
+}
+
+type gateRequest struct {
+	Target             string   `json:"target"`
+	QuoteKey           string   `json:"quoteKey"`
+	QuoteMaxAgeSeconds *float64 `json:"quoteMaxAgeSeconds"`
+}
+
+func (d *daemon) handleGate(w http.ResponseWriter, req *http.Request) {
+	body, ok := readBody(w, req)
+	if !ok {
+		return
+	}
+	var g gateRequest
+	if err := json.Unmarshal(body, &g); err != nil {
+		writeError(w, 400, "invalid JSON: "+err.Error())
+		return
+	}
+	if err := validateTarget("target", g.Target); err != nil {
+		writeError(w, 400, err.Error())
+		return
+	}
+	key, err := decodeQuoteKey("quoteKey", g.QuoteKey)
+	if err != nil {
+		writeError(w, 400, err.Error())
+		return
+	}
+	maxAge := 30.0
+	if g.QuoteMaxAgeSeconds != nil {
+		if !finite(*g.QuoteMaxAgeSeconds) || *g.QuoteMaxAgeSeconds <= 0 {
+			writeError(w, 400, "quoteMaxAgeSeconds: must be > 0")
+			return
+		}
+		maxAge = *g.QuoteMaxAgeSeconds
+	}
+	target := g.Target
+	for len(target) > 0 && target[len(target)-1] == '/' {
+		target = target[:len(target)-1]
+	}
+	writeJSON(w, 200, runGate(target, key, maxAge))
+}
