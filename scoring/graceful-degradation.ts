@@ -134,17 +134,21 @@ export function scoreGracefulDegradation(
   );
 
   const restarts = Math.max(0, entry.restarts);
+  // An app that served nothing good earns nothing for not restarting (a dead app never restarts).
+  const servedAny = entry.phases.some((p) => p.counts.ok > 0);
   components.push(
     component(
       "restarts",
       "Restarts",
       restarts,
       "restarts",
-      w.restarts * clamp(1 - restarts / RESTARTS_TO_ZERO, 0, 1),
+      servedAny ? w.restarts * clamp(1 - restarts / RESTARTS_TO_ZERO, 0, 1) : 0,
       w.restarts,
-      restarts === 0
-        ? "The entry never restarted."
-        : `The entry restarted ${restarts} time(s); each costs ${fmt(100 / RESTARTS_TO_ZERO)}% of these points.`,
+      !servedAny
+        ? "No good answer in the whole run, so no points for staying up without restarts."
+        : restarts === 0
+          ? "The entry never restarted."
+          : `The entry restarted ${restarts} time(s); each costs ${fmt(100 / RESTARTS_TO_ZERO)}% of these points.`,
     ),
   );
   return total(components, "points");

@@ -1,0 +1,125 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { scoreRun } from "../../../scoring/score.ts";
+import { referenceCapacity, stageWithinSlo } from "../../../scoring/slo.ts";
+import {
+  allErrors,
+  counts,
+  def,
+  finiteEverywhere,
+  honest,
+  measure,
+  refuseAll,
+  silent,
+  stagesOf,
+} from "./synthetic.ts";
+
+const d = def("robust-service");
+const stages = stagesOf(d);
+const ok = { passed: true, wrongBodyRatio: 0 };
+const ref = measure(stages, honest(1200));
+const points = (r: ReturnType<typeof scoreRun>, id: string) => r.components.find((c) => c.id === id)!.points;
+
+test("capacity is the achieved rate of the highest step within SLO", () => {
+  // Steps: 60 87 126 183 265 385 558 809 1172 1700 2465 3574.
+  const cases: [number, number][] = [
+    [1200, 1172],
+    [800, 558],
+    [5000, 3574],
+    [50, 0],
+  ];
+  for (const [cap, want] of cases)
+    assert.equal(referenceCapacity(d, measure(stages, honest(cap))), want, `app of ${cap}`);
+});
+
+test("normalized by the reference: the reference scores ~100, double the reference scores more, capped at 2×", () => {
+  const self = scoreRun(d, ref, ref, ok);
+  assert.equal(points(self, "capacity"), 60);
+  assert.equal(points(self, "efficiency"), 15);
+  assert.equal(points(self, "errors"), 10);
+  assert.ok(self.score > 90 && self.score <= 100, `reference vs itself: ${self.score}`);
+  const better = scoreRun(d, measure(stages, honest(2000)), ref, ok);
+  assert.equal(points(better, "capacity"), Math.round(((60 * 1700) / 1172) * 100) / 100);
+  const huge = scoreRun(d, measure(stages, honest(9000)), ref, ok);
+  assert.equal(points(huge, "capacity"), 120, "capped at 2× the reference");
+  const half = scoreRun(d, measure(stages, honest(600)), ref, ok);
+  assert.equal(points(half, "capacity"), Math.round(((60 * 558) / 1172) * 100) / 100);
+  assert.ok(half.score < self.score && self.score < better.score);
+});
+
+test("the same entry scores the same against a faster reference on a faster machine only relatively", () => {
+  const entry = measure(stages, honest(1200));
+  const fastRef = measure(stages, honest(2500));
+  assert.ok(scoreRun(d, entry, fastRef, ok).score < scoreRun(d, entry, ref, ok).score);
+});
+
+test("a single failed step does not end the search; two in a row do", () => {
+  const blip = measure(stages, (t, rate, stage) =>
+    stage === "step-05"
+      ? { counts: counts({ ok: 1, timeout: 99 }), dropped: 0, p99: 2000, probeUp: 1, cpu: 0.1 }
+      : honest(1200)(t, rate),
+  );
+  assert.equal(referenceCapacity(d, blip), 1172);
+  const twice = measure(stages, (t, rate, stage) =>
+    stage === "step-05" || stage === "step-06"
+      ? { counts: counts({ timeout: 100 }), dropped: 0, p99: 2000, probeUp: 1, cpu: 0.1 }
+      : honest(1200)(t, rate),
+  );
+  assert.equal(referenceCapacity(d, twice), 183);
+});
+
+test("stageWithinSlo: each SLO bound, and no traffic, fail a step", () => {
+  const base = measure(stages.slice(0, 1), honest(1000)).phases[0]!;
+  const cases: [string, Partial<typeof base>, boolean][] = [
+    ["healthy", {}, true],
+    ["p99 over 250 ms", { p99: 251 }, false],
+    ["p99 unknown with traffic", { p99: null }, false],
+    ["1.5% errors", { counts: counts({ ok: 985, http_error: 15 }) }, false],
+    ["1% errors", { counts: counts({ ok: 990, http_error: 10 }) }, true],
+    ["2% dropped", { counts: counts({ ok: 980 }), dropped: 20 }, false],
+    ["no traffic", { counts: counts() }, false],
+    ["fast-fails are errors", { counts: counts({ ok: 900, fast_fail: 100 }) }, false],
+  ];
+  for (const [name, patch, want] of cases) assert.equal(stageWithinSlo(d, { ...base, ...patch }), want, name);
+});
+
+test("edges: no traffic, all errors, the 503 cheat, gaps — score 0 or less than honest, never NaN", () => {
+  const honestScore = scoreRun(d, measure(stages, honest(300)), ref, ok).score;
+  const cases: [string, ReturnType<typeof measure>][] = [
+    ["no traffic", measure(stages, silent())],
+    ["all errors", measure(stages, allErrors())],
+    ["refuses everything fast with 503", measure(stages, refuseAll())],
+    ["no data at all", measure(stages, () => null)],
+  ];
+  for (const [name, m] of cases) {
+    const r = scoreRun(d, m, ref, ok);
+    assert.equal(r.score, 0, name);
+    assert.ok(r.score < honestScore, `${name} below an honest app`);
+    assert.ok(finiteEverywhere(r), `${name}: finite`);
+    assert.equal(r.components.find((c) => c.id === "capacity")!.value, 0, name);
+  }
+});
+
+test("gaps in Prometheus data: a missing CPU figure costs only the efficiency points", () => {
+  const noCpu = measure(stages, (t, rate) => ({ ...honest(1200)(t, rate), cpu: null }));
+  const r = scoreRun(d, noCpu, ref, ok);
+  assert.equal(points(r, "efficiency"), 0);
+  assert.equal(points(r, "capacity"), 60);
+  assert.ok(finiteEverywhere(r));
+  const gappy = measure(stages, (t, rate) => (t % 7 === 3 ? null : honest(1200)(t, rate)));
+  assert.ok(finiteEverywhere(scoreRun(d, gappy, ref, ok)));
+});
+
+test("without a reference the default capacity normalizes, and the explanation says so", () => {
+  const r = scoreRun(d, measure(stages, honest(1200)), null, ok);
+  assert.equal(points(r, "capacity"), Math.round(((60 * 1172) / d.calibration.defaultCapacity) * 100) / 100);
+  assert.match(r.components[0]!.explanation, /default/);
+  assert.ok(finiteEverywhere(r));
+});
+
+test("the score is the sum of the components' points", () => {
+  const r = scoreRun(d, measure(stages, honest(700)), ref, ok);
+  const sum = r.components.reduce((s, c) => s + c.points, 0);
+  assert.ok(Math.abs(sum - r.score) < 0.011);
+  assert.equal(r.scoreUnit, "points");
+});
