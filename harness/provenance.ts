@@ -30,8 +30,8 @@ async function gitCommit(root: string): Promise<string | null> {
 
 function loadgenVersion(root: string): string {
   try {
-    const src = readFileSync(join(root, "loadgen", "version.go"), "utf8");
-    return /"(\d+\.\d+\.\d+[^"]*)"/.exec(src)?.[1] ?? "unknown";
+    const src = readFileSync(join(root, "loadgen", "main.go"), "utf8");
+    return /const version = "([^"]+)"/.exec(src)?.[1] ?? "unknown";
   } catch {
     return "unknown";
   }
