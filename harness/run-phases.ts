@@ -28,6 +28,8 @@ export interface PhaseContext {
 }
 
 export interface ScoredRun {
+  /** Seconds spent in the load phases (calibration and entry), for the overhead benchmark. */
+  loadSeconds: { reference: number; entry: number };
   score: ReturnType<typeof scoreRun>;
   checks: Check[];
   verificationPassed: boolean;
@@ -187,7 +189,8 @@ async function loadAndMeasure(
 export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
   const { stack, def, scale, log } = ctx;
   const prometheusVersion = await stack.prometheus.version();
-  const base = { prometheusVersion, placement: stack.placement };
+  const loadSeconds = { reference: 0, entry: 0 };
+  const base = { prometheusVersion, placement: stack.placement, loadSeconds };
   log("waiting for the entry to become healthy…");
   const gate = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry");
   const failedNames = gate.checks.filter((c) => !c.passed).map((c) => c.name);
@@ -214,14 +217,17 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
     if (!refGate.passed)
       throw new Error(`the reference app failed its own gate: ${JSON.stringify(refGate.checks)}`);
     log("calibrating on the reference app (url-anvil)…");
+    const tRef = Date.now();
     reference = (
       await loadAndMeasure(ctx, "reference", TARGETS.reference, refContainer, draft, draft.calibration, false)
     ).m;
+    loadSeconds.reference = (Date.now() - tRef) / 1000;
     const measured = referenceCapacity(def, reference);
     capacity = measured;
     log(`reference capacity: ${measured.toFixed(0)} req/s`);
   }
   const plan = planRun(def, { scale, referenceCapacity: capacity });
+  const tEntry = Date.now();
   const { m, t0 } = await loadAndMeasure(
     ctx,
     "entry",
@@ -231,11 +237,13 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
     plan.stages,
     true,
   );
+  loadSeconds.entry = (Date.now() - tEntry) / 1000;
   const checked = m.phases.reduce((s, p) => s + Object.values(p.counts).reduce((a, b) => a + b, 0), 0);
   const wrong = m.phases.reduce((s, p) => s + p.counts.wrong_body, 0);
   const score = scoreRun(def, m, reference, { passed: true, wrongBodyRatio: checked ? wrong / checked : 0 });
   return {
     ...base,
+    loadSeconds,
     score,
     checks: gate.checks,
     verificationPassed: true,

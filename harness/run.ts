@@ -54,6 +54,8 @@ export interface RunResult {
   /** The Markdown report, also written to `<outDir>/report.md`. */
   report: string;
   outDir: string;
+  /** Wall-clock seconds: the whole run and its load phases (the rest is the harness's overhead). */
+  timings: { total: number; referenceLoad: number; entryLoad: number };
 }
 
 /** An entry that breaks a rule of SPEC §3: nothing is built or run. */
@@ -186,5 +188,10 @@ export async function runEntry(opts: RunOptions): Promise<RunResult> {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "run.json"), json);
   writeFileSync(join(outDir, "report.md"), report);
-  return { record, report, outDir };
+  const timings = {
+    total: (Date.now() - started.getTime()) / 1000,
+    referenceLoad: scored.loadSeconds.reference,
+    entryLoad: scored.loadSeconds.entry,
+  };
+  return { record, report, outDir, timings };
 }

@@ -1,0 +1,76 @@
+/**
+ * Shared set-up for end-to-end tests: a throwaway project root whose platform folders link to this
+ * checkout and whose contributors/ folder is its own, so tests add entries without touching the repo.
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+
+export const REPO = resolve(import.meta.dirname, "..", "..");
+
+const LINKED = [
+  "package.json",
+  "docker-compose.yml",
+  "harness",
+  "loadgen",
+  "services",
+  "scoring",
+  "templates",
+  "record",
+  "node_modules",
+];
+
+export interface TempRoot {
+  root: string;
+  /** Copies a fixture entry from test/fixtures/entries/<name> to contributors/<login>. */
+  addFixture(name: string, login: string): void;
+  cleanup(): void;
+}
+
+export function tempRoot(): TempRoot {
+  const root = mkdtempSync(join(tmpdir(), "sre-chaos-e2e-"));
+  for (const name of LINKED) symlinkSync(join(REPO, name), join(root, name));
+  mkdirSync(join(root, "contributors"));
+  return {
+    root,
+    addFixture(name, login) {
+      cpSync(join(REPO, "test", "fixtures", "entries", name), join(root, "contributors", login), {
+        recursive: true,
+      });
+    },
+    cleanup() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs the CLI as a user would, against `root`. */
+export function cli(root: string, args: string[], timeoutMs = 600_000) {
+  const r = spawnSync(process.execPath, [join(REPO, "bin", "sre-chaos.mjs"), ...args], {
+    cwd: root,
+    env: { ...process.env, SRE_CHAOS_ROOT: root },
+    encoding: "utf8",
+    timeout: timeoutMs,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Compose projects of sre-chaos runs still present (containers of any state). */
+export function leftoverProjects(): string[] {
+  const r = spawnSync(
+    "docker",
+    [
+      "ps",
+      "-a",
+      "--filter",
+      "label=com.docker.compose.project",
+      "--format",
+      '{{.Label "com.docker.compose.project"}}',
+    ],
+    {
+      encoding: "utf8",
+    },
+  );
+  return [...new Set(r.stdout.split("\n").filter((p) => p.startsWith("srechaos-")))];
+}
