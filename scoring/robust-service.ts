@@ -99,11 +99,13 @@ export function scoreRobustService(
       "req/CPU-s",
       effRel === null ? 0 : w.efficiency * clamp(effRel, 0, EFFICIENCY_CAP),
       w.efficiency,
-      eff === null
-        ? "No CPU figures for the steps within SLO, so no efficiency points."
-        : refEff === null
-          ? `${fmt(eff)} ok requests per CPU-second, but the reference's efficiency is unknown, so no points.`
-          : `${fmt(eff)} ok requests per CPU-second within SLO versus the reference's ${fmt(refEff)} (${fmt(effRel, 2)}×, counted up to ${EFFICIENCY_CAP}×).`,
+      search.withinSlo.length === 0
+        ? "No step within SLO, so no efficiency points."
+        : eff === null
+          ? "No CPU figures for the steps within SLO, so no efficiency points."
+          : refEff === null
+            ? `${fmt(eff)} ok requests per CPU-second, but the reference's efficiency is unknown, so no points.`
+            : `${fmt(eff)} ok requests per CPU-second within SLO versus the reference's ${fmt(refEff)} (${fmt(effRel, 2)}×, counted up to ${EFFICIENCY_CAP}×).`,
     ),
   );
 
