@@ -119,3 +119,9 @@ test("loadChallenge names the file when its id does not match its name", async (
     /graceful-degradation\.yml[\s\S]*cannot read/,
   );
 });
+
+test("every chaos action the schema accepts is one the harness implements, and no other", async () => {
+  const { ACTIONS } = await import("../../../harness/chaos.ts");
+  const { CHAOS_ACTIONS } = await import("../../../scoring/challenge-schema.ts");
+  assert.deepEqual(Object.keys(ACTIONS).sort(), [...CHAOS_ACTIONS].sort());
+});
