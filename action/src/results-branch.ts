@@ -1,0 +1,242 @@
+/**
+ * The one module that talks to git for the `results` branch (SPEC §6, §7).
+ *
+ * Every write goes through {@link publishToResults}: fetch the branch, let the caller
+ * compute its files against the fresh tree, commit, push. A rejected (non-fast-forward)
+ * push means another publisher won the race, so we refetch and re-run `update` — the
+ * caller's merge logic always sees the latest tree and no result is lost. We never
+ * force-push: history on the results branch is append-only.
+ *
+ * git runs through execFile (no shell), so no path or message is ever parsed by a shell.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+/** Where and as whom to write the results branch. */
+export interface ResultsBranchOptions {
+  /** A local working directory this module may own (created when missing). */
+  repoDir: string;
+  /** A git remote URL or path (e.g. an authenticated https URL, or a bare repo path). */
+  remote: string;
+  /** The branch name, normally `results`. */
+  branch: string;
+  /** Commit author and committer. */
+  author: { name: string; email: string };
+  /** Push attempts before giving up (default 12: enough for 10 racing publishers). */
+  maxAttempts?: number;
+  /** Upper bound of the random backoff between attempts, in ms (default 250). */
+  maxBackoffMs?: number;
+}
+
+/** One file to write, relative to the branch root. */
+export interface ResultsFile {
+  path: string;
+  content: string;
+}
+
+/** Reads a file from the freshly fetched tree; null when absent. */
+export type ReadResult = (relPath: string) => Promise<string | null>;
+
+/** Computes the files to write from the current tree; re-run on every attempt. */
+export type ResultsUpdate = (read: ReadResult) => Promise<ResultsFile[]>;
+
+/** Thrown when the push is still rejected after the last attempt. */
+export class ResultsPushError extends Error {
+  constructor(
+    message: string,
+    readonly attempts: number,
+  ) {
+    super(message);
+    this.name = "ResultsPushError";
+  }
+}
+
+const DEFAULT_ATTEMPTS = 12;
+const DEFAULT_BACKOFF_MS = 250;
+const ALLOWED_TOP = new Set(["runs", "entries"]);
+const SAFE_SEGMENT = /^[A-Za-z0-9._-]+$/;
+const README = [
+  "# Results",
+  "",
+  "Run records (`runs/<login>/<run-id>.json`) and entry records (`entries/<login>.json`)",
+  "written only by the trusted publisher workflow. Do not edit by hand.",
+  "",
+].join("\n");
+
+/** Runs git with arguments (never a shell); rejects with stderr on failure. */
+function git(cwd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "git",
+      args,
+      { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) {
+          // push --porcelain reports "[rejected]" on stdout, so keep both streams.
+          const detail = [String(stderr).trim(), String(stdout).trim()].filter(Boolean).join("\n");
+          reject(new Error(`git ${args[0] ?? ""} failed: ${detail || err.message}`));
+        } else {
+          resolve(String(stdout));
+        }
+      },
+    );
+  });
+}
+
+/**
+ * Validates a results path: relative, POSIX, no `..`/empty/dot segments, under `runs/`
+ * or `entries/`, plain characters only. Returns the normalized path or throws.
+ */
+export function validateResultsPath(p: string): string {
+  const segments = p.split("/");
+  const bad =
+    p.length === 0 ||
+    p.length > 300 ||
+    p.startsWith("/") ||
+    p.includes("\\") ||
+    segments.length < 2 ||
+    !ALLOWED_TOP.has(segments[0] ?? "") ||
+    segments.some((s) => s === "" || s === "." || s === ".." || !SAFE_SEGMENT.test(s));
+  if (bad) {
+    throw new Error(
+      `refused results path ${JSON.stringify(p)}: must be a relative path under runs/ or entries/`,
+    );
+  }
+  return p;
+}
+
+/** Makes sure repoDir is a git repository pointing at the remote. */
+async function ensureRepo(opts: ResultsBranchOptions): Promise<void> {
+  await mkdir(opts.repoDir, { recursive: true });
+  try {
+    await git(opts.repoDir, ["rev-parse", "--git-dir"]);
+  } catch {
+    await git(opts.repoDir, ["init", "--quiet"]);
+  }
+  const remotes = (await git(opts.repoDir, ["remote"])).split("\n");
+  if (remotes.includes("origin")) {
+    await git(opts.repoDir, ["remote", "set-url", "origin", opts.remote]);
+  } else {
+    await git(opts.repoDir, ["remote", "add", "origin", opts.remote]);
+  }
+  await git(opts.repoDir, ["config", "user.name", opts.author.name]);
+  await git(opts.repoDir, ["config", "user.email", opts.author.email]);
+}
+
+/** Resets the work tree to the remote branch tip; returns false when the branch does not exist. */
+async function syncToRemote(opts: ResultsBranchOptions): Promise<boolean> {
+  const ref = `refs/remotes/origin/${opts.branch}`;
+  const lsRemote = await git(opts.repoDir, ["ls-remote", "--heads", "origin", opts.branch]);
+  if (lsRemote.trim() === "") {
+    return false;
+  }
+  await git(opts.repoDir, ["fetch", "--quiet", "--no-tags", "origin", `+refs/heads/${opts.branch}:${ref}`]);
+  await git(opts.repoDir, ["checkout", "--quiet", "--force", "-B", opts.branch, ref]);
+  await git(opts.repoDir, ["clean", "-fdq"]);
+  return true;
+}
+
+/** Starts the branch as an orphan holding only a README. */
+async function createOrphan(opts: ResultsBranchOptions): Promise<void> {
+  await git(opts.repoDir, ["checkout", "--quiet", "--force", "--orphan", opts.branch]);
+  await git(opts.repoDir, ["rm", "-rfq", "--ignore-unmatch", "."]);
+  await git(opts.repoDir, ["clean", "-fdq"]);
+  await writeFile(path.join(opts.repoDir, "README.md"), README);
+  await git(opts.repoDir, ["add", "README.md"]);
+}
+
+function reader(repoDir: string): ReadResult {
+  return async (relPath) => {
+    validateResultsPath(relPath);
+    try {
+      return await readFile(path.join(repoDir, relPath), "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw err;
+    }
+  };
+}
+
+function isRaceRejection(message: string): boolean {
+  return /non-fast-forward|fetch first|updates were rejected|\[rejected\]|stale info|failed to update ref|cannot lock ref|incorrect old value/i.test(
+    message,
+  );
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Writes files to the results branch with a bounded, jittered retry on push races.
+ * `update` is re-run against the freshly fetched tree on every attempt, so it must be a
+ * pure merge of "what is there" and "what I add". Never force-pushes.
+ */
+export async function publishToResults(
+  opts: ResultsBranchOptions,
+  update: ResultsUpdate,
+  message: string,
+): Promise<{ commit: string; attempts: number }> {
+  const maxAttempts = opts.maxAttempts ?? DEFAULT_ATTEMPTS;
+  const maxBackoff = opts.maxBackoffMs ?? DEFAULT_BACKOFF_MS;
+  await ensureRepo(opts);
+  let lastError = "";
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const exists = await syncToRemote(opts);
+    if (!exists) await createOrphan(opts);
+    const files = await update(reader(opts.repoDir));
+    // Validate everything before touching the tree: a bad path aborts the whole write.
+    for (const f of files) validateResultsPath(f.path);
+    for (const f of files) {
+      const abs = path.join(opts.repoDir, f.path);
+      await mkdir(path.dirname(abs), { recursive: true });
+      await writeFile(abs, f.content);
+      await git(opts.repoDir, ["add", "--", f.path]);
+    }
+    await git(opts.repoDir, ["commit", "--quiet", "--allow-empty", "-m", message]);
+    const commit = (await git(opts.repoDir, ["rev-parse", "HEAD"])).trim();
+    try {
+      // A plain refspec (no +, no --force): the remote refuses anything but a fast-forward.
+      await git(opts.repoDir, ["push", "--quiet", "--porcelain", "origin", `HEAD:refs/heads/${opts.branch}`]);
+      return { commit, attempts: attempt };
+    } catch (err) {
+      lastError = (err as Error).message;
+      if (!isRaceRejection(lastError)) throw err;
+      if (attempt < maxAttempts) await sleep(Math.floor(Math.random() * maxBackoff * Math.min(attempt, 4)));
+    }
+  }
+  throw new ResultsPushError(
+    `results branch ${opts.branch}: push still rejected after ${maxAttempts} attempts (other publishers kept winning the race); nothing was written. Last error: ${lastError}`,
+    maxAttempts,
+  );
+}
+
+/**
+ * Checks out the current results branch into a fresh temporary directory for reading
+ * (ranks, site build). Returns the directory (empty apart from README when the branch
+ * does not exist yet); the caller removes it with {@link removeResultsTree}.
+ */
+export async function readResultsTree(
+  opts: Pick<ResultsBranchOptions, "remote" | "branch">,
+): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "sre-chaos-results-"));
+  const heads = await git(dir, ["ls-remote", "--heads", opts.remote, opts.branch]);
+  if (heads.trim() === "") return dir;
+  await git(dir, [
+    "clone",
+    "--quiet",
+    "--depth",
+    "1",
+    "--single-branch",
+    "--branch",
+    opts.branch,
+    opts.remote,
+    ".",
+  ]);
+  return dir;
+}
+
+/** Removes a directory made by {@link readResultsTree}. */
+export async function removeResultsTree(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
