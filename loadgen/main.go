@@ -68,5 +68,6 @@ func serve(addr string) error {
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	log.Printf("loadgen: stopped")
 	return nil
 }

@@ -36,7 +36,8 @@ func verifyQuote(body []byte, key []byte, maxAgeSeconds float64, now time.Time) 
 	}
 	var num json.Number
 	v, ok := raw["issuedAt"]
-	if !ok || json.Unmarshal(v, &num) != nil {
+	// json.Number also accepts a quoted number, so a string "123" is rejected explicitly.
+	if !ok || len(v) == 0 || v[0] == '"' || json.Unmarshal(v, &num) != nil {
 		return fmt.Errorf("field issuedAt missing or not a number")
 	}
 	issuedAt, err := strconv.ParseInt(num.String(), 10, 64)
