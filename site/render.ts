@@ -27,7 +27,10 @@ export function createRenderer(): (page: { kind: PageKind }) => string {
   hb.registerHelper("csp", () => CSP);
   for (const name of readdirSync(join(TEMPLATES, "partials")).sort()) {
     if (name.endsWith(".hbs")) {
-      hb.registerPartial(name.slice(0, -4), readFileSync(join(TEMPLATES, "partials", name), "utf8"));
+      hb.registerPartial(
+        name.slice(0, -4),
+        readFileSync(join(TEMPLATES, "partials", name), "utf8").trimEnd(),
+      );
     }
   }
   const compiled = new Map<string, HandlebarsTemplateDelegate>();

@@ -1,0 +1,100 @@
+/**
+ * Benchmark of the site build (issue 5): a synthetic results set of 10,000 entries × 5 runs, built
+ * once; prints build time, page count, the largest page and the largest board page, and their ratios
+ * against the aims (build ≤ 10 s, board page ≤ 150 KB).
+ *
+ *   node --import tsx bench/site-build.ts [--entries 10000] [--runs 5] [--points 120] [--keep]
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { CHALLENGE_IDS } from "../record/run-record.ts";
+import { buildSite } from "../site/build.ts";
+import { prng, synthRun, writeResults } from "../test/fixtures/results/generate.ts";
+
+const AIM_SECONDS = 10;
+const AIM_BOARD_BYTES = 150 * 1024;
+
+const { values: o } = parseArgs({
+  options: {
+    entries: { type: "string", default: "10000" },
+    runs: { type: "string", default: "5" },
+    points: { type: "string", default: "120" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const entries = Number(o.entries);
+const runsPer = Number(o.runs);
+const points = Number(o.points);
+
+const tmp = mkdtempSync(join(tmpdir(), "site-bench-"));
+const results = join(tmp, "results");
+const out = join(tmp, "site");
+try {
+  let t = performance.now();
+  const rnd = prng(42);
+  const logins: string[] = [];
+  // Written in chunks of 500 logins so generation never holds all 50,000 records at once.
+  for (let i = 0; i < entries; i += 500) {
+    const batch = [];
+    for (let j = i; j < Math.min(entries, i + 500); j++) {
+      const login = `user-${String(j).padStart(5, "0")}`;
+      logins.push(login);
+      const challenge = CHALLENGE_IDS[j % CHALLENGE_IDS.length]!;
+      const skill = rnd();
+      for (let k = 0; k < runsPer; k++) {
+        batch.push(
+          synthRun({
+            login,
+            challenge,
+            seed: j * 16 + k + 1,
+            at: new Date(Date.UTC(2026, 9, 1 + k, 0, 0, j % 3600)),
+            skill: Math.min(1, skill + k * 0.02),
+            points,
+            description: `entry ${j}`,
+          }),
+        );
+      }
+    }
+    writeResults(results, batch, (l) => CHALLENGE_IDS[Number(l.slice(5)) % CHALLENGE_IDS.length]!);
+  }
+  console.log(
+    `generated ${entries} entries × ${runsPer} runs (${points} points per series) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+
+  t = performance.now();
+  const r = await buildSite({ resultsDir: results, outDir: out });
+  const seconds = (performance.now() - t) / 1000;
+
+  let pages = 0;
+  let largest = { file: "", size: 0 };
+  let largestBoard = { file: "", size: 0 };
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (name === "index.html") {
+        pages++;
+        const rel = p.slice(out.length + 1);
+        if (st.size > largest.size) largest = { file: rel, size: st.size };
+        if (rel.startsWith("board/") && st.size > largestBoard.size)
+          largestBoard = { file: rel, size: st.size };
+      }
+    }
+  };
+  walk(out);
+  const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+  console.log(
+    `build time:         ${seconds.toFixed(2)} s   (aim ≤ ${AIM_SECONDS} s: ratio ${(seconds / AIM_SECONDS).toFixed(2)})`,
+  );
+  console.log(`pages:              ${pages} (buildSite reported ${r.pages}, skipped ${r.skipped.length})`);
+  console.log(`largest page:       ${kb(largest.size)}  ${largest.file}`);
+  console.log(
+    `largest board page: ${kb(largestBoard.size)}  ${largestBoard.file}   (aim ≤ 150 KB: ratio ${(largestBoard.size / AIM_BOARD_BYTES).toFixed(2)})`,
+  );
+  if (o.keep) console.log(`kept: ${tmp}`);
+} finally {
+  if (!o.keep) rmSync(tmp, { recursive: true, force: true });
+}
