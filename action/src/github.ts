@@ -1,0 +1,196 @@
+/**
+ * The one wrapper over the GitHub API. Modes receive a {@link GitHubApi}, never an Octokit, so
+ * tests hand in a recording fake and every call the action can make is listed here.
+ */
+import { getOctokit } from "@actions/github";
+
+export interface PullRequestInfo {
+  number: number;
+  state: string;
+  authorLogin: string;
+  headSha: string;
+  htmlUrl: string;
+}
+
+/** One changed file as the pulls files API reports it. */
+export interface PullRequestFile {
+  filename: string;
+  status: string;
+  /** Set on renames (and copies): the path before. */
+  previousFilename?: string;
+}
+
+export interface TreeEntry {
+  path: string;
+  /** Git mode: 100644/100755 file, 040000 tree, 120000 symlink, 160000 submodule. */
+  mode: string;
+  type: string;
+}
+
+export interface IssueComment {
+  id: number;
+  body: string;
+  userLogin: string;
+}
+
+export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+
+export interface GitHubApi {
+  /** Open or closed PRs whose head is this commit (repos/commits/{sha}/pulls). */
+  findPullRequestsForSha(sha: string): Promise<PullRequestInfo[]>;
+  getPullRequest(number: number): Promise<PullRequestInfo>;
+  /** Every changed file (paginated; the API stops at 3000). */
+  listPullRequestFiles(number: number): Promise<PullRequestFile[]>;
+  /** The recursive tree of a commit; `truncated` when GitHub cut it short. */
+  getTree(sha: string): Promise<{ entries: TreeEntry[]; truncated: boolean }>;
+  getCollaboratorPermission(login: string): Promise<Permission>;
+  listIssueComments(issue: number): Promise<IssueComment[]>;
+  createComment(issue: number, body: string): Promise<{ id: number }>;
+  updateComment(commentId: number, body: string): Promise<void>;
+  createReaction(commentId: number, content: "+1" | "-1" | "eyes" | "confused"): Promise<void>;
+  dispatchWorkflow(workflowFile: string, ref: string, inputs: Record<string, string>): Promise<void>;
+  getDefaultBranch(): Promise<string>;
+}
+
+export interface RetryOptions {
+  attempts?: number;
+  baseMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface HttpishError {
+  status?: number;
+  message?: string;
+  response?: { headers?: Record<string, string | undefined> };
+}
+
+/** 5xx, 429 and the secondary rate limit (403 "secondary rate limit") are worth another try. */
+export function isRetryable(err: unknown): boolean {
+  const e = err as HttpishError;
+  if (typeof e?.status !== "number") return false;
+  if (e.status >= 500 || e.status === 429) return true;
+  return e.status === 403 && /secondary rate limit|abuse/i.test(e.message ?? "");
+}
+
+/** Runs `fn` with bounded exponential backoff on retryable errors (honouring retry-after, capped at 60 s). */
+export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+  const attempts = opts.attempts ?? 4;
+  const base = opts.baseMs ?? 1000;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts || !isRetryable(err)) throw err;
+      const after = Number((err as HttpishError).response?.headers?.["retry-after"]);
+      await sleep(Math.min(60_000, Number.isFinite(after) && after > 0 ? after * 1000 : base * 2 ** (i - 1)));
+    }
+  }
+}
+
+const PERMISSIONS: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
+
+/** The real API for one repository, authenticated with the workflow's token. */
+export function createGitHubApi(
+  token: string,
+  owner: string,
+  repo: string,
+  retry: RetryOptions = {},
+): GitHubApi {
+  const octokit = getOctokit(token);
+  const r = <T>(fn: () => Promise<T>) => withRetry(fn, retry);
+  const pr = (p: {
+    number: number;
+    state: string;
+    user: { login: string } | null;
+    head: { sha: string };
+    html_url: string;
+  }): PullRequestInfo => ({
+    number: p.number,
+    state: p.state,
+    authorLogin: p.user?.login ?? "",
+    headSha: p.head.sha,
+    htmlUrl: p.html_url,
+  });
+  return {
+    async findPullRequestsForSha(sha) {
+      const res = await r(() =>
+        octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+          owner,
+          repo,
+          commit_sha: sha,
+          per_page: 100,
+        }),
+      );
+      return res.data.map(pr);
+    },
+    async getPullRequest(number) {
+      const res = await r(() => octokit.rest.pulls.get({ owner, repo, pull_number: number }));
+      return pr(res.data);
+    },
+    async listPullRequestFiles(number) {
+      const files = await r(() =>
+        octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: number, per_page: 100 }),
+      );
+      return files.map((f) => ({
+        filename: f.filename,
+        status: f.status,
+        ...(f.previous_filename ? { previousFilename: f.previous_filename } : {}),
+      }));
+    },
+    async getTree(sha) {
+      const res = await r(() => octokit.rest.git.getTree({ owner, repo, tree_sha: sha, recursive: "1" }));
+      return {
+        entries: res.data.tree.map((t) => ({ path: t.path ?? "", mode: t.mode ?? "", type: t.type ?? "" })),
+        truncated: res.data.truncated,
+      };
+    },
+    async getCollaboratorPermission(login) {
+      try {
+        const res = await r(() =>
+          octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login }),
+        );
+        // role_name distinguishes maintain/triage; permission is the legacy admin/write/read/none.
+        const role = (res.data.role_name || res.data.permission) as Permission;
+        return PERMISSIONS.includes(role) ? role : "none";
+      } catch (err) {
+        if ((err as HttpishError).status === 404) return "none";
+        throw err;
+      }
+    },
+    async listIssueComments(issue) {
+      const all = await r(() =>
+        octokit.paginate(octokit.rest.issues.listComments, {
+          owner,
+          repo,
+          issue_number: issue,
+          per_page: 100,
+        }),
+      );
+      return all.map((c) => ({ id: c.id, body: c.body ?? "", userLogin: c.user?.login ?? "" }));
+    },
+    async createComment(issue, body) {
+      const res = await r(() =>
+        octokit.rest.issues.createComment({ owner, repo, issue_number: issue, body }),
+      );
+      return { id: res.data.id };
+    },
+    async updateComment(commentId, body) {
+      await r(() => octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body }));
+    },
+    async createReaction(commentId, content) {
+      await r(() =>
+        octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: commentId, content }),
+      );
+    },
+    async dispatchWorkflow(workflowFile, ref, inputs) {
+      await r(() =>
+        octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: workflowFile, ref, inputs }),
+      );
+    },
+    async getDefaultBranch() {
+      const res = await r(() => octokit.rest.repos.get({ owner, repo }));
+      return res.data.default_branch;
+    },
+  };
+}
