@@ -1,0 +1,147 @@
+/**
+ * The orderings an SRE expects, end to end at a small scale: entries of known quality written for
+ * the tests (test/fixtures/entries/) run through each challenge with the real harness, and the
+ * scores must rank them as their behaviour deserves. The cheat (shed-all: passes the gate, then
+ * answers almost everything with an instant 503) must score strictly below the honest template in
+ * every challenge. Every score is printed with its components so a note can quote the figures.
+ *
+ * Margins are wide on purpose: each run calibrates on url-anvil afresh, and a 2-core machine is
+ * noisy; the fixtures differ by design far more than the noise (see docs/CHALLENGES.md, "Test
+ * entries and the orderings they prove").
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import type { ChallengeId, Component, RunRecord } from "../../record/run-record.ts";
+import { provisionSandbox } from "../../sandbox/provision.ts";
+import { runEntry } from "../../harness/run.ts";
+import { createEntry } from "../../harness/entry/new-entry.ts";
+import { leftoverProjects, tempRoot, type TempRoot } from "./helpers.ts";
+
+/** Small enough for CI on 2 cores, large enough for every phase and fault to last whole seconds. */
+const SCALE = 0.2;
+/** The honest entry: the template, exactly as `sre-chaos new` makes it. */
+const GOOD = "good";
+const FIXTURES = ["shed-all", "weak", "fragile", "slow-quote-no-cache", "canned-echo"];
+
+interface Row {
+  challenge: ChallengeId;
+  login: string;
+  record: RunRecord;
+  seconds: number;
+}
+
+let t: TempRoot;
+const rows: Row[] = [];
+const started = Date.now();
+
+before(async () => {
+  await provisionSandbox({ log: () => undefined });
+  t = tempRoot();
+  const made = await createEntry({ root: t.root, login: GOOD });
+  assert.deepEqual(made.report.violations, [], "the template is a valid entry");
+  for (const name of FIXTURES) t.addFixture(name, name);
+});
+
+after(() => {
+  console.log(`\nscores at scale ${SCALE} (points per component; value in its unit)`);
+  for (const r of rows) console.log(formatRow(r));
+  console.log(`orderings.test.ts wall time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  t?.cleanup();
+});
+
+function formatRow({ challenge, login, record, seconds }: Row): string {
+  const parts = record.components.map((c) => `${c.id}=${c.points} (${c.value ?? "n/a"} ${c.unit})`);
+  const gate = record.verification.passed ? "" : " [verification failed]";
+  return `${challenge.padEnd(21)} ${login.padEnd(20)} ${String(record.score).padStart(7)}${gate} | ${parts.join(", ")} | ${seconds.toFixed(0)} s`;
+}
+
+/** Runs one entry through one challenge with the real harness; records and prints the row. */
+async function run(login: string, challenge: ChallengeId): Promise<RunRecord> {
+  const t0 = Date.now();
+  const { record } = await runEntry({
+    root: t.root,
+    login,
+    challenge,
+    scale: SCALE,
+    outDir: `${t.root}/out/${challenge}/${login}`,
+  });
+  const row = { challenge, login, record, seconds: (Date.now() - t0) / 1000 };
+  rows.push(row);
+  console.log(formatRow(row));
+  assert.deepEqual(leftoverProjects(), [], `the stack of ${login} was torn down`);
+  return record;
+}
+
+function comp(record: RunRecord, id: string): Component {
+  const c = record.components.find((x) => x.id === id);
+  assert.ok(c, `${record.login}: no component ${id}`);
+  return c;
+}
+
+/** `a` must beat `b` by at least `margin` (score units), with both figures in the message. */
+function beats(a: RunRecord, b: RunRecord, margin: number): void {
+  assert.ok(
+    a.score >= b.score + margin,
+    `${a.challenge}: ${a.login} (${a.score}) should beat ${b.login} (${b.score}) by at least ${margin}`,
+  );
+}
+
+test("robust-service: the template > weak (capacity 200 req/s) > shed-all = 0", async () => {
+  const good = await run(GOOD, "robust-service");
+  const weak = await run("weak", "robust-service");
+  const shed = await run("shed-all", "robust-service");
+  assert.equal(good.verification.passed, true);
+  assert.ok(good.score > 0);
+  // weak queues everything above 200 req/s: its capacity is one of the steps at or below 200
+  // (60, 87, 126, 183 at 60 × 1.45^i); the template's nginx holds far more on the same CPU.
+  const weakCap = comp(weak, "capacity").value ?? 0;
+  const goodCap = comp(good, "capacity").value ?? 0;
+  assert.ok(
+    weakCap > 0 && weakCap <= 230,
+    `weak capacity ${weakCap} req/s should be near its 200 req/s limit`,
+  );
+  assert.ok(goodCap >= 2 * weakCap, `template capacity ${goodCap} vs weak ${weakCap}`);
+  beats(good, weak, 10);
+  // Fast 503s are errors for the SLO: no step holds, so every component is 0.
+  assert.equal(shed.verification.passed, true, "the cheat passes the gate");
+  assert.equal(shed.score, 0, `shed-all scored ${shed.score}`);
+  beats(weak, shed, 1);
+});
+
+test("graceful-degradation: the template > slow-quote-no-cache > shed-all; canned-echo = 0", async () => {
+  const good = await run(GOOD, "graceful-degradation");
+  const slow = await run("slow-quote-no-cache", "graceful-degradation");
+  const shed = await run("shed-all", "graceful-degradation");
+  const canned = await run("canned-echo", "graceful-degradation");
+  // Serving stale quotes from cache while upstream is slow/flaky keeps quotes available.
+  const quotes = (r: RunRecord) => comp(r, "quote-availability").value ?? 0;
+  assert.ok(quotes(good) >= quotes(slow) + 0.2, `quote availability ${quotes(good)} vs ${quotes(slow)}`);
+  beats(good, slow, 3);
+  // Shedding everything answers in time but earns almost no goodput (the largest weight).
+  assert.equal(shed.verification.passed, true, "the cheat passes the gate");
+  const goodput = (r: RunRecord) => comp(r, "goodput").points;
+  assert.ok(goodput(shed) < goodput(good) / 4, `goodput points ${goodput(shed)} vs ${goodput(good)}`);
+  assert.ok(goodput(shed) < goodput(slow) / 4, `goodput points ${goodput(shed)} vs ${goodput(slow)}`);
+  beats(slow, shed, 20);
+  beats(good, shed, 30);
+  assert.equal(canned.verification.passed, false);
+  assert.equal(canned.score, 0);
+});
+
+test("longest-upkeep: the template (restart always + healthcheck) > fragile (restart no); shed-all = 0", async () => {
+  const good = await run(GOOD, "longest-upkeep");
+  const fragile = await run("fragile", "longest-upkeep");
+  const shed = await run("shed-all", "longest-upkeep");
+  const kill = good.faults.find((f) => f.action === "kill");
+  assert.ok(kill, "a kill was applied");
+  // fragile is up until the first kill (t = 8 s at this scale, after a 1 s pause at 4 s) and does not
+  // come back by itself (only the harness's own `restart` fault at 36 s starts it again, 2 s before
+  // the last pause); the template restarts within seconds and keeps a longer streak.
+  assert.ok(fragile.score <= kill.start + 1, `fragile streak ${fragile.score} s beyond the first kill`);
+  beats(good, fragile, 5);
+  assert.ok((comp(good, "restarts").value ?? 0) >= 1, "the template was restarted after the kill");
+  // Every second of fast 503s misses the SLO: not one up second.
+  assert.equal(shed.verification.passed, true, "the cheat passes the gate");
+  assert.equal(shed.score, 0, `shed-all streak ${shed.score} s`);
+  assert.ok(fragile.score > shed.score, "even fragile is up before the first kill");
+});
