@@ -27,7 +27,7 @@ type run struct {
 
 	mu      sync.Mutex
 	aborted bool
-	stage   int
+	loadEnd float64 // seconds from t=0 when the pacer stopped starting iterations
 }
 
 func randomSeed() uint64 {
@@ -104,10 +104,11 @@ func (r *run) pace() {
 		if end {
 			t = r.sched.total
 		}
-		if st := r.sched.stageAt(t); !end && int64(st) != r.metrics.stageIndex.Load() {
-			r.metrics.stageIndex.Store(int64(st))
-			s := r.cfg.Stages[st]
-			log.Printf("run %s: stage %d %q (%s, %g→%g/s, %gs)", r.cfg.RunID, st, s.Name, s.Executor, startRate(s), s.Rate, s.Duration)
+		// Log every stage entered, including any a late wake-up skipped over.
+		for st := r.sched.stageAt(t); !end && int64(st) > r.metrics.stageIndex.Load(); {
+			i := r.metrics.stageIndex.Add(1)
+			s := r.cfg.Stages[i]
+			log.Printf("run %s: stage %d %q (%s, %g→%g/s, %gs)", r.cfg.RunID, i, s.Name, s.Executor, startRate(s), s.Rate, s.Duration)
 		}
 		rate := r.sched.rateAt(t)
 		r.metrics.targetRate.Store(math.Float64bits(rate))
@@ -146,8 +147,9 @@ func (r *run) pace() {
 				wait = w
 			}
 		}
-		if wait < 50*time.Microsecond {
-			wait = 50 * time.Microsecond
+		// Below ~0.5 ms, sleeping costs more CPU than it buys precision; a batch starts at once.
+		if wait < 500*time.Microsecond {
+			wait = 500 * time.Microsecond
 		}
 		timer.Reset(wait)
 		select {
@@ -160,6 +162,9 @@ func (r *run) pace() {
 		}
 	}
 	r.metrics.targetRate.Store(0)
+	r.mu.Lock()
+	r.loadEnd = math.Min(time.Since(r.start).Seconds(), r.sched.total)
+	r.mu.Unlock()
 	wg.Wait()
 	r.client.CloseIdleConnections()
 	r.mu.Lock()

@@ -115,8 +115,10 @@ func (d *daemon) status() Status {
 	elapsed := time.Since(r.start).Seconds()
 	sec := int64(elapsed) - 1
 	if !running {
-		elapsed = math.Min(elapsed, r.sched.total)
-		sec = int64(math.Ceil(r.sched.total)) - 1
+		r.mu.Lock()
+		elapsed = r.loadEnd
+		r.mu.Unlock()
+		sec = int64(math.Ceil(elapsed)) - 1
 	}
 	idx := int(r.metrics.stageIndex.Load())
 	return Status{
