@@ -1,11 +1,12 @@
 /**
  * Reads the challenge definitions (`scoring/challenges/*.yml`) for the scoring page and the board
- * titles. A small adapter on purpose: when `harness/challenge-files.ts` (loadAllChallenges) settles,
- * this is the one place to switch to it. A definition that cannot be read is reported and skipped.
+ * titles, validated by the scoring schema (`parseChallenge`, the same one `harness/challenge-files.ts`
+ * uses). Unlike `loadAllChallenges`, one bad file is reported and skipped instead of failing the build,
+ * and any folder can be read (the tests use their own copy).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { ChallengeError, parseChallenge } from "../scoring/challenge-schema.ts";
 import type { ChallengeInfo } from "./scoring-view.ts";
 
 /** Loads every `*.yml` in `dir` (sorted by file name); problems go to `skipped`, never thrown. */
@@ -26,18 +27,12 @@ export function loadChallengeInfos(dir: string): {
   for (const name of names) {
     const file = join(dir, name);
     try {
-      const doc: unknown = parse(readFileSync(file, "utf8"));
-      if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new Error("not a mapping");
-      const { id, title, name: altTitle, summary, description, ...data } = doc as Record<string, unknown>;
-      const cid = typeof id === "string" ? id : name.replace(/\.ya?ml$/, "");
-      challenges.push({
-        id: cid,
-        title: typeof title === "string" ? title : typeof altTitle === "string" ? altTitle : cid,
-        summary: typeof summary === "string" ? summary : typeof description === "string" ? description : "",
-        data,
-      });
+      const { id, title, summary, ...data } = parseChallenge(readFileSync(file, "utf8"), file);
+      challenges.push({ id, title, summary, data });
     } catch (e) {
-      skipped.push({ file, reason: e instanceof Error ? e.message : String(e) });
+      const reason =
+        e instanceof ChallengeError ? e.problems.join("; ") : e instanceof Error ? e.message : String(e);
+      skipped.push({ file, reason });
     }
   }
   return { challenges, skipped };

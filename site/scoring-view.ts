@@ -36,29 +36,40 @@ export interface ScoringPage extends PageBase {
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** "chaosTimeline" / "chaos_timeline" → "chaos timeline". */
+/** "chaosTimeline" → "chaos timeline", "memoryMiB" → "memory MiB", "p99Ms" → "p99 ms". */
 export function humanize(key: string): string {
   return key
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .replace(/[_-]+/g, " ")
-    .toLowerCase();
+    .split(/(?=[A-Z][a-z])|[_-]+/)
+    .filter(Boolean)
+    .map((t) => (/^[A-Z][a-z]*$/.test(t) ? t.toLowerCase() : t))
+    .join(" ");
 }
+
+/** A flat object as one line of text, for a table cell ("latency ms 800, jitter ms 200"). */
+function inline(v: unknown): string {
+  if (isPlainObject(v)) {
+    const parts = Object.entries(v).map(([k, x]) => `${humanize(k)} ${inline(x)}`);
+    return parts.length ? parts.join(", ") : "—";
+  }
+  if (Array.isArray(v)) return v.map(inline).join(", ");
+  return v === null || v === undefined ? "—" : String(v);
+}
+
+const isFlat = (o: Record<string, unknown>) =>
+  Object.values(o).every((x) => !isPlainObject(x) || Object.values(x).every((y) => !isPlainObject(y)));
 
 /** Turns any YAML value into a render tree; depth-limited so a pathological file stays bounded. */
 export function toNode(v: unknown, depth = 0): Node {
   if (depth > 6) return { text: "…" };
   if (v === null || v === undefined) return { text: "—" };
   if (Array.isArray(v)) {
-    if (
-      v.length &&
-      v.every(isPlainObject) &&
-      v.every((o) => Object.values(o).every((x) => !isPlainObject(x)))
-    ) {
+    // A list of records (phases, the chaos timeline) reads best as a table, one row per item.
+    if (v.length && v.every(isPlainObject) && v.every(isFlat)) {
       const headers = [...new Set(v.flatMap((o) => Object.keys(o)))];
       return {
         table: {
           headers: headers.map(humanize),
-          rows: v.map((o) => headers.map((h) => toNode(o[h], depth + 1))),
+          rows: v.map((o) => headers.map((h): Node => ({ text: inline(o[h]) }))),
         },
       };
     }
