@@ -104,6 +104,6 @@ func waitDone(t *testing.T, r *run, limit time.Duration) {
 
 func metricsText(m *runMetrics) string {
 	var b strings.Builder
-	writeMetrics(&b, m)
+	writeMetrics(&b, m, 0)
 	return b.String()
 }

@@ -47,6 +47,7 @@ type secondStats struct {
 	idx                         int64
 	requests, ok, errs, dropped int64
 	durs                        []float64
+	maxLag                      float64 // worst pacer oversleep, seconds
 }
 
 // runMetrics holds every number of one run; it outlives the run until the next one starts.
@@ -99,6 +100,15 @@ func (m *runMetrics) recordRequest(kind, outcome int, sec float64, second int64)
 	m.secMu.Unlock()
 }
 
+// recordLag notes how late the pacer woke; a large lag means the generator itself is starved of CPU.
+func (m *runMetrics) recordLag(lag float64, second int64) {
+	m.secMu.Lock()
+	if s := m.slot(second); lag > s.maxLag {
+		s.maxLag = lag
+	}
+	m.secMu.Unlock()
+}
+
 func (m *runMetrics) recordDrop(second int64) {
 	m.dropped.Add(1)
 	m.secMu.Lock()
@@ -113,6 +123,8 @@ type LastSecond struct {
 	Errors   int64    `json:"errors"`
 	Dropped  int64    `json:"dropped"`
 	P99Ms    *float64 `json:"p99Ms"`
+	// PacerLagMs is the pacer's worst late wake-up in that second (generator health, not the app's).
+	PacerLagMs float64 `json:"pacerLagMs"`
 }
 
 func (m *runMetrics) second(idx int64) LastSecond {
@@ -126,7 +138,7 @@ func (m *runMetrics) second(idx int64) LastSecond {
 	if s.idx != idx {
 		return out
 	}
-	out = LastSecond{Requests: s.requests, OK: s.ok, Errors: s.errs, Dropped: s.dropped}
+	out = LastSecond{Requests: s.requests, OK: s.ok, Errors: s.errs, Dropped: s.dropped, PacerLagMs: math.Round(s.maxLag*1e6) / 1e3}
 	if n := len(s.durs); n > 0 {
 		d := append([]float64(nil), s.durs...)
 		sort.Float64s(d)
@@ -164,8 +176,9 @@ func fmtFloat(f float64) string {
 	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
-// writeMetrics writes the Prometheus text exposition (format 0.0.4) for m (nil: no run yet).
-func writeMetrics(w io.Writer, m *runMetrics) {
+// writeMetrics writes the Prometheus text exposition (format 0.0.4) for m (nil: no run yet);
+// lastSecond is the run's previous full second, for the pacer-lag gauge.
+func writeMetrics(w io.Writer, m *runMetrics, lastSecond int64) {
 	fmt.Fprintf(w, "# HELP loadgen_info Load generator build information.\n# TYPE loadgen_info gauge\nloadgen_info{version=%q} 1\n", version)
 	if m == nil {
 		return
@@ -210,6 +223,7 @@ func writeMetrics(w io.Writer, m *runMetrics) {
 		{"loadgen_stage_index", "gauge", "Index of the current stage.", strconv.FormatInt(m.stageIndex.Load(), 10)},
 		{"loadgen_running", "gauge", "1 while the run is in progress.", strconv.Itoa(running)},
 		{"loadgen_load_start_seconds", "gauge", "Unix time of the run's t=0.", strconv.FormatFloat(m.loadStart, 'f', 3, 64)},
+		{"loadgen_pacer_lag_seconds", "gauge", "Worst late wake-up of the pacer in the previous full second; high means the generator is CPU-starved.", fmtFloat(m.second(lastSecond).PacerLagMs / 1000)},
 	}
 	for _, s := range single {
 		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n%s{run_id=%s} %s\n", s.name, s.help, s.name, s.typ, s.name, rid, s.val)

@@ -74,6 +74,8 @@ func TestMetricsExposition(t *testing.T) {
 	}
 	m.recordRequest(kindQuote, outTimeout, 1, 1)
 	m.recordDrop(1)
+	m.recordLag(0.004, 0)
+	m.recordLag(0.001, 0)
 	m.iterations.Add(11)
 	samples := parseExposition(t, metricsText(m))
 
@@ -134,13 +136,13 @@ func TestMetricsExposition(t *testing.T) {
 			t.Fatalf("echo le=5 = %v, want 9", s.value)
 		}
 	}
-	for name, want := range map[string]float64{"loadgen_dropped_iterations_total": 1, "loadgen_iterations_total": 11, "loadgen_load_start_seconds": 1700000000.5, "loadgen_running": 0} {
+	for name, want := range map[string]float64{"loadgen_dropped_iterations_total": 1, "loadgen_iterations_total": 11, "loadgen_load_start_seconds": 1700000000.5, "loadgen_running": 0, "loadgen_pacer_lag_seconds": 0.004} {
 		if got := byName[name]; len(got) != 1 || got[0].value != want {
 			t.Fatalf("%s = %v, want %v", name, got, want)
 		}
 	}
 	ls := m.second(0)
-	if ls.Requests != 10 || ls.OK != 2 || ls.Errors != 8 || ls.P99Ms == nil || *ls.P99Ms != 7000 {
+	if ls.Requests != 10 || ls.OK != 2 || ls.Errors != 8 || ls.P99Ms == nil || *ls.P99Ms != 7000 || ls.PacerLagMs != 4 {
 		t.Fatalf("second 0 stats wrong: %+v", ls)
 	}
 	if ls := m.second(1); ls.Requests != 1 || ls.Dropped != 1 {

@@ -152,10 +152,12 @@ func (r *run) pace() {
 			wait = 500 * time.Microsecond
 		}
 		timer.Reset(wait)
+		planned := now.Add(wait)
 		select {
 		case <-r.ctx.Done():
 			timer.Stop()
-		case <-timer.C:
+		case woke := <-timer.C:
+			r.metrics.recordLag(max(0, woke.Sub(planned).Seconds()), r.second(woke))
 		}
 		if r.ctx.Err() != nil {
 			break

@@ -62,11 +62,13 @@ func (d *daemon) handler() http.Handler {
 
 func (d *daemon) handleMetrics(w http.ResponseWriter, _ *http.Request) {
 	var m *runMetrics
+	var last int64 = -1
 	if r := d.current(); r != nil {
 		m = r.metrics
+		last = r.lastSecondIndex()
 	}
 	var buf bytes.Buffer
-	writeMetrics(&buf, m)
+	writeMetrics(&buf, m, last)
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	_, _ = w.Write(buf.Bytes())
 }
@@ -112,14 +114,7 @@ func (d *daemon) status() Status {
 		return Status{Totals: map[string]int64{}, LastSecond: LastSecond{}}
 	}
 	running := r.metrics.running.Load()
-	elapsed := time.Since(r.start).Seconds()
-	sec := int64(elapsed) - 1
-	if !running {
-		r.mu.Lock()
-		elapsed = r.loadEnd
-		r.mu.Unlock()
-		sec = int64(math.Ceil(elapsed)) - 1
-	}
+	elapsed := r.elapsed()
 	idx := int(r.metrics.stageIndex.Load())
 	return Status{
 		Running:    running,
@@ -128,11 +123,29 @@ func (d *daemon) status() Status {
 		StageIndex: idx,
 		Elapsed:    round3(elapsed),
 		Duration:   r.sched.total,
-		LastSecond: r.metrics.second(sec),
+		LastSecond: r.metrics.second(r.lastSecondIndex()),
 		Totals:     r.metrics.totals(),
 		Done:       !running,
 		Aborted:    r.isAborted(),
 	}
+}
+
+// elapsed is seconds since t=0, frozen when the pacer stopped once the run is over.
+func (r *run) elapsed() float64 {
+	if r.metrics.running.Load() {
+		return time.Since(r.start).Seconds()
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.loadEnd
+}
+
+// lastSecondIndex is the previous full second while running, else the run's last second.
+func (r *run) lastSecondIndex() int64 {
+	if r.metrics.running.Load() {
+		return int64(r.elapsed()) - 1
+	}
+	return int64(math.Ceil(r.elapsed())) - 1
 }
 
 func (d *daemon) handleStatus(w http.ResponseWriter, _ *http.Request) {
