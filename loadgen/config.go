@@ -118,7 +118,12 @@ func (c *RunConfig) validate() error {
 			}
 		case "ramping-arrival-rate":
 			if s.StartRate == nil {
-				return fmt.Errorf("%s.startRate: required for ramping-arrival-rate", f)
+				// As in k6, a ramp without a start continues from where the previous stage ended.
+				prev := 0.0
+				if i > 0 {
+					prev = c.Stages[i-1].Rate
+				}
+				s.StartRate = &prev
 			}
 			if !finite(*s.StartRate) || *s.StartRate < 0 || *s.StartRate > maxRate {
 				return fmt.Errorf("%s.startRate: must be between 0 and %g iterations/s", f, maxRate)

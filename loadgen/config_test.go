@@ -41,7 +41,7 @@ func TestConfigValidation(t *testing.T) {
 		{"rate over cap", func(m map[string]any) { stage(m, 0)["rate"] = 20001 }, "stages[0].rate"},
 		{"rate at cap", func(m map[string]any) { stage(m, 0)["rate"] = 20000 }, ""},
 		{"negative startRate", func(m map[string]any) { stage(m, 1)["startRate"] = -1 }, "stages[1].startRate"},
-		{"ramp without startRate", func(m map[string]any) { delete(stage(m, 1), "startRate") }, "stages[1].startRate"},
+		{"ramp without startRate", func(m map[string]any) { delete(stage(m, 1), "startRate") }, ""},
 		{"unknown executor", func(m map[string]any) { stage(m, 0)["executor"] = "per-vu-iterations" }, "stages[0].executor"},
 		{"maxInFlight over cap", func(m map[string]any) { m["maxInFlight"] = 5001 }, "maxInFlight"},
 		{"maxInFlight zero", func(m map[string]any) { m["maxInFlight"] = 0 }, "maxInFlight"},
@@ -63,6 +63,9 @@ func TestConfigValidation(t *testing.T) {
 				}
 				if strings.HasSuffix(cfg.Target, "/") {
 					t.Fatalf("target not normalised: %q", cfg.Target)
+				}
+				if sr := cfg.Stages[1].StartRate; sr == nil || (c.name == "ramp without startRate" && *sr != 50) {
+					t.Fatalf("ramp startRate not defaulted to the previous stage's rate: %v", sr)
 				}
 				return
 			}
