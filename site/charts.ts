@@ -85,6 +85,31 @@ export function segments(values: readonly (number | null)[]): { i: number; v: nu
   return out;
 }
 
+/**
+ * Thins a segment to about `max` points by keeping each bucket's minimum and maximum (in order), so
+ * spikes and drops survive: a one-second outage in an hour-long run must still show.
+ */
+export function decimate(seg: { i: number; v: number }[], max: number): { i: number; v: number }[] {
+  if (seg.length <= max) return seg;
+  const size = Math.ceil(seg.length / Math.max(1, Math.floor(max / 2)));
+  const out: { i: number; v: number }[] = [];
+  for (let b = 0; b < seg.length; b += size) {
+    let lo = seg[b]!;
+    let hi = seg[b]!;
+    for (let j = b + 1; j < Math.min(seg.length, b + size); j++) {
+      const p = seg[j]!;
+      if (p.v < lo.v) lo = p;
+      if (p.v > hi.v) hi = p;
+    }
+    if (lo === hi) out.push(lo);
+    else out.push(...(lo.i < hi.i ? [lo, hi] : [hi, lo]));
+  }
+  return out;
+}
+
+/** Points per line above which a chart thins its lines (pixels are the limit anyway). */
+export const MAX_POINTS_PER_LINE = 600;
+
 /** A time-series chart: axes with ticks, one path per line, fault spans shaded and labelled. */
 export function lineChart(c: ChartInput): string {
   const len = Math.max(0, ...c.lines.map((l) => l.values.length));
@@ -158,7 +183,8 @@ export function lineChart(c: ChartInput): string {
   for (let i = 0; i < len; i++) xs[i] = String(Math.round(x(i * c.stepSeconds)));
   c.lines.forEach((l, k) => {
     const cls = `ch-s${k % 4}`;
-    for (const seg of segments(l.values)) {
+    for (const full of segments(l.values)) {
+      const seg = decimate(full, MAX_POINTS_PER_LINE);
       if (seg.length === 1) {
         const p = seg[0]!;
         parts.push(`<circle class="${cls}" cx="${xs[p.i]}" cy="${Math.round(y(p.v))}" r="1.5"/>`);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { esc, fmt, lineChart, niceTicks, segments, sparkline } from "../../../site/charts.ts";
+import { decimate, esc, fmt, lineChart, niceTicks, segments, sparkline } from "../../../site/charts.ts";
 
 test("segments split a column at nulls, so gaps stay gaps", () => {
   const cases: { input: (number | null)[]; expected: number[][] }[] = [
@@ -114,4 +114,31 @@ test("esc escapes every HTML-significant character", () => {
     esc(`<a href="x" onclick='y'>&</a>`),
     "&#60;a href=&#34;x&#34; onclick=&#39;y&#39;&#62;&#38;&#60;/a&#62;",
   );
+});
+
+test("decimate keeps each bucket's extremes, in order, and leaves short segments alone", () => {
+  const seg = Array.from({ length: 3600 }, (_, i) => ({ i, v: i === 1234 ? 0 : i === 2000 ? 999 : 50 }));
+  const d = decimate(seg, 600);
+  assert.ok(d.length <= 600, String(d.length));
+  assert.ok(
+    d.some((p) => p.i === 1234 && p.v === 0),
+    "the drop survives",
+  );
+  assert.ok(
+    d.some((p) => p.i === 2000 && p.v === 999),
+    "the spike survives",
+  );
+  assert.deepEqual(
+    d.map((p) => p.i),
+    [...d.map((p) => p.i)].sort((a, b) => a - b),
+  );
+  const short = seg.slice(0, 10);
+  assert.equal(decimate(short, 600), short);
+  const svg = lineChart({
+    title: "t",
+    unit: "u",
+    stepSeconds: 1,
+    lines: [{ name: "x", values: seg.map((p) => p.v) }],
+  });
+  assert.ok(svg.length < 20_000, `an hour-long series stays small: ${svg.length} bytes`);
 });

@@ -39,7 +39,11 @@ test("both layouts are read; every kind of bad record is reported and skipped", 
     mkdirSync(join(dir, "runs/alice/20261103T000000Z-00000009"), { recursive: true }); // in progress: ignored
     const cases: [string, string, RegExp][] = [
       [`runs/bob/${other.runId}.json`, "{ not json", /not JSON/],
-      [`runs/bob/20261102T000000Z-0000000b.json`, serializeRunRecord(mk("bob", 2, 10)), /runId .* does not match/],
+      [
+        `runs/bob/20261102T000000Z-0000000b.json`,
+        serializeRunRecord(mk("bob", 2, 10)),
+        /runId .* does not match/,
+      ],
       [`runs/carol/${mk("carol", 1, 11).runId}.json`, serializeRunRecord(mk("dave", 1, 11)), /login "dave"/],
       [`runs/bob/notes.txt`, "hi", /not a run record name/],
       [`runs/-bad-/${good.runId}.json`, "{}", /not a valid GitHub login/],
@@ -49,7 +53,10 @@ test("both layouts are read; every kind of bad record is reported and skipped", 
     for (const [rel, body] of cases) put(dir, rel, body);
     const r = await loadResults(dir);
     assert.deepEqual(r.runs.map((x) => x.runId).sort(), [good.runId, local.runId].sort());
-    assert.ok(r.runs.every((x) => !("series" in x)), "summaries carry no series");
+    assert.ok(
+      r.runs.every((x) => !("series" in x)),
+      "summaries carry no series",
+    );
     assert.equal(r.skipped.length, cases.length, JSON.stringify(r.skipped, null, 1));
     for (const [rel, , reason] of cases) {
       const s = r.skipped.find((k) => rel.startsWith(k.file));
@@ -103,6 +110,10 @@ test("buildSite never crashes on bad input and reports what it skipped", () =>
 
 test("an empty or missing results folder gives an empty site", () =>
   withDir(async (dir) => {
-    const r = await buildSite({ resultsDir: join(dir, "nothing"), outDir: join(dir, "out"), challengesDir: dir });
+    const r = await buildSite({
+      resultsDir: join(dir, "nothing"),
+      outDir: join(dir, "out"),
+      challengesDir: dir,
+    });
     assert.deepEqual(r, { pages: 5, skipped: [] });
   }));

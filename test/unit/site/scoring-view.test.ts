@@ -27,15 +27,21 @@ test("toNode: records become tables, objects definition lists, scalars text", ()
   assert.deepEqual(toNode(null), { text: "—" });
   assert.deepEqual(toNode(["a", 1]), { text: "a, 1" });
   assert.deepEqual(toNode({ p99Ms: 250 }), { dl: [{ key: "p99 ms", value: { text: "250" } }] });
-  assert.deepEqual(toNode([{ at: 1, params: { latencyMs: 5 } }, { at: 2, action: "kill" }]), {
-    table: {
-      headers: ["at", "params", "action"],
-      rows: [
-        [{ text: "1" }, { text: "latency ms 5" }, { text: "—" }],
-        [{ text: "2" }, { text: "—" }, { text: "kill" }],
-      ],
+  assert.deepEqual(
+    toNode([
+      { at: 1, params: { latencyMs: 5 } },
+      { at: 2, action: "kill" },
+    ]),
+    {
+      table: {
+        headers: ["at", "params", "action"],
+        rows: [
+          [{ text: "1" }, { text: "latency ms 5" }, { text: "—" }],
+          [{ text: "2" }, { text: "—" }, { text: "kill" }],
+        ],
+      },
     },
-  });
+  );
   let deep: unknown = 1;
   for (let i = 0; i < 20; i++) deep = { k: deep };
   assert.match(JSON.stringify(toNode(deep)), /…/);
@@ -63,7 +69,15 @@ test("the scoring page shows every real challenge definition: title, summary, we
     const dir = join(ROOT, "scoring/challenges");
     const files = readdirSync(dir).filter((f) => f.endsWith(".yml"));
     assert.ok(files.length >= 3, "the three challenges are defined");
-    const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/'/g, "&#x27;").replace(/"/g, "&quot;").replace(/=/g, "&#x3D;").replace(/`/g, "&#x60;");
+    const escape = (s: string) =>
+      s
+        .replace(/&/g, "&amp;")
+        .replace(/</g, "&lt;")
+        .replace(/>/g, "&gt;")
+        .replace(/'/g, "&#x27;")
+        .replace(/"/g, "&quot;")
+        .replace(/=/g, "&#x3D;")
+        .replace(/`/g, "&#x60;");
     for (const f of files) {
       const def = parseChallenge(readFileSync(join(dir, f), "utf8"), f);
       assert.ok(html.includes(`<h2>${escape(def.title)}</h2>`), `${f}: title`);
@@ -71,7 +85,8 @@ test("the scoring page shows every real challenge definition: title, summary, we
       for (const [k, w] of Object.entries(def.weights)) {
         assert.ok(html.includes(`<dt>${humanize(k)}</dt><dd><p>${w}</p></dd>`), `${f}: weight ${k}`);
       }
-      for (const c of def.chaos) assert.ok(html.includes(`<td><p>${c.action}</p></td>`), `${f}: chaos ${c.action}`);
+      for (const c of def.chaos)
+        assert.ok(html.includes(`<td><p>${c.action}</p></td>`), `${f}: chaos ${c.action}`);
     }
   } finally {
     rmSync(out, { recursive: true, force: true });

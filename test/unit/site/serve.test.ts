@@ -20,7 +20,8 @@ test("resolveRequest stays inside the root and the base path", () => {
     { base: "/", url: "/a%00b", expected: null },
     { base: "/", url: "/%E0%A4%A", expected: null },
   ];
-  for (const c of cases) assert.equal(resolveRequest("/srv", c.base, c.url), c.expected, `${c.base} ${c.url}`);
+  for (const c of cases)
+    assert.equal(resolveRequest("/srv", c.base, c.url), c.expected, `${c.base} ${c.url}`);
 });
 
 /** A raw GET (no URL normalisation by the client, so `..` reaches the server as sent). */
@@ -54,7 +55,11 @@ test("the server serves pages under the base path and nothing else", async () =>
     assert.equal((await get(port, "/")).location, "/repo/");
     assert.equal((await get(port, "/repo/nope/")).status, 404);
     const rel = `../${outside.split("/").pop()}/secret.txt`;
-    for (const p of [`/repo/${rel}`, `/repo/${encodeURIComponent(rel)}`, `/repo/..%2f..%2f..%2fetc%2fpasswd`]) {
+    for (const p of [
+      `/repo/${rel}`,
+      `/repo/${encodeURIComponent(rel)}`,
+      `/repo/..%2f..%2f..%2fetc%2fpasswd`,
+    ]) {
       const r = await get(port, p);
       assert.equal(r.status, 404, p);
       assert.doesNotMatch(r.body, /secret|root:/, p);
