@@ -1,0 +1,160 @@
+/**
+ * `publish` mode (workflow_run of evaluate): trusted, never runs PR code. The PR comes from the
+ * run's head SHA through the API; the artifact is only cross-checked against it.
+ */
+import { applyRun } from "../../../record/entry-record.ts";
+import { serializeRunRecord, type RunRecord } from "../../../record/run-record.ts";
+import { readArtifact, ArtifactError } from "../artifact.ts";
+import { rankOf, renderInvalidComment, renderRunComment, upsertComment, md } from "../comment.ts";
+import type { GitHubApi, PullRequestInfo } from "../github.ts";
+import { checkPrScope, ScopeError } from "../pr-scope.ts";
+import { readEntryRecord, serializeEntryRecord, type ResultsStore } from "../results.ts";
+
+/** The part of a workflow_run payload this mode reads. */
+interface WorkflowRunEvent {
+  repository?: { full_name?: string };
+  workflow_run?: {
+    id?: number;
+    run_attempt?: number;
+    head_sha?: string;
+    event?: string;
+    display_title?: string;
+  };
+}
+
+export interface PublishDeps {
+  api: GitHubApi;
+  results: ResultsStore;
+  artifactDir: string;
+  /** Base URL of the Pages site (ends with /), or null. */
+  siteUrl: string | null;
+  summary: (markdown: string) => Promise<void>;
+  log: (line: string) => void;
+}
+
+export interface PublishOutcome {
+  pr: number;
+  login: string;
+  /** The run written, or null when the entry was invalid (only a comment). */
+  runId: string | null;
+  comment: { id: number; created: boolean };
+}
+
+/** `run-name` the evaluate workflow must give a dispatched run: parsed to find its PR. */
+export const DISPATCH_TITLE = /^evaluate PR #([1-9]\d{0,9}) at ([0-9a-f]{40})$/;
+const SHA = /^[0-9a-f]{40}$/;
+
+/** The PR and head SHA of the evaluated run, from trusted sources only. */
+async function findPr(
+  api: GitHubApi,
+  event: WorkflowRunEvent,
+): Promise<{ pr: PullRequestInfo; sha: string }> {
+  const wr = event.workflow_run;
+  if (!wr) throw new Error("not a workflow_run event");
+  if (wr.event === "pull_request") {
+    const sha = wr.head_sha ?? "";
+    if (!SHA.test(sha)) throw new Error(`workflow_run head_sha ${JSON.stringify(sha)} is not a commit SHA`);
+    const prs = (await api.findPullRequestsForSha(sha)).filter(
+      (p) => p.state === "open" && p.headSha === sha,
+    );
+    if (prs.length !== 1)
+      throw new Error(`${prs.length} open pull requests have head ${sha}; expected exactly one`);
+    return { pr: prs[0]!, sha };
+  }
+  if (wr.event === "workflow_dispatch") {
+    // The title comes from the evaluate workflow's run-name (default branch) and the dispatcher's inputs.
+    const m = DISPATCH_TITLE.exec(wr.display_title ?? "");
+    if (!m) throw new Error(`dispatched run title ${JSON.stringify(wr.display_title)} does not name a PR`);
+    const pr = await api.getPullRequest(Number(m[1]));
+    if (pr.headSha !== m[2] || pr.state !== "open") {
+      throw new Error(
+        `PR #${pr.number} moved on (head ${pr.headSha}) since ${m[2]} was evaluated; not published`,
+      );
+    }
+    return { pr, sha: m[2] };
+  }
+  throw new Error(`workflow_run event ${JSON.stringify(wr.event)} is not published`);
+}
+
+function forged(why: string): never {
+  throw new ArtifactError(`forged: ${why}`);
+}
+
+/** Publishes one evaluate artifact for its PR. Throws (job fails) on any refusal. */
+export async function runPublish(event: WorkflowRunEvent, deps: PublishDeps): Promise<PublishOutcome> {
+  const { api } = deps;
+  const { pr, sha } = await findPr(api, event);
+  deps.log(`PR #${pr.number} by ${pr.authorLogin} at ${sha}`);
+  let folder: string;
+  try {
+    folder = await checkPrScope(api, pr);
+  } catch (e) {
+    if (e instanceof ScopeError) {
+      await upsertComment(
+        api,
+        pr.number,
+        pr.authorLogin,
+        `<!-- sre-chaos:comment login=${pr.authorLogin} -->\n## SRE Chaos Challenge: not scored\n\n${md(e.message)}. An entry PR may only change files in \`contributors/${pr.authorLogin}/\`.\n`,
+      );
+    }
+    throw e;
+  }
+  const art = await readArtifact(deps.artifactDir);
+  if (art.meta.pullRequest !== pr.number)
+    forged(`meta.json names PR ${art.meta.pullRequest}, the run is for #${pr.number}`);
+  if (art.meta.headSha !== sha) forged(`meta.json names ${art.meta.headSha}, the run is for ${sha}`);
+  if (art.meta.login !== folder) forged(`meta.json login ${art.meta.login} is not the PR's folder ${folder}`);
+
+  if (art.outcome === "invalid") {
+    const body = renderInvalidComment(folder, sha, art.violations);
+    const comment = await upsertComment(api, pr.number, folder, body);
+    await deps.summary(body);
+    return { pr: pr.number, login: folder, runId: null, comment };
+  }
+
+  const p = art.record.provenance;
+  if (p.headSha !== null && p.headSha !== sha)
+    forged(`run.json provenance.headSha ${p.headSha} is not ${sha}`);
+  if (p.pullRequest !== null && p.pullRequest !== pr.number)
+    forged(`run.json provenance.pullRequest ${p.pullRequest} is not #${pr.number}`);
+  const wr = event.workflow_run ?? {};
+  // What we know for certain replaces what the artifact said.
+  const record: RunRecord = {
+    ...art.record,
+    provenance: {
+      ...p,
+      repository: event.repository?.full_name ?? p.repository,
+      pullRequest: pr.number,
+      headSha: sha,
+      workflowRunId: wr.id ?? p.workflowRunId,
+      workflowRunAttempt: wr.run_attempt ?? p.workflowRunAttempt,
+      local: false,
+    },
+  };
+  const runPath = `runs/${folder}/${record.runId}.json`;
+  const runJson = serializeRunRecord(record, runPath);
+  await deps.results.publish(
+    async (read) => {
+      // A rerun of the same publish must not count the run twice.
+      if ((await read(runPath)) !== null) return [];
+      const entry = await readEntryRecord(read, folder, record.challenge);
+      return [
+        { path: runPath, content: runJson },
+        { path: `entries/${folder}.json`, content: serializeEntryRecord(applyRun(entry, record)) },
+      ];
+    },
+    `${folder}: ${record.challenge} run ${record.runId} (#${pr.number}, ${sha.slice(0, 7)})`,
+  );
+
+  const rank = rankOf(await deps.results.readEntries(), record);
+  const body = renderRunComment({
+    record,
+    rank,
+    headSha: sha,
+    runUrl: deps.siteUrl ? `${deps.siteUrl}run/${record.runId}/` : null,
+  });
+  const comment = await upsertComment(api, pr.number, folder, body);
+  await deps.summary(body);
+  deps.log(`published ${runPath}; comment ${comment.created ? "created" : "updated"} (${comment.id})`);
+  return { pr: pr.number, login: folder, runId: record.runId, comment };
+}
