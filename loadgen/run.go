@@ -28,6 +28,7 @@ type run struct {
 	mu      sync.Mutex
 	aborted bool
 	loadEnd float64 // seconds from t=0 when the pacer stopped starting iterations
+	paced   bool    // the pacer has stopped; requests may still be in flight
 }
 
 func randomSeed() uint64 {
@@ -156,7 +157,9 @@ func (r *run) pace() {
 		select {
 		case <-r.ctx.Done():
 			timer.Stop()
-		case woke := <-timer.C:
+		case <-timer.C:
+			// Measured after the goroutine runs again, so scheduling delay counts too.
+			woke := time.Now()
 			r.metrics.recordLag(max(0, woke.Sub(planned).Seconds()), r.second(woke))
 		}
 		if r.ctx.Err() != nil {
@@ -166,6 +169,7 @@ func (r *run) pace() {
 	r.metrics.targetRate.Store(0)
 	r.mu.Lock()
 	r.loadEnd = math.Min(time.Since(r.start).Seconds(), r.sched.total)
+	r.paced = true
 	r.mu.Unlock()
 	wg.Wait()
 	r.client.CloseIdleConnections()

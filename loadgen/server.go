@@ -29,6 +29,8 @@ type Status struct {
 	Totals     map[string]int64 `json:"totals"`
 	Done       bool             `json:"done"`
 	Aborted    bool             `json:"aborted"`
+	// LoadStart is the unix time (s) of t=0, the same as loadgen_load_start_seconds.
+	LoadStart float64 `json:"loadStart"`
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -114,7 +116,7 @@ func (d *daemon) status() Status {
 		return Status{Totals: map[string]int64{}, LastSecond: LastSecond{}}
 	}
 	running := r.metrics.running.Load()
-	elapsed := r.elapsed()
+	elapsed, _ := r.elapsed()
 	idx := int(r.metrics.stageIndex.Load())
 	return Status{
 		Running:    running,
@@ -127,25 +129,27 @@ func (d *daemon) status() Status {
 		Totals:     r.metrics.totals(),
 		Done:       !running,
 		Aborted:    r.isAborted(),
+		LoadStart:  r.metrics.loadStart,
 	}
 }
 
-// elapsed is seconds since t=0, frozen when the pacer stopped once the run is over.
-func (r *run) elapsed() float64 {
-	if r.metrics.running.Load() {
-		return time.Since(r.start).Seconds()
-	}
+// elapsed is seconds since t=0, frozen when the pacer stops (the in-flight tail may still drain).
+func (r *run) elapsed() (float64, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.loadEnd
+	if r.paced {
+		return r.loadEnd, true
+	}
+	return time.Since(r.start).Seconds(), false
 }
 
-// lastSecondIndex is the previous full second while running, else the run's last second.
+// lastSecondIndex is the previous full second while load is sent, else the load's last second.
 func (r *run) lastSecondIndex() int64 {
-	if r.metrics.running.Load() {
-		return int64(r.elapsed()) - 1
+	el, paced := r.elapsed()
+	if paced {
+		return int64(math.Ceil(el)) - 1
 	}
-	return int64(math.Ceil(r.elapsed())) - 1
+	return int64(el) - 1
 }
 
 func (d *daemon) handleStatus(w http.ResponseWriter, _ *http.Request) {

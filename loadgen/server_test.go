@@ -105,7 +105,7 @@ func TestDaemonAPI(t *testing.T) {
 	if it := tot["iterations"].(float64) + tot["dropped"].(float64); it < 124 || it > 126 || tot["ok"] != tot["iterations"] {
 		t.Fatalf("final totals: %v", tot)
 	}
-	if st["aborted"] != false || st["stageIndex"].(float64) != 1 {
+	if st["aborted"] != false || st["stageIndex"].(float64) != 1 || st["elapsed"] != 2.5 || st["loadStart"].(float64) < float64(time.Now().Unix()-10) {
 		t.Fatalf("final status: %v", st)
 	}
 	resp, _ := http.Get(api.URL + "/metrics")
