@@ -1,7 +1,11 @@
 import type { Io } from "../io.ts";
+import { parseArgs } from "../io.ts";
+import { formatChecks, realProbe, runChecks } from "../../sandbox/doctor.ts";
 
-/** Placeholder until the doctor command lands. */
-export async function command(_args: string[], io: Io): Promise<number> {
-  io.err("sre-chaos doctor: not implemented yet");
-  return 1;
+/** `sre-chaos doctor`: lists what this machine lacks and the command fixing each; exit 1 if anything is missing. */
+export async function command(args: string[], io: Io): Promise<number> {
+  parseArgs(args, {});
+  const checks = await runChecks(realProbe);
+  for (const line of formatChecks(checks)) io.out(line);
+  return checks.every((c) => c.ok) ? 0 : 1;
 }
