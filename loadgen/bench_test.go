@@ -13,7 +13,7 @@ import (
 //
 //	go test -run '^$' -bench SustainedRate -benchtime 1x .
 //
-// Each sub-benchmark holds one target rate for 3 s and reports achieved ok/s and drop percentage.
+// Each sub-benchmark holds one target rate for 3 s and reports achieved ok/s, drop percentage and the pacer's worst lag.
 func BenchmarkSustainedRate(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "nonce=%s", r.URL.Query().Get("nonce"))
@@ -31,13 +31,26 @@ func BenchmarkSustainedRate(b *testing.B) {
 				}
 				start := time.Now()
 				r := startRun(cfg)
-				<-r.done
+				// Sample the pacer's worst lag of each full second, as a scrape would.
+				worstLag := 0.0
+				tick := time.NewTicker(time.Second)
+			wait:
+				for {
+					select {
+					case <-r.done:
+						break wait
+					case <-tick.C:
+						worstLag = max(worstLag, r.metrics.second(r.lastSecondIndex()).PacerLagMs)
+					}
+				}
+				tick.Stop()
 				el := time.Since(start).Seconds()
 				tot := r.metrics.totals()
 				b.ReportMetric(float64(tot["ok"])/3, "ok/s")
 				b.ReportMetric(100*float64(tot["dropped"])/float64(tot["dropped"]+tot["iterations"]), "drop%")
 				b.ReportMetric(float64(tot["requests"]-tot["ok"]), "errors")
 				b.ReportMetric(el, "wall_s")
+				b.ReportMetric(worstLag, "lag_ms")
 			}
 		})
 	}
