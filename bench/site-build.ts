@@ -4,6 +4,7 @@
  * against the aims (build ≤ 10 s, board page ≤ 150 KB).
  *
  *   node --import tsx bench/site-build.ts [--entries 10000] [--runs 5] [--points 120] [--keep]
+ *   node --import tsx bench/site-build.ts --results <dir>   (rebuild a kept set, skip generating)
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +23,7 @@ const { values: o } = parseArgs({
     runs: { type: "string", default: "5" },
     points: { type: "string", default: "120" },
     keep: { type: "boolean", default: false },
+    results: { type: "string" },
   },
 });
 const entries = Number(o.entries);
@@ -29,14 +31,15 @@ const runsPer = Number(o.runs);
 const points = Number(o.points);
 
 const tmp = mkdtempSync(join(tmpdir(), "site-bench-"));
-const results = join(tmp, "results");
+const results = o.results ?? join(tmp, "results");
 const out = join(tmp, "site");
 try {
   let t = performance.now();
   const rnd = prng(42);
+  if (o.results) console.log(`reusing ${o.results}`);
   const logins: string[] = [];
   // Written in chunks of 500 logins so generation never holds all 50,000 records at once.
-  for (let i = 0; i < entries; i += 500) {
+  for (let i = 0; i < (o.results ? 0 : entries); i += 500) {
     const batch = [];
     for (let j = i; j < Math.min(entries, i + 500); j++) {
       const login = `user-${String(j).padStart(5, "0")}`;

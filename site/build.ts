@@ -28,7 +28,7 @@ export interface BuildSiteOptions {
   log?: (line: string) => void;
   /** Where the challenge definitions are; default `scoring/challenges` in the repository. */
   challengesDir?: string;
-  /** Per-run pages per entry and challenge (latest N, plus the best). */
+  /** Per-run pages per entry and challenge (latest N, plus the best); default 1, all for local runs. */
   runPagesPerChallenge?: number;
 }
 
@@ -42,7 +42,8 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   const log = opts.log ?? (() => {});
   const root = repoRoot(HERE);
   const resultsDir = opts.resultsDir ?? join(repoRoot(), ".sre-chaos");
-  const perChallenge = opts.runPagesPerChallenge ?? RUN_PAGES_PER_CHALLENGE;
+  const perChallenge =
+    opts.runPagesPerChallenge ?? (opts.resultsDir === null ? Infinity : RUN_PAGES_PER_CHALLENGE);
   const { challenges, skipped: badChallenges } = loadChallengeInfos(
     opts.challengesDir ?? join(root, "scoring", "challenges"),
   );

@@ -11,8 +11,11 @@ import { Linker, paths } from "./links.ts";
 import type { ChallengeInfo } from "./scoring-view.ts";
 
 export const BOARD_PAGE_SIZE = 200;
-/** Per-run pages are made for each entry's latest N runs per challenge, plus its best (docs/SITE.md). */
-export const RUN_PAGES_PER_CHALLENGE = 3;
+/**
+ * Per-run pages for a published results set: each entry's latest run per challenge, plus its best
+ * (docs/SITE.md: 50,000 pages of charts would blow the build-time budget). Local history keeps all.
+ */
+export const RUN_PAGES_PER_CHALLENGE = 1;
 
 /** Common to every page: where it lives and how it links home. */
 export interface PageBase {

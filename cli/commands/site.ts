@@ -34,6 +34,8 @@ export async function command(args: string[], io: Io, root: string = repoRoot())
   const started = Date.now();
   const result = await buildSite({
     resultsDir: resultsDir ?? join(root, ".sre-chaos"),
+    // Local history is small and all of it is the contributor's: every run gets its page.
+    runPagesPerChallenge: resultsDir ? undefined : Infinity,
     outDir,
     basePath: basePath ?? undefined,
     log: (l) => (l.startsWith("skipped ") ? io.err(l) : io.out(l)),

@@ -21,7 +21,7 @@ const FIXTURES = join(ROOT, "test/fixtures/results");
 const ARTIFACTS = join(ROOT, "test-artifacts");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const BASE = "/sre-chaos/";
-const HOSTILE_RUN = "run/20261101T090000Z-00011667/";
+const HOSTILE_RUN = "run/20261103T090000Z-00015445/";
 
 let out: string;
 let server: StaticServer;

@@ -27,7 +27,7 @@ function files(dir: string, prefix = ""): string[] {
 }
 
 const KEPT_RUNS = [
-  "run/20261101T090000Z-00011667/index.html", // bob: hostile description
+  "run/20261103T090000Z-00015445/index.html", // bob: hostile description
   "run/20261107T090000Z-00019223/index.html", // bob: failed verification
   "run/20261102T100000Z-00022cce/index.html", // carol: no cpu/memory columns
 ];
