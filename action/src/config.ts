@@ -33,6 +33,8 @@ export interface ActionConfig {
   readonly login: string | null;
   /** evaluate (dispatch): the PR to evaluate; null = from the event. */
   readonly prNumber: number | null;
+  /** evaluate (dispatch, rescore): the commit checked out; null = from the event or the PR. */
+  readonly headSha: string | null;
   readonly resultsBranch: string;
   /** Where evaluate writes and publish reads the artifact files. */
   readonly artifactDir: string;
@@ -106,6 +108,12 @@ export function readConfig(
     throw new ConfigError("site-url", siteUrlRaw, "is not a plain https URL");
   }
 
+  const headShaRaw = get("head-sha");
+  if (headShaRaw !== "" && !/^[0-9a-f]{40}$/.test(headShaRaw)) {
+    throw new ConfigError("head-sha", headShaRaw, "is not a 40-hex commit SHA");
+  }
+  const headSha = headShaRaw || null;
+
   const repository = env.GITHUB_REPOSITORY ?? "";
   const [owner, repo, extra] = repository.split("/");
   if (!owner || !repo || extra !== undefined) {
@@ -124,6 +132,7 @@ export function readConfig(
     scale,
     login: loginRaw || null,
     prNumber: positiveInt("pr-number", get("pr-number")),
+    headSha,
     resultsBranch,
     artifactDir: get("artifact-dir") || "sre-chaos-artifact",
     siteUrl: siteUrlRaw ? siteUrlRaw.replace(/\/?$/, "/") : null,

@@ -50,6 +50,8 @@ export interface GitHubApi {
   createReaction(commentId: number, content: "+1" | "-1" | "eyes" | "confused"): Promise<void>;
   dispatchWorkflow(workflowFile: string, ref: string, inputs: Record<string, string>): Promise<void>;
   getDefaultBranch(): Promise<string>;
+  /** A text file at a ref (e.g. `entries/<login>.json` on the results branch); null when absent. */
+  getFileText(path: string, ref: string): Promise<string | null>;
 }
 
 export interface RetryOptions {
@@ -191,6 +193,24 @@ export function createGitHubApi(
     async getDefaultBranch() {
       const res = await r(() => octokit.rest.repos.get({ owner, repo }));
       return res.data.default_branch;
+    },
+    async getFileText(path, ref) {
+      try {
+        const res = await r(() => octokit.rest.repos.getContent({ owner, repo, path, ref }));
+        const d = res.data as { type?: string; encoding?: string; content?: string; size?: number };
+        if (
+          Array.isArray(res.data) ||
+          d.type !== "file" ||
+          d.encoding !== "base64" ||
+          (d.size ?? 0) > 1_000_000
+        ) {
+          return null;
+        }
+        return Buffer.from(d.content ?? "", "base64").toString("utf8");
+      } catch (err) {
+        if ((err as HttpishError).status === 404) return null;
+        throw err;
+      }
     },
   };
 }

@@ -3,7 +3,7 @@
  * path) must sit inside `contributors/<author>/`, and nothing there may be a symlink or submodule.
  */
 import { LOGIN_PATTERN } from "../../record/run-record.ts";
-import type { GitHubApi } from "./github.ts";
+import type { GitHubApi, PullRequestFile } from "./github.ts";
 
 export class ScopeError extends Error {
   constructor(message: string) {
@@ -22,14 +22,10 @@ export function entryFolderOf(p: string): string | null {
 }
 
 /**
- * Checks the PR's files and head tree; returns the entry folder name (the login as spelled on disk).
- * Throws ScopeError naming the first offending path.
+ * The one entry folder a PR's changed files (and renames' old paths) sit in, which must be the
+ * author's (case-insensitive, as GitHub logins are). Throws ScopeError naming the first offending path.
  */
-export async function checkPrScope(
-  api: GitHubApi,
-  pr: { number: number; authorLogin: string; headSha: string },
-): Promise<string> {
-  const files = await api.listPullRequestFiles(pr.number);
+export function folderFromFiles(files: readonly PullRequestFile[], authorLogin: string): string {
   if (files.length === 0) throw new ScopeError("it changes no files");
   if (files.length >= 3000)
     throw new ScopeError("it changes 3000 files or more (the API's limit); cannot check it");
@@ -38,8 +34,8 @@ export async function checkPrScope(
     for (const p of [f.filename, f.previousFilename].filter((x): x is string => x !== undefined)) {
       const login = entryFolderOf(p);
       if (!login) throw new ScopeError(`${p} is outside contributors/<login>/`);
-      if (login.toLowerCase() !== pr.authorLogin.toLowerCase()) {
-        throw new ScopeError(`${p} is in someone else's folder (the author is ${pr.authorLogin})`);
+      if (login.toLowerCase() !== authorLogin.toLowerCase()) {
+        throw new ScopeError(`${p} is in someone else's folder (the author is ${authorLogin})`);
       }
       if (folder !== null && folder !== login)
         throw new ScopeError(`it touches two folders (${folder}, ${login})`);
@@ -47,6 +43,18 @@ export async function checkPrScope(
     }
   }
   if (!folder) throw new ScopeError("no entry folder");
+  return folder;
+}
+
+/**
+ * Checks the PR's files (paginated, through the API) and its head tree (no symlink or submodule in
+ * the entry); returns the entry folder name (the login as spelled on disk). Throws ScopeError.
+ */
+export async function checkPrScope(
+  api: GitHubApi,
+  pr: { number: number; authorLogin: string; headSha: string },
+): Promise<string> {
+  const folder = folderFromFiles(await api.listPullRequestFiles(pr.number), pr.authorLogin);
   const tree = await api.getTree(pr.headSha);
   if (tree.truncated) throw new ScopeError("the head tree is too large to check");
   const prefix = `contributors/${folder}/`;

@@ -23,6 +23,8 @@ export interface FakeState {
   permissions: Record<string, Permission>;
   comments: Record<number, IssueComment[]>;
   defaultBranch: string;
+  /** `<ref>:<path>` → text. */
+  contents: Record<string, string>;
 }
 
 export class FakeGitHub implements GitHubApi {
@@ -38,6 +40,7 @@ export class FakeGitHub implements GitHubApi {
       permissions: {},
       comments: {},
       defaultBranch: "main",
+      contents: {},
       ...state,
     };
   }
@@ -108,5 +111,9 @@ export class FakeGitHub implements GitHubApi {
   async getDefaultBranch() {
     this.record("getDefaultBranch");
     return this.state.defaultBranch;
+  }
+  async getFileText(path: string, ref: string) {
+    this.record("getFileText", path, ref);
+    return this.state.contents[`${ref}:${path}`] ?? null;
   }
 }
