@@ -149,3 +149,17 @@ export async function buildRootfsImage(
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Removes images a rebuild replaced, if nothing uses them any more. No force: an image that still
+ * has a tag, a container or a child image stays (that is someone else's, or still needed).
+ */
+export async function removeSuperseded(ids: string[]): Promise<void> {
+  for (const id of ids) {
+    const tags = await run("docker", ["image", "inspect", "-f", "{{len .RepoTags}}", id], {
+      timeoutMs: 30_000,
+    }).catch(() => null);
+    if (tags?.stdout.trim() !== "0") continue;
+    await run("docker", ["image", "rm", id], { timeoutMs: 60_000 }).catch(() => undefined);
+  }
+}

@@ -7,7 +7,14 @@ import { access, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run } from "../harness/exec.ts";
-import { buildDockerfileImage, buildRootfsImage, currentState, type ImageOutcome } from "./build-images.ts";
+import {
+  buildDockerfileImage,
+  buildRootfsImage,
+  currentState,
+  inspectImage,
+  removeSuperseded,
+  type ImageOutcome,
+} from "./build-images.ts";
 import { HOST_TOOLS, aptInstall, onPath } from "./host-tools.ts";
 import { readAptMirror } from "./apt-mirror.ts";
 import {
@@ -117,6 +124,8 @@ export async function provisionSandbox(opts: {
     node: process.execPath,
   };
   const baseHash = await recipeHash(BASE_RECIPE);
+  /** Ids of images a rebuild replaced; removed at the end, children before their old base. */
+  const superseded: string[] = [];
   const outcome = (o: ImageOutcome) => o;
   await step(`image ${BASE_RECIPE.tags[0]}`, async () => {
     const state = opts.force ? "stale" : await currentState(BASE_RECIPE.tags, baseHash);
@@ -124,6 +133,8 @@ export async function provisionSandbox(opts: {
     const mirror = await readAptMirror(BASE_RECIPE.suite);
     if (!mirror)
       throw new Error("no Debian mirror in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources");
+    const old = await inspectImage(BASE_RECIPE.tags[0]!);
+    if (old) superseded.push(old.id);
     await buildRootfsImage(BASE_RECIPE, baseHash, CACHE_DIR, mirror, opts.log);
     return outcome("built");
   });
@@ -132,9 +143,12 @@ export async function provisionSandbox(opts: {
       const hash = await recipeHash(recipe, { baseHash });
       const state = opts.force ? "stale" : await currentState(recipe.tags, hash);
       if (state !== "stale") return outcome(state);
+      const old = await inspectImage(recipe.tags[0]!);
+      if (old) superseded.push(old.id);
       await buildDockerfileImage(recipe, hash, CACHE_DIR);
       return outcome("built");
     });
   }
+  if (superseded.length > 0) await removeSuperseded(superseded.reverse());
   return reports;
 }

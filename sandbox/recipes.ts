@@ -121,10 +121,12 @@ CMD ["nginx", "-g", "daemon off;"]
       usesBase: true,
       files: { prometheus: { hostPath: bin.prometheus, mode: 0o755 }, ...PROMETHEUS_FILES },
       // Same entrypoint, user and paths as prom/prometheus, so compose commands work unchanged.
+      // /prometheus is 1777: a `tmpfs: /prometheus` mount takes the image directory's mode but
+      // not its owner (root), and Prometheus runs as nobody with every capability dropped.
       dockerfile: `FROM ${BASE_TAG}
 COPY prometheus /bin/prometheus
 COPY prometheus.yml /etc/prometheus/prometheus.yml
-RUN mkdir -p /prometheus && chown nobody:nogroup /prometheus && /bin/prometheus --version
+RUN mkdir -p /prometheus && chown nobody:nogroup /prometheus && chmod 1777 /prometheus && /bin/prometheus --version
 USER nobody
 EXPOSE 9090
 VOLUME ["/prometheus"]
@@ -221,4 +223,10 @@ export async function recipeHash(
     };
   }
   return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
+}
+
+/** Every tag `sandbox` builds (base first), e.g. for the cold benchmark to remove exactly those. */
+export function allStandInTags(): string[] {
+  const placeholder: HostBinaries = { prometheus: "", blackbox: "", toxiproxy: "", node: "" };
+  return [...BASE_RECIPE.tags, ...imageRecipes(placeholder).flatMap((r) => r.tags)];
 }

@@ -28,6 +28,8 @@ wait_for_daemon() {
 for driver in overlay2 vfs; do
   echo "dockerd: starting with storage driver $driver (log: $LOG)"
   # setsid: the daemon must outlive this script and the shell that ran it.
+  # Containers may not raise their open-file limit above the daemon's own hard limit.
+  ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   setsid dockerd --storage-driver="$driver" >>"$LOG" 2>&1 </dev/null &
   pid=$!
   if wait_for_daemon "$WAIT_SECONDS" "$pid"; then
