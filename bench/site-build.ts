@@ -7,7 +7,7 @@
  *   node --import tsx bench/site-build.ts --results <dir>   (rebuild a kept set, skip generating)
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CHALLENGE_IDS } from "../record/run-record.ts";
@@ -67,8 +67,10 @@ try {
   );
 
   t = performance.now();
+  const cpu0 = process.cpuUsage();
   const r = await buildSite({ resultsDir: results, outDir: out });
   const seconds = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(cpu0);
 
   let pages = 0;
   let largest = { file: "", size: 0 };
@@ -91,6 +93,12 @@ try {
   const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
   console.log(
     `build time:         ${seconds.toFixed(2)} s   (aim ≤ ${AIM_SECONDS} s: ratio ${(seconds / AIM_SECONDS).toFixed(2)})`,
+  );
+  // On a shared machine wall time swings with others' load; CPU time and the load average say how much.
+  console.log(
+    `cpu time:           user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s; load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")} on ${cpus().length} CPUs`,
   );
   console.log(`pages:              ${pages} (buildSite reported ${r.pages}, skipped ${r.skipped.length})`);
   console.log(`largest page:       ${kb(largest.size)}  ${largest.file}`);

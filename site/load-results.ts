@@ -17,7 +17,7 @@ import {
   type RunRecord,
 } from "../record/run-record.ts";
 import { entryRecordSchema, type EntryRecord } from "../record/entry-record.ts";
-import type { RunSummary } from "./view-model.ts";
+import { summarize, type RunSummary } from "./view-model.ts";
 
 /** A file left out of the site, and why. */
 export interface Skipped {
@@ -64,7 +64,7 @@ export interface LoadOptions {
 }
 
 /** Validates a record's JSON text, in full or without its series; throws RecordError. */
-function parseText(text: string, file: string, full: boolean): RunSummary | RunRecord {
+function parseText(text: string, file: string, full: boolean): Omit<RunRecord, "series"> {
   if (Buffer.byteLength(text, "utf8") > RECORD_LIMITS.maxBytes) {
     throw new RecordError(file, [`larger than ${RECORD_LIMITS.maxBytes} bytes`]);
   }
@@ -82,7 +82,7 @@ function parseText(text: string, file: string, full: boolean): RunSummary | RunR
       r.error.issues.slice(0, 20).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`),
     );
   }
-  return r.data as RunSummary;
+  return r.data as Omit<RunRecord, "series">;
 }
 
 /**
@@ -122,7 +122,7 @@ export async function loadResults(dir: string, opts: LoadOptions = {}): Promise<
         // The path is what the publisher vouched for; a record claiming another login or id is refused.
         if (run.login !== login) throw new Error(`login "${run.login}" does not match folder "${login}"`);
         if (run.runId !== runId) throw new Error(`runId "${run.runId}" does not match file name`);
-        summaries.push(run);
+        summaries.push(summarize(run));
         if (opts.needSeries) texts.set(runId, { file, text });
         else fullRuns.set(runId, run as RunRecord);
       } catch (e) {
@@ -149,11 +149,7 @@ export async function loadResults(dir: string, opts: LoadOptions = {}): Promise<
       }
     }
     await opts.onLoginRuns?.(full);
-    for (const r of summaries) {
-      if (dropped.has(r.runId)) continue;
-      const { series: _series, ...summary } = r as RunRecord;
-      out.runs.push(summary);
-    }
+    for (const r of summaries) if (!dropped.has(r.runId)) out.runs.push(r);
   }
   const entriesDir = join(dir, "entries");
   for (const name of list(entriesDir)) {

@@ -96,8 +96,28 @@ export interface SiteModel {
   contributors: ContributorPage[];
 }
 
-/** A run without its series: all the boards and history pages need, small enough to hold 50,000 of. */
-export type RunSummary = Omit<RunRecord, "series">;
+/**
+ * What boards and history pages need of a run, and no more: 50,000 of these stay in memory during a
+ * big build, so the rest of the record (series, checks, provenance) is dropped early.
+ */
+export type RunSummary = Pick<
+  RunRecord,
+  "runId" | "login" | "challenge" | "score" | "scoreUnit" | "finishedAt" | "components"
+> & { passed: boolean };
+
+/** The summary of a (validated) run record. */
+export function summarize(r: Omit<RunRecord, "series">): RunSummary {
+  return {
+    runId: r.runId,
+    login: r.login,
+    challenge: r.challenge,
+    score: r.score,
+    scoreUnit: r.scoreUnit,
+    finishedAt: r.finishedAt,
+    components: r.components,
+    passed: r.verification.passed,
+  };
+}
 
 /** What every page shares: challenge ids and titles, links, the page frame. */
 export interface SiteContext {
@@ -327,7 +347,7 @@ export function buildModel(input: ModelInput): SiteModel {
                 href: runHref(dir, r.runId),
                 date: formatDate(r.finishedAt),
                 score: formatScore(r.score, r.scoreUnit),
-                passed: r.verification.passed,
+                passed: r.passed,
                 trend: trendOf(r.score, list[i - 1]?.score),
               }))
               .reverse(),

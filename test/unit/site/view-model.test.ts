@@ -10,6 +10,7 @@ import {
   rank,
   runsWithPages,
   siteContext,
+  summarize,
   trendOf,
   type RunSummary,
 } from "../../../site/view-model.ts";
@@ -28,7 +29,7 @@ function run(login: string, challenge: ChallengeId, day: number, score: number):
   });
   return { ...r, score };
 }
-const summary = ({ series: _s, ...rest }: RunRecord): RunSummary => rest;
+const summary = (r: RunRecord): RunSummary => summarize(r);
 const ctx = siteContext([{ id: "robust-service", title: "Robust service", summary: "", data: {} }], "/x/");
 
 test("rank: higher first, ties share a rank and are listed by login (competition ranking)", () => {
