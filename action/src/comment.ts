@@ -8,6 +8,9 @@ import type { RunRecord } from "../../record/run-record.ts";
 import type { ArtifactViolation } from "./artifact.ts";
 import type { GitHubApi } from "./github.ts";
 
+/** Text inside a code span: no backticks or line breaks can end it early. */
+export const code = (text: string) => "`" + text.replace(/[`\r\n]/g, " ").slice(0, 300) + "`";
+
 /** The hidden marker of a login's comment. */
 export const commentMarker = (login: string) => `<!-- sre-chaos:comment login=${login} -->`;
 
@@ -15,7 +18,10 @@ export const commentMarker = (login: string) => `<!-- sre-chaos:comment login=${
 export function md(text: string): string {
   return text
     .replace(/[\r\n]+/g, " ")
-    .replace(/[\\`*_[\]<>|#~!]/g, (c) => `\\${c}`)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\\`*_[\]|#~!]/g, (c) => `\\${c}`)
     .replace(/@/g, "@\u200b")
     .slice(0, 500);
 }
@@ -120,7 +126,7 @@ export function renderInvalidComment(
       "",
       `The entry at \`${headSha.slice(0, 7)}\` breaks ${violations.length} rule(s), so it was not built or scored:`,
       "",
-      ...violations.map((v) => `- \`${md(v.file)}\` [${md(v.rule)}] ${md(v.message)}`),
+      ...violations.map((v) => `- ${code(v.file)} [${md(v.rule)}] ${md(v.message)}`),
       "",
       "Run `sre-chaos validate " + login + "` locally to check it before pushing.",
     ].join("\n") + "\n"

@@ -319,4 +319,48 @@ describe("publish mode", () => {
     ev.workflow_run.display_title = `evaluate PR #${PR} at ${"c".repeat(40)}`;
     await assert.rejects(runPublish(ev, deps(fake())), /moved on/);
   });
+  it("a user's comment carrying the marker is never taken over; hostile record text is escaped", async () => {
+    const hostile = record({
+      runId: "20261101T090000Z-0000abcd",
+      components: [
+        {
+          ...baseRecord.components[0],
+          label: "@everyone <img src=x onerror=alert(1)>",
+          explanation: "| broken | table\n## heading [link](javascript:alert(1))",
+        },
+      ],
+    });
+    write({ "meta.json": meta(), "run.json": hostile });
+    const api = fake();
+    api.state.comments[PR] = [
+      { id: 1, body: `<!-- sre-chaos:comment login=${LOGIN} -->\nfake score 9999`, userLogin: LOGIN },
+    ];
+    await runPublish(wrEvent, deps(api));
+    assert.deepEqual(api.callsOf("updateComment"), []);
+    const body = String(api.callsOf("createComment")[0]?.[1]);
+    // Raw HTML, a live mention, a new heading or a live link would all be the record's author writing on our comment.
+    assert.doesNotMatch(body, /<img|@everyone|\n## heading|(?<!\\)\]\(javascript/);
+    assert.match(body, /&lt;img src=x onerror=alert\(1\)&gt;/);
+  });
+
+  it("snapshots the violations comment", async () => {
+    write({
+      "meta.json": meta({ outcome: "invalid" }),
+      "validation.json": [
+        {
+          file: `contributors/${LOGIN}/Dockerfile`,
+          rule: "dockerfile-rules",
+          message: "the base image must be nginx",
+        },
+        {
+          file: `contributors/${LOGIN}/run.sh`,
+          rule: "no-special-files",
+          message: "symlinks are not allowed",
+        },
+      ],
+    });
+    const api = fake();
+    await runPublish(wrEvent, deps(api));
+    matchSnapshot("publish-invalid-comment.md.snap", String(api.callsOf("createComment")[0]?.[1]));
+  });
 });
