@@ -62,9 +62,10 @@ try {
     }
     writeResults(results, batch, (l) => CHALLENGE_IDS[Number(l.slice(5)) % CHALLENGE_IDS.length]!);
   }
-  console.log(
-    `generated ${entries} entries × ${runsPer} runs (${points} points per series) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
-  );
+  if (!o.results)
+    console.log(
+      `generated ${entries} entries × ${runsPer} runs (${points} points per series) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
 
   t = performance.now();
   const cpu0 = process.cpuUsage();

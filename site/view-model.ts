@@ -50,6 +50,7 @@ export interface BoardPage extends PageBase {
   challenge: string;
   challengeTitle: string;
   total: number;
+  totalLabel: string;
   rows: BoardRow[];
   pager: { label: string; href: string | null; current: boolean }[];
 }
@@ -60,6 +61,7 @@ export interface IndexPage extends PageBase {
     title: string;
     href: string;
     entries: number;
+    entriesLabel: string;
     leaders: { rank: number; login: string; score: string; href: string }[];
   }[];
   runs: number;
@@ -159,6 +161,11 @@ export function formatDate(iso: string): string {
 /** A score with its unit: points to one decimal, seconds as whole seconds. */
 export function formatScore(score: number, unit: RunRecord["scoreUnit"]): string {
   return unit === "seconds" ? `${Math.round(score)} s` : `${score.toFixed(1)}`;
+}
+
+/** "1 entry", "3 entries". */
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** ▲/▼/= versus the previous run, or "new" for a first run. */
@@ -274,6 +281,7 @@ export function buildModel(input: ModelInput): SiteModel {
         challenge: id,
         challengeTitle: titleOf(id),
         total: ranked.length,
+        totalLabel: plural(ranked.length, "entry", "entries"),
         pager:
           pages.length > 1
             ? pages.map((_, j) => ({
@@ -306,6 +314,7 @@ export function buildModel(input: ModelInput): SiteModel {
       title: titleOf(id),
       href: link.href(paths.index, paths.board(id)),
       entries: ranked.length,
+      entriesLabel: ranked.length ? plural(ranked.length, "entry", "entries") : "No entries yet",
       leaders: ranked.slice(0, 3).map((c) => ({
         rank: c.rank,
         login: c.login,
