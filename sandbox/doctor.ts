@@ -12,6 +12,8 @@ export interface Probe {
   which(program: string): Promise<string | null>;
   /** True when `file args…` exits 0. */
   succeeds(file: string, args: string[]): Promise<boolean>;
+  /** Trimmed stdout of `file args…`, or null when it fails. */
+  output(file: string, args: string[]): Promise<string | null>;
   /** True when the local engine has an image with this reference. */
   hasImage(ref: string): Promise<boolean>;
   env: NodeJS.ProcessEnv;
@@ -30,7 +32,7 @@ export interface Check {
 export const SANDBOX_FIX = "npx sre-chaos sandbox";
 
 /** Runs every check in order; a check that cannot run (no docker) reports its fix instead. */
-export async function runChecks(probe: Probe): Promise<Check[]> {
+export async function runChecks(probe: Probe, opts: { requiredGo?: string } = {}): Promise<Check[]> {
   const checks: Check[] = [];
   const dockerPath = await probe.which("docker");
   checks.push({
@@ -78,14 +80,46 @@ export async function runChecks(probe: Probe): Promise<Check[]> {
     }
   }
 
-  const go = await probe.which("go");
-  checks.push({
-    what: "go (builds the load generator and toxiproxy)",
-    ok: go !== null,
-    detail: go ?? undefined,
-    fix: SANDBOX_FIX,
-  });
+  checks.push(await goCheck(probe, opts.requiredGo));
   return checks;
+}
+
+/** "go1.26.8" / "1.26" → [1, 26, 8] / [1, 26]. */
+export function parseGoVersion(v: string): number[] | null {
+  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(v);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
+}
+
+/** a >= b, comparing dotted versions numerically. */
+export function versionAtLeast(a: number[], b: number[]): boolean {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x > y;
+  }
+  return true;
+}
+
+/**
+ * Go must build the load generator (its go.mod names the minimum). From Go 1.21 on, an older Go
+ * fetches the named toolchain through the module proxy by itself, so that counts as ok too.
+ */
+async function goCheck(probe: Probe, requiredGo: string | undefined): Promise<Check> {
+  const what = "go (builds the load generator and toxiproxy)";
+  const go = await probe.which("go");
+  if (!go) return { what, ok: false, fix: SANDBOX_FIX };
+  const have = parseGoVersion((await probe.output(go, ["env", "GOVERSION"])) ?? "");
+  const need = requiredGo ? parseGoVersion(requiredGo) : null;
+  if (!need || (have && versionAtLeast(have, need))) return { what, ok: true, detail: go };
+  if (have && versionAtLeast(have, [1, 21])) {
+    return { what, ok: true, detail: `${go} (fetches go${requiredGo} through GOTOOLCHAIN when building)` };
+  }
+  return {
+    what,
+    ok: false,
+    detail: go,
+    fix: `install Go >= ${requiredGo} and put it first on PATH (this one, ${have?.join(".") ?? "unknown"}, is too old)`,
+  };
 }
 
 /** The report's lines: one per check, then a summary naming how many things are missing. */
@@ -113,6 +147,13 @@ export const realProbe: Probe = {
       return true;
     } catch {
       return false;
+    }
+  },
+  async output(file, args) {
+    try {
+      return (await run(file, args, { timeoutMs: 20_000 })).stdout.trim();
+    } catch {
+      return null;
     }
   },
   async hasImage(ref) {

@@ -17,6 +17,7 @@ import {
 } from "./build-images.ts";
 import { HOST_TOOLS, aptInstall, onPath } from "./host-tools.ts";
 import { readAptMirror } from "./apt-mirror.ts";
+import { withLock } from "./lock.ts";
 import {
   BASE_RECIPE,
   TOXIPROXY_MODULE,
@@ -60,11 +61,22 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** Runs the provision steps in order; throws (with the failing step named) on the first failure. */
-export async function provisionSandbox(opts: {
+/** What `provisionSandbox` takes: where progress lines go, and whether to rebuild everything. */
+export interface ProvisionOptions {
   log: (line: string) => void;
   force?: boolean;
-}): Promise<StepReport[]> {
+}
+
+/**
+ * Runs the provision steps in order; throws (with the failing step named) on the first failure.
+ * Concurrent calls on one machine take turns (see lock.ts).
+ */
+export async function provisionSandbox(opts: ProvisionOptions): Promise<StepReport[]> {
+  await mkdir(CACHE_DIR, { recursive: true });
+  return withLock(join(CACHE_DIR, "provision.lock"), () => provisionUnlocked(opts), { log: opts.log });
+}
+
+async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> {
   const reports: StepReport[] = [];
   const step = async (name: string, fn: () => Promise<string>): Promise<void> => {
     const t0 = performance.now();
@@ -123,6 +135,11 @@ export async function provisionSandbox(opts: {
     toxiproxy: TOXIPROXY_BIN,
     node: process.execPath,
   };
+  // The node stand-in is tagged 20-bookworm-slim; its `RUN node --version` proves the binary's
+  // shared libraries are all in the base tree (what ldd would list).
+  if (process.versions.node.split(".")[0] !== "20") {
+    opts.log(`  note: this Node is ${process.version}; the node:20-bookworm-slim stand-in will carry it`);
+  }
   const baseHash = await recipeHash(BASE_RECIPE);
   /** Ids of images a rebuild replaced; removed at the end, children before their old base. */
   const superseded: string[] = [];

@@ -1,11 +1,24 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatChecks, runChecks, SANDBOX_FIX, type Probe } from "../../../sandbox/doctor.ts";
+import {
+  formatChecks,
+  parseGoVersion,
+  runChecks,
+  SANDBOX_FIX,
+  versionAtLeast,
+  type Probe,
+} from "../../../sandbox/doctor.ts";
 import { STACK_IMAGES } from "../../../harness/images.ts";
 import { command } from "../../../cli/commands/doctor.ts";
 
 /** A machine described by data; every probe call is recorded. */
-function fakeProbe(m: { programs: string[]; daemon: boolean; images: string[]; env?: NodeJS.ProcessEnv }) {
+function fakeProbe(m: {
+  programs: string[];
+  daemon: boolean;
+  images: string[];
+  env?: NodeJS.ProcessEnv;
+  goVersion?: string;
+}) {
   const calls: string[] = [];
   const probe: Probe = {
     async which(p) {
@@ -16,6 +29,10 @@ function fakeProbe(m: { programs: string[]; daemon: boolean; images: string[]; e
       calls.push(`${file} ${args.join(" ")}`);
       if (file === "docker" && args[0] === "info") return m.daemon;
       return false;
+    },
+    async output(file, args) {
+      calls.push(`${file} ${args.join(" ")}`);
+      return file.endsWith("/go") && args.join(" ") === "env GOVERSION" ? (m.goVersion ?? "go1.26.8") : null;
     },
     async hasImage(ref) {
       calls.push(`image ${ref}`);
@@ -120,3 +137,36 @@ test("the doctor command prints one line per check and exits by the result", asy
   assert.ok(out.length >= STACK_IMAGES.length + 5);
   assert.equal(code, out.some((l) => l.startsWith("MISSING")) ? 1 : 0);
 });
+
+const goCases: { have: string; need: string | undefined; ok: boolean; detail: RegExp }[] = [
+  { have: "go1.26.8", need: "1.26", ok: true, detail: /^\/usr\/bin\/go$/ },
+  { have: "go1.26.0", need: "1.26.1", ok: true, detail: /fetches go1\.26\.1 through GOTOOLCHAIN/ },
+  { have: "go1.22.4", need: "1.26", ok: true, detail: /fetches go1\.26/ },
+  { have: "go1.19.8", need: "1.26", ok: false, detail: /^\/usr\/bin\/go$/ },
+  { have: "go1.19.8", need: undefined, ok: true, detail: /^\/usr\/bin\/go$/ },
+];
+
+for (const c of goCases) {
+  test(`go check: ${c.have} against go.mod ${c.need ?? "(none)"}`, async () => {
+    const { probe } = fakeProbe({ ...everything, goVersion: c.have });
+    const go = (await runChecks(probe, { requiredGo: c.need })).at(-1)!;
+    assert.equal(go.ok, c.ok);
+    assert.match(go.detail ?? "", c.detail);
+    if (!c.ok) assert.match(go.fix ?? "", /install Go >= 1\.26 .*1\.19\.8, is too old/);
+  });
+}
+
+const versions: { a: string; b: string; atLeast: boolean }[] = [
+  { a: "go1.26.8", b: "1.26", atLeast: true },
+  { a: "1.9", b: "1.10", atLeast: false },
+  { a: "go1.21rc2", b: "1.21", atLeast: true },
+  { a: "1.26", b: "1.26.1", atLeast: false },
+];
+
+for (const v of versions) {
+  test(`versionAtLeast(${v.a}, ${v.b}) = ${v.atLeast}`, () => {
+    assert.equal(versionAtLeast(parseGoVersion(v.a)!, parseGoVersion(v.b)!), v.atLeast);
+  });
+}
+
+test("parseGoVersion rejects text without a version", () => assert.equal(parseGoVersion("devel"), null));
