@@ -147,7 +147,7 @@ describe("sre-chaos sandbox (real Docker)", { timeout: 1_800_000 }, () => {
     assert.equal(flags.data["config.file"], "/etc/sre-chaos/prometheus.yml");
   });
 
-  it("toxiproxy stand-in answers its API; node stand-in is Node 20", async () => {
+  it("toxiproxy and blackbox stand-ins answer; node stand-in is Node 20", async () => {
     const env = await imageEnv();
     const id = (
       await docker([
@@ -166,6 +166,30 @@ describe("sre-chaos sandbox (real Docker)", { timeout: 1_800_000 }, () => {
     const proxies = await eventually(() => httpText(`http://${addr}/proxies`));
     assert.equal(proxies.status, 200);
     assert.deepEqual(JSON.parse(proxies.body), {});
+    await writeFile(join(dir, "blackbox.yml"), "modules:\n  http_2xx:\n    prober: http\n");
+    const bb = (
+      await docker([
+        "run",
+        "-d",
+        "-p",
+        "127.0.0.1::9115",
+        "--read-only",
+        "--cap-drop",
+        "ALL",
+        "-v",
+        `${join(dir, "blackbox.yml")}:/etc/sre-chaos/blackbox.yml:ro`,
+        env.SRE_CHAOS_BLACKBOX_IMAGE!,
+        "--config.file=/etc/sre-chaos/blackbox.yml",
+        "--web.listen-address=:9115",
+      ])
+    ).stdout.trim();
+    containers.push(bb);
+    const bbAddr = await hostPort(bb, 9115);
+    // The exporter probes its own metrics page: proves config-by-flag and the http prober.
+    const probe = await eventually(() =>
+      httpText(`http://${bbAddr}/probe?module=http_2xx&target=http://127.0.0.1:9115/metrics`),
+    );
+    assert.match(probe.body, /^probe_success 1$/m);
     const node = await docker([
       "run",
       "--rm",
