@@ -57106,9 +57106,9 @@ async function withRetry(fn, opts = {}) {
   }
 }
 var PERMISSIONS = ["admin", "maintain", "write", "triage", "read", "none"];
-function createGitHubApi(token, owner, repo, retry = {}) {
-  const octokit = getOctokit(token);
-  const r = (fn) => withRetry(fn, retry);
+function createGitHubApi(token, owner, repo, opts = {}) {
+  const octokit = getOctokit(token, opts.baseUrl ? { baseUrl: opts.baseUrl } : {});
+  const r = (fn) => withRetry(fn, opts.retry ?? {});
   const pr = (p) => ({
     number: p.number,
     state: p.state,
@@ -57126,7 +57126,11 @@ function createGitHubApi(token, owner, repo, retry = {}) {
           per_page: 100
         })
       );
-      return res.data.map(pr);
+      if (res.data.length > 0) return res.data.map(pr);
+      const open3 = await r(
+        () => octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: "open", per_page: 100 })
+      );
+      return open3.filter((p) => p.head.sha === sha).map(pr);
     },
     async getPullRequest(number4) {
       const res = await r(() => octokit.rest.pulls.get({ owner, repo, pull_number: number4 }));

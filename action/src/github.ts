@@ -97,10 +97,11 @@ export function createGitHubApi(
   token: string,
   owner: string,
   repo: string,
-  retry: RetryOptions = {},
+  opts: { retry?: RetryOptions; baseUrl?: string } = {},
 ): GitHubApi {
-  const octokit = getOctokit(token);
-  const r = <T>(fn: () => Promise<T>) => withRetry(fn, retry);
+  // baseUrl: tests (a local server) and GHES; otherwise GITHUB_API_URL as @actions/github reads it.
+  const octokit = getOctokit(token, opts.baseUrl ? { baseUrl: opts.baseUrl } : {});
+  const r = <T>(fn: () => Promise<T>) => withRetry(fn, opts.retry ?? {});
   const pr = (p: {
     number: number;
     state: string;
@@ -124,7 +125,12 @@ export function createGitHubApi(
           per_page: 100,
         }),
       );
-      return res.data.map(pr);
+      if (res.data.length > 0) return res.data.map(pr);
+      // A fork's head commit is not always associated yet: fall back to the open PRs' heads.
+      const open = await r(() =>
+        octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: "open", per_page: 100 }),
+      );
+      return open.filter((p) => p.head.sha === sha).map(pr);
     },
     async getPullRequest(number) {
       const res = await r(() => octokit.rest.pulls.get({ owner, repo, pull_number: number }));
