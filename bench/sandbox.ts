@@ -1,12 +1,14 @@
 /**
- * How long `sre-chaos sandbox` takes cold and warm. Cold: the stand-in images `sandbox` builds
- * (exactly its tags, nothing else) are removed first; with `--with-binaries` the cached toxiproxy
- * binary too (Go's module cache stays). Warm: the same call again. Prints both, their ratio and
- * the stand-ins' sizes.
+ * How long `sre-chaos sandbox` takes cold and warm, their ratio, and the stand-ins' sizes.
  *
- *   node --import tsx bench/sandbox.ts [--with-binaries]
+ *   node --import tsx bench/sandbox.ts [--remove] [--with-binaries]
  *
- * Removing the tags breaks builds that other people start meanwhile: run it on an idle machine.
+ * Cold, by default: a forced provision, which redoes every build (debootstrap, every image, the
+ * toxiproxy `go install`) while the old images keep their tags until the new ones replace them,
+ * so stacks other people run meanwhile are not disturbed. `--remove` instead deletes exactly the
+ * tags `sandbox` builds first (a truly empty start; builds others start meanwhile fail — use it on
+ * an idle machine); `--with-binaries` also deletes the cached toxiproxy binary. Go's module and
+ * build caches and the apt packages stay in both cases. Warm: the same call again.
  */
 import { rm } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -14,31 +16,36 @@ import { run } from "../harness/exec.ts";
 import { formatStep, provisionSandbox, TOXIPROXY_BIN } from "../sandbox/provision.ts";
 import { allStandInTags } from "../sandbox/recipes.ts";
 
+const remove = process.argv.includes("--remove");
 const withBinaries = process.argv.includes("--with-binaries");
 const tags = allStandInTags();
 
-// Children first, the base last; -f only untags an image a container still uses (no deletion).
-for (const tag of [...tags].reverse()) {
-  await run("docker", ["image", "rm", "-f", tag], { timeoutMs: 120_000 }).catch(() => undefined);
+if (remove) {
+  // Children first, the base last; -f only untags an image a container still uses.
+  for (const tag of [...tags].reverse()) {
+    await run("docker", ["image", "rm", "-f", tag], { timeoutMs: 120_000 }).catch(() => undefined);
+  }
 }
 if (withBinaries) await rm(dirname(TOXIPROXY_BIN), { recursive: true, force: true });
 
-async function timed(label: string): Promise<number> {
+async function timed(label: string, force: boolean): Promise<number> {
   const t0 = performance.now();
-  const steps = await provisionSandbox({ log: () => undefined });
+  const steps = await provisionSandbox({ log: () => undefined, force });
   const s = (performance.now() - t0) / 1000;
   console.log(`${label}: ${s.toFixed(1)} s`);
   for (const st of steps) if (st.seconds >= 0.5) console.log(`  ${formatStep(st)}`);
   return s;
 }
 
+const how = remove ? "stand-in tags removed first" : "forced rebuild of everything";
 const cold = await timed(
-  `cold provision${withBinaries ? " (images and toxiproxy binary removed)" : " (images removed)"}`,
+  `cold provision (${how}${withBinaries ? ", toxiproxy binary removed" : ""})`,
+  !remove,
 );
-const warm = await timed("warm provision");
+const warm = await timed("warm provision", false);
 console.log(`cold/warm: ${(cold / warm).toFixed(0)}x`);
 
-console.log("stand-in image sizes (layers shared with the base counted in each):");
+console.log("stand-in image sizes (each includes the shared base layer):");
 for (const tag of tags.filter((t) => t.startsWith("sre-chaos-local/"))) {
   const { stdout } = await run("docker", ["image", "inspect", "-f", "{{.Size}}", tag]);
   console.log(`  ${tag}: ${(Number(stdout.trim()) / 1e6).toFixed(1)} MB`);

@@ -94,9 +94,10 @@ export async function aptInstall(packages: string[], log: (line: string) => void
     placedPolicy = true;
   }
   try {
-    log(`apt-get update && apt-get install -y --no-install-recommends ${packages.join(" ")}`);
+    log(`apt-get update && apt-get install -y ${packages.join(" ")}`);
     await run("apt-get", ["update"], { env, timeoutMs: 300_000 });
-    await run("apt-get", ["install", "-y", "--no-install-recommends", ...packages], {
+    // With recommends: docker.io's (cgroupfs-mount among them) are what a known-good engine had.
+    await run("apt-get", ["install", "-y", ...packages], {
       env,
       timeoutMs: 900_000,
     });
