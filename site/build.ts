@@ -12,7 +12,7 @@ import { repoRoot } from "../harness/entry/paths.ts";
 import { loadChallengeInfos } from "./challenges.ts";
 import { normalizeBasePath, paths } from "./links.ts";
 import { loadResults } from "./load-results.ts";
-import { createRenderer } from "./render.ts";
+import { createRenderer, siteDir } from "./render.ts";
 import { runPage } from "./run-view.ts";
 import { scoringPage } from "./scoring-view.ts";
 import { buildModel, RUN_PAGES_PER_CHALLENGE, runsWithPages, siteContext } from "./view-model.ts";
@@ -73,7 +73,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   for (const c of model.contributors) await write(c.dir, render(c));
   await write(paths.scoring, render(scoringPage(challenges, ctx)));
   const pages = await out.flush();
-  copyFileSync(join(HERE, "site.css"), join(opts.outDir, paths.css));
+  copyFileSync(join(siteDir(), "site.css"), join(opts.outDir, paths.css));
   log(`site: ${pages} pages, ${data.runs.length} runs, ${skipped.length} skipped → ${opts.outDir}`);
   return { pages, skipped };
 }

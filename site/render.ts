@@ -3,12 +3,21 @@
  * partials in `site/templates/partials/`. Every contributor string goes through `{{ }}` (escaped); the
  * only triple-stash is for SVG that charts.ts built and escaped itself.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
+import { repoRoot } from "../harness/entry/paths.ts";
 
-const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), "templates");
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The folder holding `templates/` and `site.css`: beside this module, or, when this code is bundled
+ * (the action's `action/dist/index.js`), the repository's `site/` found from the bundle's location.
+ */
+export function siteDir(): string {
+  return existsSync(join(HERE, "templates")) ? HERE : join(repoRoot(HERE), "site");
+}
 
 /** The page kinds with a template of the same name. */
 export type PageKind = "index" | "board" | "contributor" | "run" | "scoring";
@@ -19,6 +28,7 @@ export const CSP =
 
 /** Compiles the templates once; returns a renderer for page models. */
 export function createRenderer(): (page: { kind: PageKind }) => string {
+  const TEMPLATES = join(siteDir(), "templates");
   const hb = Handlebars.create();
   hb.registerHelper(
     "isKind",
