@@ -151,15 +151,26 @@ export async function buildRootfsImage(
 }
 
 /**
- * Removes images a rebuild replaced, if nothing uses them any more. No force: an image that still
- * has a tag, a container or a child image stays (that is someone else's, or still needed).
+ * Removes stand-ins a rebuild replaced: untagged images carrying the recipe label (only `sandbox`
+ * makes those). No force: one a container still uses stays, and goes on a later call. A few
+ * passes, because an old base becomes removable only once its old children are gone.
  */
-export async function removeSuperseded(ids: string[]): Promise<void> {
-  for (const id of ids) {
-    const tags = await run("docker", ["image", "inspect", "-f", "{{len .RepoTags}}", id], {
-      timeoutMs: 30_000,
-    }).catch(() => null);
-    if (tags?.stdout.trim() !== "0") continue;
-    await run("docker", ["image", "rm", id], { timeoutMs: 60_000 }).catch(() => undefined);
+export async function removeSuperseded(): Promise<void> {
+  for (let pass = 0; pass < 3; pass++) {
+    const { stdout } = await run(
+      "docker",
+      ["images", "-q", "--no-trunc", "-f", "dangling=true", "-f", `label=${RECIPE_LABEL}`],
+      { timeoutMs: 30_000 },
+    );
+    const ids = [...new Set(stdout.split("\n").filter(Boolean))];
+    let removed = 0;
+    for (const id of ids) {
+      const ok = await run("docker", ["image", "rm", id], { timeoutMs: 60_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (ok) removed++;
+    }
+    if (removed === 0) return;
   }
 }

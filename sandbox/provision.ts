@@ -11,7 +11,6 @@ import {
   buildDockerfileImage,
   buildRootfsImage,
   currentState,
-  inspectImage,
   removeSuperseded,
   type ImageOutcome,
 } from "./build-images.ts";
@@ -141,8 +140,6 @@ async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> 
     opts.log(`  note: this Node is ${process.version}; the node:20-bookworm-slim stand-in will carry it`);
   }
   const baseHash = await recipeHash(BASE_RECIPE);
-  /** Ids of images a rebuild replaced; removed at the end, children before their old base. */
-  const superseded: string[] = [];
   const outcome = (o: ImageOutcome) => o;
   await step(`image ${BASE_RECIPE.tags[0]}`, async () => {
     const state = opts.force ? "stale" : await currentState(BASE_RECIPE.tags, baseHash);
@@ -150,8 +147,6 @@ async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> 
     const mirror = await readAptMirror(BASE_RECIPE.suite);
     if (!mirror)
       throw new Error("no Debian mirror in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources");
-    const old = await inspectImage(BASE_RECIPE.tags[0]!);
-    if (old) superseded.push(old.id);
     await buildRootfsImage(BASE_RECIPE, baseHash, CACHE_DIR, mirror, opts.log);
     return outcome("built");
   });
@@ -160,12 +155,11 @@ async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> 
       const hash = await recipeHash(recipe, { baseHash });
       const state = opts.force ? "stale" : await currentState(recipe.tags, hash);
       if (state !== "stale") return outcome(state);
-      const old = await inspectImage(recipe.tags[0]!);
-      if (old) superseded.push(old.id);
       await buildDockerfileImage(recipe, hash, CACHE_DIR);
       return outcome("built");
     });
   }
-  if (superseded.length > 0) await removeSuperseded(superseded.reverse());
+  // Old stand-ins left by this or an earlier rebuild (an earlier one may have been in use then).
+  await removeSuperseded();
   return reports;
 }
