@@ -41,8 +41,6 @@ for driver in overlay2 vfs; do
     break
   fi
   echo "dockerd: exited with storage driver $driver" >&2
-  # A crashed daemon can leave its pid file behind, which blocks the next start.
-  rm -f /var/run/docker.pid
 done
 
 echo "dockerd: not reachable after ${WAIT_SECONDS}s; last log lines:" >&2
