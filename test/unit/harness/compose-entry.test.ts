@@ -71,3 +71,11 @@ test("cpu placement gives the entry its own CPU when there are two or more", () 
     assert.deepEqual({ entry: p.entry, load: p.load }, c.expected, String(c.cpus));
   }
 });
+
+test('restart "no" stays a string for docker-compose v1, which reads YAML 1.1 (unquoted no = false)', () => {
+  const text = entryComposeFile([
+    { name: "entry", image: "e:1", port: 8080, restart: "no", cpuset: null, healthcheck: null },
+  ]);
+  assert.match(text, /restart: "no"/);
+  assert.equal(parse(text, { version: "1.1" }).services.entry.restart, "no");
+});
