@@ -54,7 +54,7 @@ async function gateWhenHealthy(
 ): Promise<GateResult> {
   const { stack, docker, quoteKey } = ctx;
   const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  let last: GateResult | null = null;
+  let last: GateResult;
   for (;;) {
     const state = await docker.inspect(container);
     if (!state.running && state.status !== "restarting") {
