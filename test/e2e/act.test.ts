@@ -109,24 +109,61 @@ function fakeApi(prFiles: string[], calls: ApiCall[]): Promise<Server> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
-/** Runs a command without blocking the event loop (the fake API answers meanwhile). */
+/**
+ * Runs a command in its own process group without blocking the event loop (the fake API
+ * answers meanwhile). `stalled(log)` is polled: when it stays true for `graceMs`, the whole
+ * group is stopped and the log says why, rather than waiting for the overall timeout.
+ */
 function run(
   cmd: string,
   args: string[],
   cwd: string,
   timeoutMs: number,
+  stalled: (log: string) => boolean,
+  graceMs = 120_000,
 ): Promise<{ status: number | null; log: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let log = "";
     child.stdout.on("data", (d: Buffer) => (log += d.toString()));
     child.stderr.on("data", (d: Buffer) => (log += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
+    const stop = (why: string) => {
+      log += `\n[act test] ${why}; stopping act\n`;
+      try {
+        process.kill(-(child.pid ?? 0), "SIGTERM");
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => stop(`no end after ${timeoutMs} ms`), timeoutMs);
+    let stalledSince = 0;
+    const watch = setInterval(() => {
+      if (!stalled(log)) {
+        stalledSince = 0;
+      } else if (stalledSince === 0) {
+        stalledSince = Date.now();
+      } else if (Date.now() - stalledSince > graceMs) {
+        stop(`the evaluate step wrote its artifact but did not exit within ${graceMs} ms`);
+        stalledSince = Number.POSITIVE_INFINITY;
+      }
+    }, 5_000);
     child.on("close", (status) => {
       clearTimeout(timer);
+      clearInterval(watch);
       resolve({ status, log });
     });
   });
+}
+
+/** True once the action wrote meta.json in act's runner temp dir (the run itself is over). */
+function artifactWritten(actCache: string): boolean {
+  try {
+    return readdirSync(actCache).some((d) =>
+      existsSync(join(actCache, d, "tmp", "sre-chaos-artifact", "meta.json")),
+    );
+  } catch {
+    return false;
+  }
 }
 
 describe("evaluate workflow under act", () => {
@@ -211,7 +248,14 @@ describe("evaluate workflow under act", () => {
     args.push("--env", `GITHUB_API_URL=http://127.0.0.1:${port}`);
 
     const before = new Set(leftoverProjects());
-    const r = await run(join(bin, "act"), args, ws, 1_700_000).finally(() => api.close());
+    const actCache = join(dir, "act-cache");
+    const r = await run(
+      join(bin, "act"),
+      args,
+      ws,
+      1_700_000,
+      (log) => artifactWritten(actCache) && !log.includes("Run Main Upload the run record"),
+    ).finally(() => api.close());
     const log = r.log;
     mkdirSync(join(REPO, ".sre-chaos"), { recursive: true });
     writeFileSync(join(REPO, ".sre-chaos", "act-last.log"), log);
