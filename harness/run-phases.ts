@@ -10,6 +10,7 @@ import type { ChallengeDef, RunPlan, StagePlan } from "../scoring/index.ts";
 import { planRun, scoreRun, referenceCapacity, stageWithinSlo } from "../scoring/index.ts";
 import type { Docker } from "./docker.ts";
 import { ChaosRun } from "./chaos.ts";
+import { faultSample, remoteWrite } from "./remote-write.ts";
 import type { GateResult, LoadConfig } from "./loadgen-client.ts";
 import { runLoad } from "./load-run.ts";
 import { queryRawSeconds, toMeasurements } from "./measure.ts";
@@ -150,8 +151,12 @@ async function loadAndMeasure(
       signal: ctx.signal,
       onStart: (t0ms) => {
         if (!withChaos || plan.faults.length === 0) return;
+        const mark = (f: { action: string; target: string }, active: 0 | 1, atMs: number) =>
+          void remoteWrite(stack.prometheusUrl, [
+            faultSample(config.runId, f.action, f.target, active, atMs),
+          ]).catch((e: Error) => log(`chaos: could not export the fault metric: ${e.message}`));
         chaos = new ChaosRun(
-          { docker, entry: container, toxiproxy: stack.toxiproxy, upstream: stack.upstream, log },
+          { docker, entry: container, toxiproxy: stack.toxiproxy, upstream: stack.upstream, log, mark },
           t0ms,
         );
         chaos.schedule(plan.faults);

@@ -51,6 +51,8 @@ export interface Stack {
   compose: Compose;
   placement: CpuPlacement;
   prometheus: Prometheus;
+  /** Prometheus on 127.0.0.1, for remote write. */
+  prometheusUrl: string;
   loadgen: LoadGen;
   toxiproxy: Toxiproxy;
   upstream: UpstreamControl;
@@ -126,7 +128,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     await compose.up();
     const local = async (service: string, port: number) =>
       `http://127.0.0.1:${await compose.port(service, port)}`;
-    const prometheus = createPrometheus(await local("prometheus", 9090));
+    const prometheusUrl = await local("prometheus", 9090);
+    const prometheus = createPrometheus(prometheusUrl);
     const loadgen = createLoadGen(await local("loadgen", 9464));
     const toxiproxy = createToxiproxy(await local("toxiproxy", 8474));
     const upstream = createUpstreamControl(await local("upstream-origin", 8081));
@@ -138,7 +141,17 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     await prometheus.ready(60_000);
     await waitFor("loadgen", 30_000, () => loadgen.status());
     const entryContainer = await compose.containerId("entry");
-    return { compose, placement, prometheus, loadgen, toxiproxy, upstream, entryContainer, down };
+    return {
+      compose,
+      placement,
+      prometheus,
+      prometheusUrl,
+      loadgen,
+      toxiproxy,
+      upstream,
+      entryContainer,
+      down,
+    };
   } catch (e) {
     await down();
     throw e;

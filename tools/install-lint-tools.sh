@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the workflow tools into a cache dir, checking before installing (idempotent):
-#   actionlint (Go module proxy), zizmor (crates.io), act (Go module proxy).
+#   actionlint (Go module proxy), zizmor (PyPI, a prebuilt binary in a wheel), act (Go module proxy).
+# The cache lives outside the clone (per user), so a fresh clone on the same machine installs nothing.
 # Usage: install-lint-tools.sh [actionlint] [zizmor] [act]   (no argument = all three)
 # Prints the bin directory on the last line of stdout; put it on PATH.
 # Pinned versions: bump them here only.
@@ -8,14 +9,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ACTIONLINT_VERSION="v1.7.12"
-ZIZMOR_VERSION="1.26.1" # 1.28+ needs rustc 1.97; 1.27.0 is not on crates.io
+ZIZMOR_VERSION="1.32.0" # from PyPI: seconds, where a cargo build from crates.io took ~25 minutes
 ACT_VERSION="v0.2.89"
 
-BIN="${SRE_CHAOS_TOOLS_BIN:-$PWD/.sre-chaos/cache/bin}"
+CACHE="${SRE_CHAOS_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sre-chaos}"
+BIN="${SRE_CHAOS_TOOLS_BIN:-$CACHE/bin}"
 mkdir -p "$BIN"
 export GOBIN="$BIN"
-# Keep the Go and cargo build caches under the same cache dir so a fresh clone rebuilds nothing twice.
-export GOPATH="${GOPATH:-$PWD/.sre-chaos/cache/go}"
 
 WANT=" ${*:-actionlint zizmor act} "
 want() { [[ "$WANT" == *" $1 "* ]]; }
@@ -35,11 +35,11 @@ if want act && ! have act "$ACT_VERSION"; then
 fi
 
 if want zizmor && ! have zizmor "$ZIZMOR_VERSION"; then
-  echo "lint tools: installing zizmor $ZIZMOR_VERSION (cargo build; takes minutes the first time)" >&2
-  root="$PWD/.sre-chaos/cache/cargo-root"
-  CARGO_TARGET_DIR="$PWD/.sre-chaos/cache/cargo-target" \
-    cargo install zizmor --version "$ZIZMOR_VERSION" --locked --root "$root" -j "${SRE_CHAOS_BUILD_JOBS:-2}" >&2
-  ln -sf "$root/bin/zizmor" "$BIN/zizmor"
+  echo "lint tools: installing zizmor $ZIZMOR_VERSION (PyPI)" >&2
+  venv="$CACHE/zizmor-venv"
+  python3 -m venv "$venv" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "zizmor==$ZIZMOR_VERSION" >&2
+  ln -sf "$venv/bin/zizmor" "$BIN/zizmor"
 fi
 
 echo "$BIN"
