@@ -167,7 +167,8 @@ export function createDocker(): Docker {
         const s = parseStatsLine(line);
         if (s) onSample(s);
       });
-      return () => child.kill("SIGTERM");
+      // `docker stats` ignores SIGTERM while it streams; only SIGKILL ends it.
+      return () => child.kill("SIGKILL");
     },
     async compose({ project, files, cwd, env }) {
       composeCmd ??= composeCommand();
