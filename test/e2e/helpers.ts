@@ -56,6 +56,20 @@ export function cli(root: string, args: string[], timeoutMs = 600_000) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Containers (any state) still present for the Compose project of one run. */
+export function leftoverContainers(runId: string): string[] {
+  const project = `srechaos-${runId.toLowerCase()}`;
+  const r = spawnSync(
+    "docker",
+    ["ps", "-a", "-q", "--filter", `label=com.docker.compose.project=${project}`],
+    {
+      encoding: "utf8",
+    },
+  );
+  if (r.status !== 0) throw new Error(`docker ps failed: ${r.stderr}`);
+  return r.stdout.split("\n").filter(Boolean);
+}
+
 /** Compose projects of sre-chaos runs still present (containers of any state). */
 export function leftoverProjects(): string[] {
   const r = spawnSync(

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { parseRunRecord } from "../../record/run-record.ts";
 import { provisionSandbox } from "../../sandbox/provision.ts";
 import { runEntry } from "../../harness/run.ts";
-import { cli, leftoverProjects, tempRoot, type TempRoot } from "./helpers.ts";
+import { cli, leftoverContainers, tempRoot, type TempRoot } from "./helpers.ts";
 
 let t: TempRoot;
 
@@ -44,7 +44,7 @@ test("sre-chaos new + run: a fresh entry gets a valid record with a positive sco
   assert.match(record.provenance.entryImageDigest ?? "", /^sha256:/);
   assert.ok(existsSync(join(out, "report.md")));
   assert.match(r.stdout, /robust-service: e2e-demo scored/);
-  assert.deepEqual(leftoverProjects(), [], "the stack was torn down");
+  assert.deepEqual(leftoverContainers(record.runId), [], "the stack was torn down");
 });
 
 test("an entry whose echo is canned fails verification and scores 0, with the reason", async () => {
@@ -67,5 +67,5 @@ test("an entry whose echo is canned fails verification and scores 0, with the re
   assert.ok(record.components.every((c) => c.points === 0));
   assert.match(report, /Verification failed/);
   parseRunRecord(readFileSync(join(out, "run.json"), "utf8"), "run.json");
-  assert.deepEqual(leftoverProjects(), [], "the stack was torn down");
+  assert.deepEqual(leftoverContainers(record.runId), [], "the stack was torn down");
 });
