@@ -19,6 +19,9 @@ export async function buildAction(outfile = path.join(here, "dist", "index.js"))
     platform: "node",
     target: "node20",
     format: "esm",
+    // esbuild (used by the harness to bundle the platform's services) ships a native binary and
+    // cannot be bundled; workflows run the action after `npm ci`, so it resolves from node_modules.
+    external: ["esbuild"],
     // Some dependencies still call require() for Node built-ins; ESM output needs one.
     banner: {
       js: 'import { createRequire as __srecCreateRequire } from "node:module";\nconst require = __srecCreateRequire(import.meta.url);',
