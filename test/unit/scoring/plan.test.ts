@@ -31,10 +31,10 @@ test("a full-scale run stays within about 5 minutes of load including calibratio
 test("robust-service: geometric steps, the reference runs exactly the entry's steps", () => {
   const d = def("robust-service");
   const p = planRun(d, { scale: 1, referenceCapacity: null });
-  assert.equal(p.stages.length, 12);
+  assert.equal(p.stages.length, 14);
   assert.equal(p.stages[0]!.rate, 60);
   for (let i = 1; i < p.stages.length; i++) assert.ok(p.stages[i]!.rate > p.stages[i - 1]!.rate * 1.4);
-  assert.ok(p.stages.at(-1)!.rate > 3000, "high enough for nginx to find a limit");
+  assert.ok(p.stages.at(-1)!.rate > 7000, "above what nginx and the reference reached on 2 cores (3574 req/s passed)");
   assert.deepEqual(p.calibration, p.stages);
   assert.deepEqual(calibrationStages(d, 0.5), planRun(d, { scale: 0.5, referenceCapacity: 10 }).stages);
 });

@@ -21,11 +21,12 @@ const ref = measure(stages, honest(1200));
 const points = (r: ReturnType<typeof scoreRun>, id: string) => r.components.find((c) => c.id === id)!.points;
 
 test("capacity is the achieved rate of the highest step within SLO", () => {
-  // Steps: 60 87 126 183 265 385 558 809 1172 1700 2465 3574.
+  // Steps: 60 87 126 183 265 385 558 809 1172 1700 2465 3574 5183 7515.
   const cases: [number, number][] = [
     [1200, 1172],
     [800, 558],
     [5000, 3574],
+    [9000, 7515],
     [50, 0],
   ];
   for (const [cap, want] of cases)
