@@ -34,7 +34,10 @@ test("robust-service: geometric steps, the reference runs exactly the entry's st
   assert.equal(p.stages.length, 14);
   assert.equal(p.stages[0]!.rate, 60);
   for (let i = 1; i < p.stages.length; i++) assert.ok(p.stages[i]!.rate > p.stages[i - 1]!.rate * 1.4);
-  assert.ok(p.stages.at(-1)!.rate > 7000, "above what nginx and the reference reached on 2 cores (3574 req/s passed)");
+  assert.ok(
+    p.stages.at(-1)!.rate > 7000,
+    "above what nginx and the reference reached on 2 cores (3574 req/s passed)",
+  );
   assert.deepEqual(p.calibration, p.stages);
   assert.deepEqual(calibrationStages(d, 0.5), planRun(d, { scale: 0.5, referenceCapacity: 10 }).stages);
 });
