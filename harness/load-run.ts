@@ -59,7 +59,13 @@ export async function runLoad(
       throw new Error(`load generator did not finish within ${planned + 30} s`);
     }
     await sleep(1000);
-    status = await loadgen.status();
+    // Under overload the machine can be too busy to answer a status call in time; that is no
+    // reason to abandon the run (the deadline above still bounds it).
+    try {
+      status = await loadgen.status();
+    } catch {
+      continue;
+    }
     hooks.progress(progressLine(hooks.label, status), status.elapsed);
     if (status.stageIndex !== stageIndex && hooks.onStageEnd && !stoppedEarly) {
       const ended = stageIndex;

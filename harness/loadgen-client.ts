@@ -58,7 +58,7 @@ export function createLoadGen(baseUrl: string): LoadGen {
     async start(config) {
       await httpJson(`${baseUrl}/run`, { method: "POST", body: config });
     },
-    status: () => httpJson<LoadStatus>(`${baseUrl}/status`, { timeoutMs: 5000 }),
+    status: () => httpJson<LoadStatus>(`${baseUrl}/status`, { timeoutMs: 10_000 }),
     async stop() {
       await httpJson(`${baseUrl}/stop`, { method: "POST" });
     },
