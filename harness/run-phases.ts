@@ -151,10 +151,14 @@ async function loadAndMeasure(
       signal: ctx.signal,
       onStart: (t0ms) => {
         if (!withChaos || plan.faults.length === 0) return;
-        const mark = (f: { action: string; target: string }, active: 0 | 1, atMs: number) =>
-          void remoteWrite(stack.prometheusUrl, [
-            faultSample(config.runId, f.action, f.target, active, atMs),
-          ]).catch((e: Error) => log(`chaos: could not export the fault metric: ${e.message}`));
+        // Writes go one after another: Prometheus refuses a sample older than the last of its series.
+        let writes = Promise.resolve();
+        const mark = (f: { action: string; target: string }, active: 0 | 1, atMs: number) => {
+          const sample = faultSample(config.runId, f.action, f.target, active, atMs);
+          writes = writes
+            .then(() => remoteWrite(stack.prometheusUrl, [sample]))
+            .catch((e: Error) => log(`chaos: could not export the fault metric: ${e.message}`));
+        };
         chaos = new ChaosRun(
           { docker, entry: container, toxiproxy: stack.toxiproxy, upstream: stack.upstream, log, mark },
           t0ms,
