@@ -14,6 +14,8 @@ export interface ContainerState {
   exitCode: number;
   oomKilled: boolean;
   restartCount: number;
+  /** When the container's process last started; changes on every restart, crash or `docker restart`. */
+  startedAt: string;
   health: string | null;
 }
 
@@ -124,6 +126,7 @@ export function createDocker(): Docker {
         ExitCode: number;
         OOMKilled: boolean;
         Health?: { Status: string };
+        StartedAt: string;
       };
       return {
         id: id!,
@@ -133,6 +136,7 @@ export function createDocker(): Docker {
         exitCode: s.ExitCode,
         oomKilled: s.OOMKilled,
         restartCount: Number(restarts),
+        startedAt: s.StartedAt,
         health: s.Health?.Status ?? null,
       };
     },

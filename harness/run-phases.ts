@@ -117,6 +117,35 @@ function sampleResources(docker: Docker, container: string) {
   };
 }
 
+/**
+ * Counts the entry's restarts (crash recovery by its restart policy, or a `docker restart`) by
+ * watching when its process started, once a second. Docker's RestartCount cannot be used: a
+ * `docker restart` resets it to 0.
+ */
+export function watchRestarts(docker: Docker, container: string, startedAt: string) {
+  let last = startedAt;
+  let count = 0;
+  const check = async () => {
+    try {
+      const s = await docker.inspect(container);
+      if (s.startedAt !== last && s.running) {
+        count++;
+        last = s.startedAt;
+      }
+    } catch {
+      // The engine was too busy to answer this second; the next check catches up.
+    }
+  };
+  const timer = setInterval(() => void check(), 1000);
+  return {
+    check,
+    stop: () => clearInterval(timer),
+    get count() {
+      return count;
+    },
+  };
+}
+
 /** One load run against a target, measured into `Measurements`. */
 async function loadAndMeasure(
   ctx: PhaseContext,
@@ -139,7 +168,7 @@ async function loadAndMeasure(
     quoteMaxAgeSeconds: 30,
     fastFailMs: plan.fastFailMs,
   };
-  const restartsBefore = (await docker.inspect(container)).restartCount;
+  const restarts = watchRestarts(docker, container, (await docker.inspect(container)).startedAt);
   const resources = sampleResources(docker, container);
   let chaos: ChaosRun | null = null;
   let failedInARow = 0;
@@ -180,18 +209,19 @@ async function loadAndMeasure(
           : undefined,
     });
     const faults = chaos ? await (chaos as ChaosRun).finish() : [];
-    const restarts = Math.max(0, (await docker.inspect(container)).restartCount - restartsBefore);
+    await restarts.check();
     const m = toMeasurements(
       result.raw,
       phasesOf(stages, result.seconds),
       faults,
-      restarts,
+      restarts.count,
       resources.perSecond(result.t0, result.seconds),
     );
     return { m, t0: result.t0 };
   } finally {
     if (chaos) await (chaos as ChaosRun).finish();
     resources.stop();
+    restarts.stop();
   }
 }
 

@@ -1,0 +1,23 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { watchRestarts } from "../../../harness/run-phases.ts";
+import type { ContainerState, Docker } from "../../../harness/docker.ts";
+
+test("restarts are counted from start times, also across a docker restart that resets RestartCount", async () => {
+  // What `docker inspect` answers over time: a crash restart (count 1), then `docker restart` (count 0).
+  const states: Partial<ContainerState>[] = [
+    { startedAt: "t0", running: true, restartCount: 0 },
+    { startedAt: "t1", running: false, restartCount: 1 }, // not running yet: not counted until it is
+    { startedAt: "t1", running: true, restartCount: 1 },
+    { startedAt: "t2", running: true, restartCount: 0 },
+    { startedAt: "t2", running: true, restartCount: 0 },
+  ];
+  let i = 0;
+  const docker = {
+    inspect: async () => states[Math.min(i++, states.length - 1)] as ContainerState,
+  } as unknown as Docker;
+  const w = watchRestarts(docker, "c", "t0");
+  w.stop();
+  for (let k = 0; k < states.length; k++) await w.check();
+  assert.equal(w.count, 2);
+});
