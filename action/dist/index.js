@@ -47951,6 +47951,7 @@ function createDocker() {
         exitCode: s.ExitCode,
         oomKilled: s.OOMKilled,
         restartCount: Number(restarts),
+        startedAt: s.StartedAt,
         health: s.Health?.Status ?? null
       };
     },
@@ -48206,7 +48207,7 @@ function createLoadGen(baseUrl2) {
     async start(config2) {
       await httpJson(`${baseUrl2}/run`, { method: "POST", body: config2 });
     },
-    status: () => httpJson(`${baseUrl2}/status`, { timeoutMs: 5e3 }),
+    status: () => httpJson(`${baseUrl2}/status`, { timeoutMs: 1e4 }),
     async stop() {
       await httpJson(`${baseUrl2}/stop`, { method: "POST" });
     }
@@ -50040,7 +50041,11 @@ async function runLoad(loadgen, prometheus, config2, hooks) {
       throw new Error(`load generator did not finish within ${planned + 30} s`);
     }
     await sleep(1e3);
-    status = await loadgen.status();
+    try {
+      status = await loadgen.status();
+    } catch {
+      continue;
+    }
     hooks.progress(progressLine(hooks.label, status), status.elapsed);
     if (status.stageIndex !== stageIndex && hooks.onStageEnd && !stoppedEarly) {
       const ended = stageIndex;
@@ -50123,6 +50128,28 @@ function sampleResources(docker, container) {
     }
   };
 }
+function watchRestarts(docker, container, startedAt) {
+  let last = startedAt;
+  let count = 0;
+  const check2 = async () => {
+    try {
+      const s = await docker.inspect(container);
+      if (s.startedAt !== last && s.running) {
+        count++;
+        last = s.startedAt;
+      }
+    } catch {
+    }
+  };
+  const timer = setInterval(() => void check2(), 1e3);
+  return {
+    check: check2,
+    stop: () => clearInterval(timer),
+    get count() {
+      return count;
+    }
+  };
+}
 async function loadAndMeasure(ctx, label, target2, container, plan, stages, withChaos) {
   const { stack, def, docker, log } = ctx;
   const config2 = {
@@ -50136,7 +50163,7 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
     quoteMaxAgeSeconds: 30,
     fastFailMs: plan.fastFailMs
   };
-  const restartsBefore = (await docker.inspect(container)).restartCount;
+  const restarts = watchRestarts(docker, container, (await docker.inspect(container)).startedAt);
   const resources = sampleResources(docker, container);
   let chaos = null;
   let failedInARow = 0;
@@ -50148,9 +50175,11 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
       signal: ctx.signal,
       onStart: (t0ms) => {
         if (!withChaos || plan.faults.length === 0) return;
-        const mark = (f, active, atMs) => void remoteWrite(stack.prometheusUrl, [
-          faultSample(config2.runId, f.action, f.target, active, atMs)
-        ]).catch((e) => log(`chaos: could not export the fault metric: ${e.message}`));
+        let writes = Promise.resolve();
+        const mark = (f, active, atMs) => {
+          const sample = faultSample(config2.runId, f.action, f.target, active, atMs);
+          writes = writes.then(() => remoteWrite(stack.prometheusUrl, [sample])).catch((e) => log(`chaos: could not export the fault metric: ${e.message}`));
+        };
         chaos = new ChaosRun(
           { docker, entry: container, toxiproxy: stack.toxiproxy, upstream: stack.upstream, log, mark },
           t0ms
@@ -50169,18 +50198,19 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
       } : void 0
     });
     const faults = chaos ? await chaos.finish() : [];
-    const restarts = Math.max(0, (await docker.inspect(container)).restartCount - restartsBefore);
+    await restarts.check();
     const m = toMeasurements(
       result.raw,
       phasesOf(stages, result.seconds),
       faults,
-      restarts,
+      restarts.count,
       resources.perSecond(result.t0, result.seconds)
     );
     return { m, t0: result.t0 };
   } finally {
     if (chaos) await chaos.finish();
     resources.stop();
+    restarts.stop();
   }
 }
 async function measureAndScore(ctx) {
