@@ -122,7 +122,7 @@ test("robust-service: the template > weak (capacity 200 req/s) > shed-all = 0", 
   beats(weak, shed, 1);
 });
 
-test("graceful-degradation: the template > slow-quote-no-cache > shed-all; canned-echo = 0", async () => {
+test("graceful-degradation: the template well above both failure modes (breaking, shedding everything); canned-echo = 0", async () => {
   const good = await run(GOOD, "graceful-degradation");
   const slow = await run("slow-quote-no-cache", "graceful-degradation");
   const shed = await run("shed-all", "graceful-degradation");
@@ -136,7 +136,9 @@ test("graceful-degradation: the template > slow-quote-no-cache > shed-all; canne
   const goodput = (r: RunRecord) => comp(r, "goodput").points;
   assert.ok(goodput(shed) < goodput(good) / 4, `goodput points ${goodput(shed)} vs ${goodput(good)}`);
   assert.ok(goodput(shed) < goodput(slow) / 4, `goodput points ${goodput(shed)} vs ${goodput(slow)}`);
-  beats(slow, shed, 20);
+  // Breaking (slow-quote-no-cache: almost nothing answered in time) and shedding everything are
+  // both failure modes far below the template; which of the two is worse is not asserted: it
+  // flips with how loaded the machine is (both have been seen on top).
   beats(good, shed, 30);
   assert.equal(canned.verification.passed, false);
   assert.equal(canned.score, 0);
