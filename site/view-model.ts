@@ -9,6 +9,9 @@ import type { EntryRecord } from "../record/entry-record.ts";
 import { sparkline } from "./charts.ts";
 import { Linker, paths } from "./links.ts";
 import type { ChallengeInfo } from "./scoring-view.ts";
+import { formatDate, formatScore, paginate, plural, rank, trendOf, type Trend } from "./format.ts";
+
+export { formatDate, formatScore, paginate, plural, rank, trendOf, type Trend };
 
 export const BOARD_PAGE_SIZE = 200;
 /**
@@ -24,12 +27,6 @@ export interface PageBase {
   title: string;
   nav: { label: string; href: string; current: boolean }[];
   css: string;
-}
-
-export interface Trend {
-  symbol: "▲" | "▼" | "=" | "new";
-  delta: string;
-  label: string;
 }
 
 export interface BoardRow {
@@ -150,55 +147,6 @@ export function siteContext(challenges: readonly ChallengeInfo[], basePath: stri
       ].map((n) => ({ label: n.label, href: link.href(dir, n.to), current: n.to === dir })),
     }),
   };
-}
-
-/** `2026-11-28 14:03 UTC` from an ISO time; deterministic (no locale, no current time). */
-export function formatDate(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
-/** A score with its unit: points to one decimal, seconds as whole seconds. */
-export function formatScore(score: number, unit: RunRecord["scoreUnit"]): string {
-  return unit === "seconds" ? `${Math.round(score)} s` : `${score.toFixed(1)}`;
-}
-
-/** "1 entry", "3 entries". */
-export function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** ▲/▼/= versus the previous run, or "new" for a first run. */
-export function trendOf(latest: number, previous: number | undefined): Trend {
-  if (previous === undefined) return { symbol: "new", delta: "", label: "first run" };
-  const d = Math.round((latest - previous) * 10) / 10;
-  if (d > 0) return { symbol: "▲", delta: `+${d}`, label: `up ${d} since the previous run` };
-  if (d < 0) return { symbol: "▼", delta: `${d}`, label: `down ${-d} since the previous run` };
-  return { symbol: "=", delta: "", label: "same as the previous run" };
-}
-
-/** Competition ranking ("1, 2, 2, 4"): higher score first; equal scores share a rank, listed by login. */
-export function rank<T extends { score: number; login: string }>(
-  items: readonly T[],
-): (T & { rank: number })[] {
-  const sorted = [...items].sort(
-    (a, b) => b.score - a.score || (a.login < b.login ? -1 : a.login > b.login ? 1 : 0),
-  );
-  let prevScore = NaN;
-  let prevRank = 0;
-  return sorted.map((it, i) => {
-    const r = it.score === prevScore ? prevRank : i + 1;
-    prevScore = it.score;
-    prevRank = r;
-    return { ...it, rank: r };
-  });
-}
-
-/** Splits rows into pages of `size` (at least one page, possibly empty). */
-export function paginate<T>(rows: readonly T[], size: number): T[][] {
-  const pages: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) pages.push(rows.slice(i, i + size));
-  return pages.length ? pages : [[]];
 }
 
 /** Runs grouped by login, then challenge, oldest first (run ids sort by time). */
