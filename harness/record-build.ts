@@ -33,6 +33,15 @@ export function seriesOf(m: Measurements, start: string): Series {
   };
 }
 
+/** Responses checked during load (every completed request) and those with a wrong body. */
+export function loadChecks(m: Measurements | null): { checked: number; failed: number } {
+  if (!m) return { checked: 0, failed: 0 };
+  return {
+    checked: m.phases.reduce((s, p) => s + totalOf(p.counts), 0),
+    failed: m.phases.reduce((s, p) => s + p.counts.wrong_body, 0),
+  };
+}
+
 export interface RecordInput {
   runId: string;
   login: string;
@@ -52,8 +61,6 @@ export interface RecordInput {
 
 export function buildRecord(i: RecordInput): RunRecord {
   const m = i.measurements;
-  const checked = m ? m.phases.reduce((s, p) => s + totalOf(p.counts), 0) : 0;
-  const wrong = m ? m.phases.reduce((s, p) => s + p.counts.wrong_body, 0) : 0;
   return {
     schemaVersion: SCHEMA_VERSION,
     runId: i.runId,
@@ -69,7 +76,7 @@ export function buildRecord(i: RecordInput): RunRecord {
       points: Number(c.points.toFixed(2)),
       value: round(c.value, 3),
     })),
-    verification: { passed: i.verificationPassed, checks: i.checks, duringLoad: { checked, failed: wrong } },
+    verification: { passed: i.verificationPassed, checks: i.checks, duringLoad: loadChecks(m) },
     phases: (m?.phases ?? []).map((p) => ({ name: p.name, start: p.start, end: p.end, rate: p.targetRate })),
     faults: (m?.faults ?? []).map((f) => ({
       ...f,

@@ -10,6 +10,7 @@ import type { ChallengeDef, RunPlan, StagePlan } from "../scoring/index.ts";
 import { planRun, scoreRun, referenceCapacity, stageWithinSlo } from "../scoring/index.ts";
 import type { Docker } from "./docker.ts";
 import { ChaosRun } from "./chaos.ts";
+import { loadChecks } from "./record-build.ts";
 import { faultSample, remoteWrite } from "./remote-write.ts";
 import type { GateResult, LoadConfig } from "./loadgen-client.ts";
 import { runLoad } from "./load-run.ts";
@@ -277,9 +278,8 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
     true,
   );
   loadSeconds.entry = (Date.now() - tEntry) / 1000;
-  const checked = m.phases.reduce((s, p) => s + Object.values(p.counts).reduce((a, b) => a + b, 0), 0);
-  const wrong = m.phases.reduce((s, p) => s + p.counts.wrong_body, 0);
-  const score = scoreRun(def, m, reference, { passed: true, wrongBodyRatio: checked ? wrong / checked : 0 });
+  const { checked, failed } = loadChecks(m);
+  const score = scoreRun(def, m, reference, { passed: true, wrongBodyRatio: checked ? failed / checked : 0 });
   return {
     ...base,
     loadSeconds,

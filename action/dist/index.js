@@ -47718,10 +47718,15 @@ function seriesOf(m, start) {
     }
   };
 }
+function loadChecks(m) {
+  if (!m) return { checked: 0, failed: 0 };
+  return {
+    checked: m.phases.reduce((s, p) => s + totalOf(p.counts), 0),
+    failed: m.phases.reduce((s, p) => s + p.counts.wrong_body, 0)
+  };
+}
 function buildRecord(i) {
   const m = i.measurements;
-  const checked = m ? m.phases.reduce((s, p) => s + totalOf(p.counts), 0) : 0;
-  const wrong = m ? m.phases.reduce((s, p) => s + p.counts.wrong_body, 0) : 0;
   return {
     schemaVersion: SCHEMA_VERSION,
     runId: i.runId,
@@ -47737,7 +47742,7 @@ function buildRecord(i) {
       points: Number(c.points.toFixed(2)),
       value: round(c.value, 3)
     })),
-    verification: { passed: i.verificationPassed, checks: i.checks, duringLoad: { checked, failed: wrong } },
+    verification: { passed: i.verificationPassed, checks: i.checks, duringLoad: loadChecks(m) },
     phases: (m?.phases ?? []).map((p) => ({ name: p.name, start: p.start, end: p.end, rate: p.targetRate })),
     faults: (m?.faults ?? []).map((f) => ({
       ...f,
@@ -50262,9 +50267,8 @@ async function measureAndScore(ctx) {
     true
   );
   loadSeconds.entry = (Date.now() - tEntry) / 1e3;
-  const checked = m.phases.reduce((s, p) => s + Object.values(p.counts).reduce((a, b) => a + b, 0), 0);
-  const wrong = m.phases.reduce((s, p) => s + p.counts.wrong_body, 0);
-  const score = scoreRun(def, m, reference, { passed: true, wrongBodyRatio: checked ? wrong / checked : 0 });
+  const { checked, failed } = loadChecks(m);
+  const score = scoreRun(def, m, reference, { passed: true, wrongBodyRatio: checked ? failed / checked : 0 });
   return {
     ...base,
     loadSeconds,
