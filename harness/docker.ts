@@ -17,6 +17,8 @@ export interface ContainerState {
   /** When the container's process last started; changes on every restart, crash or `docker restart`. */
   startedAt: string;
   health: string | null;
+  /** IPv4 address per network name (empty while the container is not running). */
+  addresses: Record<string, string>;
 }
 
 export interface StatsSample {
@@ -64,6 +66,15 @@ function parseSize(text: string): number {
 }
 
 /** Parses one line of `docker stats --format '{{json .}}'`. */
+/** `{{json .NetworkSettings.Networks}}` → network name → IPv4 address (networks without one left out). */
+export function addressesOf(networksJson: string | undefined): Record<string, string> {
+  if (!networksJson || networksJson === "null") return {};
+  const nets = JSON.parse(networksJson) as Record<string, { IPAddress?: string } | null>;
+  return Object.fromEntries(
+    Object.entries(nets).flatMap(([name, n]) => (n?.IPAddress ? [[name, n.IPAddress]] : [])),
+  );
+}
+
 export function parseStatsLine(line: string): StatsSample | null {
   try {
     const j = JSON.parse(line.slice(line.indexOf("{")).trim()) as {
@@ -116,9 +127,9 @@ export function createDocker(): Docker {
       }
     },
     async inspect(container) {
-      const f = "{{json .State}}|{{.RestartCount}}|{{.Id}}";
+      const f = "{{json .State}}|{{.RestartCount}}|{{.Id}}|{{json .NetworkSettings.Networks}}";
       const out = (await docker(["inspect", "-f", f, container])).stdout.trim();
-      const [stateJson, restarts, id] = out.split("|");
+      const [stateJson, restarts, id, networksJson] = out.split("|");
       const s = JSON.parse(stateJson!) as {
         Status: string;
         Running: boolean;
@@ -138,6 +149,7 @@ export function createDocker(): Docker {
         restartCount: Number(restarts),
         startedAt: s.StartedAt,
         health: s.Health?.Status ?? null,
+        addresses: addressesOf(networksJson),
       };
     },
     async pause(c) {

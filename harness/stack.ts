@@ -136,11 +136,21 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     await waitFor("toxiproxy", 30_000, async () => {
       await toxiproxy.createProxy("upstream", "0.0.0.0:8080", "upstream-origin:8080");
     });
-    await toxiproxy.createProxy("entry", "0.0.0.0:18080", `entry:${o.entry.port}`);
-    if (o.withReference) await toxiproxy.createProxy("reference", "0.0.0.0:18081", "reference:8080");
+    // The proxies dial the entry and the reference by address, not by name: while a crashed
+    // container restarts, Docker's DNS has no record of it and a lookup on an internal network
+    // takes 10 s to fail — and toxiproxy dials inside its accept loop, so one such lookup stalls
+    // every connection behind it. Docker keeps a container's address across restarts. A container
+    // that is not running has no address: then its name is used, and the health wait says why.
+    const arenaAddress = async (service: string) => {
+      const id = await compose.containerId(service);
+      return (await o.docker.inspect(id)).addresses[`${compose.project}_arena`] ?? service;
+    };
+    const entryContainer = await compose.containerId("entry");
+    await toxiproxy.createProxy("entry", "0.0.0.0:18080", `${await arenaAddress("entry")}:${o.entry.port}`);
+    if (o.withReference)
+      await toxiproxy.createProxy("reference", "0.0.0.0:18081", `${await arenaAddress("reference")}:8080`);
     await prometheus.ready(60_000);
     await waitFor("loadgen", 30_000, () => loadgen.status());
-    const entryContainer = await compose.containerId("entry");
     return {
       compose,
       placement,

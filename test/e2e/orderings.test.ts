@@ -154,6 +154,12 @@ test("longest-upkeep: the template (restart always + healthcheck) > fragile (res
   // not come back by itself (only the harness's own `restart` fault at 45 s starts it again, 3 s
   // before the last pause); the template restarts within seconds and keeps a longer streak.
   assert.ok(fragile.score <= kill.start + 1, `fragile streak ${fragile.score} s beyond the first kill`);
+  // The template is back within seconds of the first kill, as the probe through toxiproxy sees it.
+  // (This once took 20 s or the rest of the run: toxiproxy looked the restarting entry up by name.)
+  const probe = good.series.values.availability ?? [];
+  const from = Math.ceil(kill.start / good.series.stepSeconds);
+  const back = probe.findIndex((v, i) => i > from && v === 1);
+  assert.ok(back > 0 && back - from <= 5, `template probe up again ${back - from} s after the kill at ${kill.start} s`);
   beats(good, fragile, 5);
   const availability = (r: RunRecord) => comp(r, "availability").value ?? 0;
   assert.ok(
