@@ -47900,6 +47900,13 @@ function parseSize(text2) {
   const f = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KIB: 1024, MIB, GIB: 1024 * MIB };
   return n * (f[unit] ?? 1) / MIB;
 }
+function addressesOf(networksJson) {
+  if (!networksJson || networksJson === "null") return {};
+  const nets = JSON.parse(networksJson);
+  return Object.fromEntries(
+    Object.entries(nets).flatMap(([name, n]) => n?.IPAddress ? [[name, n.IPAddress]] : [])
+  );
+}
 function parseStatsLine(line) {
   try {
     const j = JSON.parse(line.slice(line.indexOf("{")).trim());
@@ -47944,9 +47951,9 @@ function createDocker() {
       }
     },
     async inspect(container) {
-      const f = "{{json .State}}|{{.RestartCount}}|{{.Id}}";
+      const f = "{{json .State}}|{{.RestartCount}}|{{.Id}}|{{json .NetworkSettings.Networks}}";
       const out = (await docker(["inspect", "-f", f, container])).stdout.trim();
-      const [stateJson, restarts, id] = out.split("|");
+      const [stateJson, restarts, id, networksJson] = out.split("|");
       const s = JSON.parse(stateJson);
       return {
         id,
@@ -47957,7 +47964,8 @@ function createDocker() {
         oomKilled: s.OOMKilled,
         restartCount: Number(restarts),
         startedAt: s.StartedAt,
-        health: s.Health?.Status ?? null
+        health: s.Health?.Status ?? null,
+        addresses: addressesOf(networksJson)
       };
     },
     async pause(c) {
@@ -48340,11 +48348,16 @@ async function startStack(o) {
     await waitFor("toxiproxy", 3e4, async () => {
       await toxiproxy.createProxy("upstream", "0.0.0.0:8080", "upstream-origin:8080");
     });
-    await toxiproxy.createProxy("entry", "0.0.0.0:18080", `entry:${o.entry.port}`);
-    if (o.withReference) await toxiproxy.createProxy("reference", "0.0.0.0:18081", "reference:8080");
+    const arenaAddress = async (service) => {
+      const id = await compose.containerId(service);
+      return (await o.docker.inspect(id)).addresses[`${compose.project}_arena`] ?? service;
+    };
+    const entryContainer = await compose.containerId("entry");
+    await toxiproxy.createProxy("entry", "0.0.0.0:18080", `${await arenaAddress("entry")}:${o.entry.port}`);
+    if (o.withReference)
+      await toxiproxy.createProxy("reference", "0.0.0.0:18081", `${await arenaAddress("reference")}:8080`);
     await prometheus.ready(6e4);
     await waitFor("loadgen", 3e4, () => loadgen.status());
-    const entryContainer = await compose.containerId("entry");
     return {
       compose,
       placement,
