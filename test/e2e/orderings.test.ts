@@ -159,7 +159,10 @@ test("longest-upkeep: the template (restart always + healthcheck) > fragile (res
   const probe = good.series.values.availability ?? [];
   const from = Math.ceil(kill.start / good.series.stepSeconds);
   const back = probe.findIndex((v, i) => i > from && v === 1);
-  assert.ok(back > 0 && back - from <= 5, `template probe up again ${back - from} s after the kill at ${kill.start} s`);
+  assert.ok(
+    back > 0 && back - from <= 5,
+    `template probe up again ${back - from} s after the kill at ${kill.start} s`,
+  );
   beats(good, fragile, 5);
   const availability = (r: RunRecord) => comp(r, "availability").value ?? 0;
   assert.ok(
