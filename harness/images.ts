@@ -15,8 +15,10 @@ export interface StackImage {
   /** Official repository and tag. */
   official: string;
   /**
-   * Digest of the official tag (linux/amd64 index), or null where none could be verified when this
-   * list was written: such an image is referenced by tag only until someone pins it.
+   * Digest of the official tag (its multi-platform index), or null where none could be verified when
+   * this list was written: such an image is referenced by tag only until someone pins it. Without a
+   * registry here, each digest was taken from independent public repositories that pin the same tag
+   * to the same value; `docker pull` on a machine with a registry verifies it.
    */
   digest: string | null;
   /** The local stand-in built by `sre-chaos sandbox` (sandbox/recipes.ts tags it). */
@@ -28,15 +30,17 @@ export const STACK_IMAGES: readonly StackImage[] = [
   {
     name: "prometheus",
     envVar: "SRE_CHAOS_PROMETHEUS_IMAGE",
-    official: "prom/prometheus:v2.42.0",
-    digest: null,
+    // The stand-in is Debian's Prometheus 2.42 (what the OS ships); a machine with a registry pulls
+    // the 2.53 LTS release. The harness uses nothing that differs between the two (docs/DECISIONS.md).
+    official: "prom/prometheus:v2.53.0",
+    digest: "sha256:075b1ba2c4ebb04bc3a6ab86c06ec8d8099f8fda1c96ef6d104d9bb1def1d8bc",
     standIn: "sre-chaos-local/prometheus:v2.42.0",
   },
   {
     name: "blackbox exporter",
     envVar: "SRE_CHAOS_BLACKBOX_IMAGE",
     official: "prom/blackbox-exporter:v0.23.0",
-    digest: null,
+    digest: "sha256:ca04aa9d90934a2a4d29861d1ebf0e9802e1119ae68690a461e7f6648f6967e2",
     standIn: "sre-chaos-local/blackbox-exporter:v0.23.0",
   },
   {

@@ -36,6 +36,11 @@ test("digests, where known, are sha256 and appended to the official reference", 
   }
 });
 
+test("every image of the Compose stack is pinned by digest (SPEC §3)", () => {
+  for (const i of STACK_IMAGES.filter((x) => x.envVar))
+    assert.ok(i.digest, `${i.name} (${i.official}) has no digest`);
+});
+
 const cases: { name: string; local: string[]; env: NodeJS.ProcessEnv; want: Record<string, string> }[] = [
   {
     name: "all stand-ins present",
