@@ -41,6 +41,8 @@ export interface Compose {
 export interface Docker {
   version(): Promise<string>;
   build(opts: { context: string; tag: string; timeoutMs: number }): Promise<void>;
+  /** Removes a tag (and the image's layers when nothing else uses them); a missing tag is fine. */
+  untag(ref: string): Promise<void>;
   imageInfo(ref: string): Promise<{ id: string; size: number } | null>;
   inspect(container: string): Promise<ContainerState>;
   pause(container: string): Promise<void>;
@@ -114,6 +116,11 @@ export function createDocker(): Docker {
       await run("docker", ["build", "--network=none", "--pull=false", "-t", tag, context], {
         timeoutMs,
         env: { ...process.env, DOCKER_BUILDKIT: process.env.DOCKER_BUILDKIT ?? "0" },
+      });
+    },
+    async untag(ref) {
+      await docker(["image", "rm", ref]).catch((e: unknown) => {
+        if (!(e instanceof ExecError)) throw e;
       });
     },
     async imageInfo(ref) {

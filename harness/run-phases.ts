@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Check } from "../record/run-record.ts";
-import type { Measurements } from "../scoring/measurements.ts";
+import type { FaultWindow, Measurements } from "../scoring/measurements.ts";
 import type { ChallengeDef, RunPlan, StagePlan } from "../scoring/index.ts";
 import { planRun, scoreRun, referenceCapacity, stageWithinSlo } from "../scoring/index.ts";
 import type { Docker } from "./docker.ts";
@@ -172,6 +172,7 @@ async function loadAndMeasure(
   const restarts = watchRestarts(docker, container, (await docker.inspect(container)).startedAt);
   const resources = sampleResources(docker, container);
   let chaos: ChaosRun | null = null;
+  let faults: FaultWindow[] | null = null;
   let failedInARow = 0;
   const stopAfter = def.stopAfterFailedSteps ?? 0;
   try {
@@ -209,7 +210,7 @@ async function loadAndMeasure(
             }
           : undefined,
     });
-    const faults = chaos ? await (chaos as ChaosRun).finish() : [];
+    faults = chaos ? await (chaos as ChaosRun).finish() : [];
     await restarts.check();
     const m = toMeasurements(
       result.raw,
@@ -220,7 +221,8 @@ async function loadAndMeasure(
     );
     return { m, t0: result.t0 };
   } finally {
-    if (chaos) await (chaos as ChaosRun).finish();
+    // A failed run still reverts every fault it applied.
+    if (chaos && faults === null) await (chaos as ChaosRun).finish();
     resources.stop();
     restarts.stop();
   }

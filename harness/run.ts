@@ -156,6 +156,8 @@ export async function runEntry(opts: RunOptions): Promise<RunResult> {
     opts.signal?.removeEventListener("abort", onAbort);
     if (stack) await stack.down();
     rmSync(workDir, { recursive: true, force: true });
+    // One tag per run would pile up; the record keeps the image's digest (provenance).
+    await docker.untag(entryImage);
   }
 
   const provenance = await collectProvenance({

@@ -47940,6 +47940,11 @@ function createDocker() {
         env: { ...process.env, DOCKER_BUILDKIT: process.env.DOCKER_BUILDKIT ?? "0" }
       });
     },
+    async untag(ref) {
+      await docker(["image", "rm", ref]).catch((e) => {
+        if (!(e instanceof ExecError)) throw e;
+      });
+    },
     async imageInfo(ref) {
       try {
         const out = (await docker(["image", "inspect", "-f", "{{.Id}} {{.Size}}", ref])).stdout.trim();
@@ -50186,6 +50191,7 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
   const restarts = watchRestarts(docker, container, (await docker.inspect(container)).startedAt);
   const resources = sampleResources(docker, container);
   let chaos = null;
+  let faults = null;
   let failedInARow = 0;
   const stopAfter = def.stopAfterFailedSteps ?? 0;
   try {
@@ -50217,7 +50223,7 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
         return failedInARow >= stopAfter;
       } : void 0
     });
-    const faults = chaos ? await chaos.finish() : [];
+    faults = chaos ? await chaos.finish() : [];
     await restarts.check();
     const m = toMeasurements(
       result.raw,
@@ -50228,7 +50234,7 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
     );
     return { m, t0: result.t0 };
   } finally {
-    if (chaos) await chaos.finish();
+    if (chaos && faults === null) await chaos.finish();
     resources.stop();
     restarts.stop();
   }
@@ -50427,6 +50433,7 @@ async function runEntry(opts) {
     opts.signal?.removeEventListener("abort", onAbort);
     if (stack) await stack.down();
     rmSync(workDir, { recursive: true, force: true });
+    await docker.untag(entryImage);
   }
   const provenance = await collectProvenance({
     root,

@@ -88,3 +88,9 @@ export function leftoverProjects(): string[] {
   );
   return [...new Set(r.stdout.split("\n").filter((p) => p.startsWith("srechaos-")))];
 }
+
+/** Whether the per-run tag of an entry image is still present (the harness removes it after a run). */
+export function entryImageTagExists(login: string, runId: string): boolean {
+  const ref = `sre-chaos-entry/${login.toLowerCase()}:${runId.toLowerCase()}`;
+  return spawnSync("docker", ["image", "inspect", ref], { encoding: "utf8" }).status === 0;
+}

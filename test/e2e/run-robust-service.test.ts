@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { parseRunRecord } from "../../record/run-record.ts";
 import { provisionSandbox } from "../../sandbox/provision.ts";
 import { runEntry } from "../../harness/run.ts";
-import { cli, leftoverContainers, tempRoot, type TempRoot } from "./helpers.ts";
+import { cli, leftoverContainers, entryImageTagExists, tempRoot, type TempRoot } from "./helpers.ts";
 
 let t: TempRoot;
 
@@ -45,6 +45,7 @@ test("sre-chaos new + run: a fresh entry gets a valid record with a positive sco
   assert.ok(existsSync(join(out, "report.md")));
   assert.match(r.stdout, /robust-service: e2e-demo scored/);
   assert.deepEqual(leftoverContainers(record.runId), [], "the stack was torn down");
+  assert.equal(entryImageTagExists(record.login, record.runId), false, "the run's image tag was removed");
 });
 
 test("an entry whose echo is canned fails verification and scores 0, with the reason", async () => {
