@@ -28,6 +28,8 @@ export interface RawSeconds {
   buckets: Map<number, number>[];
   dropped: number[];
   probeUp: (number | null)[];
+  /** Whether a fresh scrape of the load generator landed in second i (false: a scrape gap). */
+  loadScraped: boolean[];
 }
 
 /** Values of a counter at each step, forward-filled over gaps and 0 before the first point. */
@@ -47,6 +49,20 @@ export function counterAt(series: RangeSeries | undefined, times: number[]): num
 export function increments(series: RangeSeries | undefined, times: number[]): number[] {
   const v = counterAt(series, times);
   return v.slice(1).map((x, i) => Math.max(0, x - v[i]!));
+}
+
+/**
+ * Per interval [t0+i, t0+i+1): did a fresh scrape land in it? `series` is `timestamp(...)` of the
+ * scraped target sampled at t0+1 … t0+seconds (the time of the newest sample at each step).
+ * Without one, that interval's counter increments read 0 although requests may have completed.
+ */
+export function freshScrapes(series: RangeSeries | undefined, t0: number, seconds: number): boolean[] {
+  const out = Array.from({ length: seconds }, () => false);
+  for (const [t, ts] of series?.points ?? []) {
+    const i = Math.round(t - (t0 + 1));
+    if (i >= 0 && i < seconds) out[i] = ts > t0 + i;
+  }
+  return out;
 }
 
 /** Prometheus-style quantile from bucket counts (upper bound in seconds → count), in ms. */
@@ -102,6 +118,7 @@ export function toMeasurements(
       p95: histogramQuantileMs(b, 0.95),
       p99: histogramQuantileMs(b, 0.99),
       probeUp: raw.probeUp[i] ?? null,
+      loadScraped: raw.loadScraped[i] ?? null,
       cpu: resources.cpu[i] ?? null,
       memory: resources.memory[i] ?? null,
     });
@@ -151,11 +168,12 @@ export async function queryRawSeconds(
   const start = t0;
   const end = t0 + seconds;
   const sel = `run_id="${loadRunId}"`;
-  const [byKindOutcome, buckets, dropped, probe] = await Promise.all([
+  const [byKindOutcome, buckets, dropped, probe, scrapes] = await Promise.all([
     prom.queryRange(`sum by (kind, outcome) (loadgen_requests_total{${sel}})`, start, end, 1),
     prom.queryRange(`sum by (le) (loadgen_request_duration_seconds_bucket{${sel}})`, start, end, 1),
     prom.queryRange(`sum(loadgen_dropped_iterations_total{${sel}})`, start, end, 1),
     prom.queryRange(`min(min_over_time(probe_success{job="probe"}[1s]))`, start + 1, end, 1),
+    prom.queryRange(`max(timestamp(up{job="loadgen"}))`, start + 1, end, 1),
   ]);
   const counts: Record<Kind, OutcomeCounts>[] = Array.from({ length: seconds }, () => ({
     echo: emptyCounts(),
@@ -189,5 +207,11 @@ export async function queryRawSeconds(
     const i = Math.round(t - (t0 + 1));
     if (i >= 0 && i < seconds) probeUp[i] = v >= 1 ? 1 : 0;
   }
-  return { counts, buckets: perSecondBuckets, dropped: increments(dropped[0], times), probeUp };
+  return {
+    counts,
+    buckets: perSecondBuckets,
+    dropped: increments(dropped[0], times),
+    probeUp,
+    loadScraped: freshScrapes(scrapes[0], t0, seconds),
+  };
 }

@@ -16,13 +16,16 @@ export const BREACH_GRACE_SECONDS = 5;
 /**
  * Whether one second was up. The probe must have succeeded, and the load generator's requests of
  * that second must meet the SLO. Rules for missing data:
- * - no request completed and none dropped (no k6 evidence): the probe alone decides;
+ * - no request completed and none dropped although a fresh scrape of the load generator landed:
+ *   down (load was offered all along and the app answered nothing — a frozen app looks like this);
+ * - the same during a scrape gap (or when unknown): the probe alone decides;
  * - no probe landed (null): the load generator alone decides, and it needs traffic within SLO;
  * - neither: down (nothing shows the app was up).
  */
 export function secondUp(def: ChallengeDef, s: Sample | undefined): boolean {
   if (!s) return false;
   const traffic = totalOf(s.counts) + s.dropped > 0;
+  if (!traffic && s.loadScraped === true) return false;
   const k6ok = traffic ? sloMiss(def.slo, s.counts, s.dropped, s.p99) === null : null;
   if (s.probeUp === null) return k6ok === true;
   return s.probeUp >= 1 && k6ok !== false;

@@ -35,6 +35,11 @@ export interface Sample {
   p99: number | null;
   /** Blackbox probe result: 1 up, 0 down, null when no probe landed in the interval. */
   probeUp: number | null;
+  /**
+   * Whether a fresh scrape of the load generator landed in the interval: false means a scrape gap
+   * (its counts read 0 and show up in the next interval); null or absent when not known.
+   */
+  loadScraped?: boolean | null;
   /** Entry CPU use (cores) and memory (MiB), from the Docker Engine; null when not sampled. */
   cpu: number | null;
   memory: number | null;

@@ -49430,6 +49430,7 @@ var BREACH_GRACE_SECONDS = 5;
 function secondUp(def, s) {
   if (!s) return false;
   const traffic = totalOf(s.counts) + s.dropped > 0;
+  if (!traffic && s.loadScraped === true) return false;
   const k6ok = traffic ? sloMiss(def.slo, s.counts, s.dropped, s.p99) === null : null;
   if (s.probeUp === null) return k6ok === true;
   return s.probeUp >= 1 && k6ok !== false;
@@ -49899,6 +49900,14 @@ function increments(series, times) {
   const v = counterAt(series, times);
   return v.slice(1).map((x, i) => Math.max(0, x - v[i]));
 }
+function freshScrapes(series, t0, seconds2) {
+  const out = Array.from({ length: seconds2 }, () => false);
+  for (const [t, ts] of series?.points ?? []) {
+    const i = Math.round(t - (t0 + 1));
+    if (i >= 0 && i < seconds2) out[i] = ts > t0 + i;
+  }
+  return out;
+}
 function histogramQuantileMs(buckets, q) {
   const les = [...buckets.keys()].sort((a, b) => a - b);
   const cumulative = [];
@@ -49941,6 +49950,7 @@ function toMeasurements(raw, phases, faults, restarts, resources) {
       p95: histogramQuantileMs(b, 0.95),
       p99: histogramQuantileMs(b, 0.99),
       probeUp: raw.probeUp[i] ?? null,
+      loadScraped: raw.loadScraped[i] ?? null,
       cpu: resources.cpu[i] ?? null,
       memory: resources.memory[i] ?? null
     });
@@ -49983,11 +49993,12 @@ async function queryRawSeconds(prom, loadRunId, t0, seconds2) {
   const start = t0;
   const end = t0 + seconds2;
   const sel = `run_id="${loadRunId}"`;
-  const [byKindOutcome, buckets, dropped, probe] = await Promise.all([
+  const [byKindOutcome, buckets, dropped, probe, scrapes] = await Promise.all([
     prom.queryRange(`sum by (kind, outcome) (loadgen_requests_total{${sel}})`, start, end, 1),
     prom.queryRange(`sum by (le) (loadgen_request_duration_seconds_bucket{${sel}})`, start, end, 1),
     prom.queryRange(`sum(loadgen_dropped_iterations_total{${sel}})`, start, end, 1),
-    prom.queryRange(`min(min_over_time(probe_success{job="probe"}[1s]))`, start + 1, end, 1)
+    prom.queryRange(`min(min_over_time(probe_success{job="probe"}[1s]))`, start + 1, end, 1),
+    prom.queryRange(`max(timestamp(up{job="loadgen"}))`, start + 1, end, 1)
   ]);
   const counts = Array.from({ length: seconds2 }, () => ({
     echo: emptyCounts(),
@@ -50020,7 +50031,13 @@ async function queryRawSeconds(prom, loadRunId, t0, seconds2) {
     const i = Math.round(t - (t0 + 1));
     if (i >= 0 && i < seconds2) probeUp[i] = v >= 1 ? 1 : 0;
   }
-  return { counts, buckets: perSecondBuckets, dropped: increments(dropped[0], times), probeUp };
+  return {
+    counts,
+    buckets: perSecondBuckets,
+    dropped: increments(dropped[0], times),
+    probeUp,
+    loadScraped: freshScrapes(scrapes[0], t0, seconds2)
+  };
 }
 
 // harness/progress.ts

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   counterAt,
+  freshScrapes,
   histogramQuantileMs,
   increments,
   toMeasurements,
@@ -119,6 +120,7 @@ test("toMeasurements folds seconds into phases with per-kind counts", () => {
     ],
     dropped: [0, 1, 2],
     probeUp: [1, null, 0],
+    loadScraped: [true, false, true],
   };
   const m = toMeasurements(
     raw,
@@ -134,6 +136,10 @@ test("toMeasurements folds seconds into phases with per-kind counts", () => {
   assert.equal(m.duration, 3);
   assert.equal(m.samples[1]!.counts.ok, 21);
   assert.equal(m.samples[1]!.probeUp, null);
+  assert.deepEqual(
+    m.samples.map((x) => x.loadScraped),
+    [true, false, true],
+  );
   const b = m.phases[1]!;
   assert.equal(b.counts.ok, 52);
   assert.equal(b.counts.timeout, 3);
@@ -143,4 +149,18 @@ test("toMeasurements folds seconds into phases with per-kind counts", () => {
   assert.equal(b.cpuSeconds, 0.5);
   assert.equal(m.phases[0]!.cpuSeconds, 0.5);
   assert.equal(m.restarts, 1);
+});
+
+test("freshScrapes: an interval without a new scrape of the load generator is a gap", () => {
+  // timestamp(up) sampled at t0+1 … t0+4: scrapes at 100.2, 101.2, (none in [102, 103)), 103.3.
+  const t0 = 100;
+  const ts = series([
+    [101, 100.2],
+    [102, 101.2],
+    [103, 101.2],
+    [104, 103.3],
+  ]);
+  assert.deepEqual(freshScrapes(ts, t0, 4), [true, true, false, true]);
+  // No data at all: every interval is a gap (the probe decides, as before).
+  assert.deepEqual(freshScrapes(undefined, t0, 2), [false, false]);
 });

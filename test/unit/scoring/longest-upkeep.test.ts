@@ -56,7 +56,21 @@ test("secondUp: probe and load generator must both say up; rules for missing dat
     ["fast-fails are errors", s({ counts: counts({ ok: 50, fast_fail: 50 }) }), false],
     ["p99 over the SLO", s({ p99: 300 }), false],
     ["everything dropped", s({ counts: counts(), dropped: 50 }), false],
-    ["no request completed: the probe decides", s({ counts: counts(), p99: null }), true],
+    [
+      "no request completed, scrape status unknown: the probe decides",
+      s({ counts: counts(), p99: null }),
+      true,
+    ],
+    [
+      "no request completed in a scrape gap: the probe decides",
+      s({ counts: counts(), p99: null, loadScraped: false }),
+      true,
+    ],
+    [
+      "no request completed although the load generator was scraped: down (a frozen app)",
+      s({ counts: counts(), p99: null, loadScraped: true }),
+      false,
+    ],
     ["no probe landed: traffic within SLO decides", s({ probeUp: null }), true],
     ["no probe and errors", s({ probeUp: null, counts: counts({ timeout: 5 }) }), false],
     ["no probe, no traffic", s({ probeUp: null, counts: counts(), p99: null }), false],
