@@ -1,15 +1,17 @@
 /**
  * Harness overhead: the wall time of a whole run minus its load phases (build, stack start,
  * health wait, gate, Prometheus queries, teardown). Runs the example entry on robust-service at a
- * small scale, `RUNS` times (default 2), in a throwaway root. Prints figures and ratios.
+ * small scale, `RUNS` times (default 2), in a throwaway root. Prints figures and ratios, and the
+ * score's spread across the runs with each run's components (reproducibility).
  *
- *   node --import tsx bench/harness-overhead.ts [--runs N] [--scale X]
+ *   node --import tsx bench/harness-overhead.ts [--runs N] [--scale X] [--challenge ID]
  */
 import { provisionSandbox } from "../sandbox/provision.ts";
 import { runEntry } from "../harness/run.ts";
 import { tempRoot } from "../test/e2e/helpers.ts";
 import { cpSync } from "node:fs";
 import { join } from "node:path";
+import { CHALLENGE_IDS, type ChallengeId } from "../record/run-record.ts";
 
 const arg = (name: string, d: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,6 +19,9 @@ const arg = (name: string, d: number) => {
 };
 const runs = arg("runs", 2);
 const scale = arg("scale", 0.2);
+const ci = process.argv.indexOf("--challenge");
+const challenge = (ci > 0 ? process.argv[ci + 1] : "robust-service") as ChallengeId;
+if (!CHALLENGE_IDS.includes(challenge)) throw new Error(`--challenge: one of ${CHALLENGE_IDS.join(", ")}`);
 
 await provisionSandbox({ log: () => undefined });
 const t = tempRoot();
@@ -27,12 +32,15 @@ try {
     const r = await runEntry({
       root: t.root,
       login: "example",
-      challenge: "robust-service",
+      challenge,
       scale,
       outDir: join(t.root, `out-${i}`),
     });
     const load = r.timings.referenceLoad + r.timings.entryLoad;
     rows.push({ total: r.timings.total, load, overhead: r.timings.total - load, score: r.record.score });
+    const parts = r.record.components.map((c) => `${c.id} ${c.points} (${c.value ?? "n/a"} ${c.unit})`);
+    const ref = r.record.provenance.calibration?.referenceCapacityRps;
+    console.log(`  components: ${parts.join(", ")}; reference capacity ${ref ?? "n/a"} req/s`);
     console.log(
       `run ${i + 1}: total ${r.timings.total.toFixed(1)} s, load ${load.toFixed(1)} s (reference ${r.timings.referenceLoad.toFixed(1)} + entry ${r.timings.entryLoad.toFixed(1)}), overhead ${(r.timings.total - load).toFixed(1)} s, score ${r.record.score}`,
     );

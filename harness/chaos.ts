@@ -48,7 +48,7 @@ export const ACTIONS: Record<string, Action> = {
   kill: { apply: (c) => c.docker.crash(c.entry) },
   restart: { apply: (c) => c.docker.restart(c.entry) },
   "cpu-starve": {
-    apply: (c, _f, p) => c.docker.update(c.entry, { cpus: num(p, "cpus", 0.2) }),
+    apply: (c, _f, p) => c.docker.update(c.entry, { cpus: num(p, "cpus", 0.1) }),
     revert: (c) => c.docker.update(c.entry, { cpus: ENTRY_LIMITS.cpus }),
   },
   "memory-squeeze": {

@@ -7,7 +7,7 @@ import { stringify } from "yaml";
 
 /** Equal for everyone; documented in docs/ENTRY.md. */
 export const ENTRY_LIMITS = {
-  cpus: 1,
+  cpus: 0.25,
   memoryMiB: 256,
   pids: 128,
   /** Small tmpfs mounts over the read-only root: the paths the official nginx image writes to, and /tmp. */

@@ -48047,7 +48047,7 @@ function createDocker() {
 // harness/compose-entry.ts
 var import_yaml = __toESM(require_dist(), 1);
 var ENTRY_LIMITS = {
-  cpus: 1,
+  cpus: 0.25,
   memoryMiB: 256,
   pids: 128,
   /** Small tmpfs mounts over the read-only root: the paths the official nginx image writes to, and /tmp. */
@@ -49696,7 +49696,7 @@ var ACTIONS = {
   kill: { apply: (c) => c.docker.crash(c.entry) },
   restart: { apply: (c) => c.docker.restart(c.entry) },
   "cpu-starve": {
-    apply: (c, _f, p) => c.docker.update(c.entry, { cpus: num(p, "cpus", 0.2) }),
+    apply: (c, _f, p) => c.docker.update(c.entry, { cpus: num(p, "cpus", 0.1) }),
     revert: (c) => c.docker.update(c.entry, { cpus: ENTRY_LIMITS.cpus })
   },
   "memory-squeeze": {

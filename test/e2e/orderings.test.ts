@@ -107,7 +107,7 @@ test("robust-service: the template > weak (capacity 200 req/s) > shed-all = 0", 
   assert.equal(good.verification.passed, true);
   assert.ok(good.score > 0);
   // weak queues everything above 200 req/s: its capacity is one of the steps at or below 200
-  // (60, 87, 126, 183 at 60 × 1.45^i); the template's nginx holds far more on the same CPU.
+  // (… 149, 179, 215 at 60 × 1.2^i); the template's nginx holds far more on the same CPU.
   const weakCap = comp(weak, "capacity").value ?? 0;
   const goodCap = comp(good, "capacity").value ?? 0;
   assert.ok(

@@ -31,13 +31,14 @@ test("a full-scale run stays within about 5 minutes of load including calibratio
 test("robust-service: geometric steps, the reference runs exactly the entry's steps", () => {
   const d = def("robust-service");
   const p = planRun(d, { scale: 1, referenceCapacity: null });
-  assert.equal(p.stages.length, 14);
+  assert.equal(p.stages.length, 28);
   assert.equal(p.stages[0]!.rate, 60);
-  for (let i = 1; i < p.stages.length; i++) assert.ok(p.stages[i]!.rate > p.stages[i - 1]!.rate * 1.4);
-  assert.ok(
-    p.stages.at(-1)!.rate > 7000,
-    "above what nginx and the reference reached on 2 cores (3574 req/s passed)",
-  );
+  // 20 % apart: one step of noise moves a capacity by 20 %, not 45 % (docs/DECISIONS.md).
+  for (let i = 1; i < p.stages.length; i++) {
+    const r = p.stages[i]!.rate / p.stages[i - 1]!.rate;
+    assert.ok(r > 1.15 && r < 1.25, `step ${i}: ×${r.toFixed(3)}`);
+  }
+  assert.ok(p.stages.at(-1)!.rate > 8000, "above what nginx reached at 0.25 CPU on 2 cores (~7,000 req/s)");
   assert.deepEqual(p.calibration, p.stages);
   assert.deepEqual(calibrationStages(d, 0.5), planRun(d, { scale: 0.5, referenceCapacity: 10 }).stages);
 });
@@ -60,7 +61,9 @@ test("scale 0.2 shrinks durations and offsets, keeps minimums, never puts a faul
     const d = def(id);
     const full = planRun(d, { scale: 1, referenceCapacity: 1000 });
     const small = planRun(d, { scale: 0.2, referenceCapacity: 1000 });
-    assert.ok(small.duration < full.duration * 0.4, `${id} shrinks: ${small.duration} vs ${full.duration}`);
+    // Steps keep their minimum duration (robust-service: 3 s of 5 s), everything else scales.
+    const bound = id === "robust-service" ? 0.61 : 0.4;
+    assert.ok(small.duration < full.duration * bound, `${id} shrinks: ${small.duration} vs ${full.duration}`);
     for (const s of small.stages)
       assert.ok(s.duration >= (id === "robust-service" ? 3 : 1), `${id} ${s.name}`);
     for (const [i, f] of small.faults.entries()) {

@@ -21,12 +21,12 @@ const ref = measure(stages, honest(1200));
 const points = (r: ReturnType<typeof scoreRun>, id: string) => r.components.find((c) => c.id === id)!.points;
 
 test("capacity is the achieved rate of the highest step within SLO", () => {
-  // Steps: 60 87 126 183 265 385 558 809 1172 1700 2465 3574 5183 7515.
+  // Steps (60 × 1.2^i): … 535 642 770 924 1109 1331 … 3975 4770 5724 6869 8242.
   const cases: [number, number][] = [
-    [1200, 1172],
-    [800, 558],
-    [5000, 3574],
-    [9000, 7515],
+    [1200, 1109],
+    [800, 770],
+    [5000, 4770],
+    [9000, 8242],
     [50, 0],
   ];
   for (const [cap, want] of cases)
@@ -40,11 +40,11 @@ test("normalized by the reference: the reference scores ~100, double the referen
   assert.equal(points(self, "errors"), 10);
   assert.ok(self.score > 90 && self.score <= 100, `reference vs itself: ${self.score}`);
   const better = scoreRun(d, measure(stages, honest(2000)), ref, ok);
-  assert.equal(points(better, "capacity"), Math.round(((60 * 1700) / 1172) * 100) / 100);
+  assert.equal(points(better, "capacity"), Math.round(((60 * 1917) / 1109) * 100) / 100);
   const huge = scoreRun(d, measure(stages, honest(9000)), ref, ok);
   assert.equal(points(huge, "capacity"), 120, "capped at 2× the reference");
   const half = scoreRun(d, measure(stages, honest(600)), ref, ok);
-  assert.equal(points(half, "capacity"), Math.round(((60 * 558) / 1172) * 100) / 100);
+  assert.equal(points(half, "capacity"), Math.round(((60 * 535) / 1109) * 100) / 100);
   assert.ok(half.score < self.score && self.score < better.score);
 });
 
@@ -60,13 +60,13 @@ test("a single failed step does not end the search; two in a row do", () => {
       ? { counts: counts({ ok: 1, timeout: 99 }), dropped: 0, p99: 2000, probeUp: 1, cpu: 0.1 }
       : honest(1200)(t, rate),
   );
-  assert.equal(referenceCapacity(d, blip), 1172);
+  assert.equal(referenceCapacity(d, blip), 1109);
   const twice = measure(stages, (t, rate, stage) =>
     stage === "step-05" || stage === "step-06"
       ? { counts: counts({ timeout: 100 }), dropped: 0, p99: 2000, probeUp: 1, cpu: 0.1 }
       : honest(1200)(t, rate),
   );
-  assert.equal(referenceCapacity(d, twice), 183);
+  assert.equal(referenceCapacity(d, twice), 104);
 });
 
 test("stageWithinSlo: each SLO bound, and no traffic, fail a step", () => {
@@ -113,7 +113,7 @@ test("gaps in Prometheus data: a missing CPU figure costs only the efficiency po
 
 test("without a reference the default capacity normalizes, and the explanation says so", () => {
   const r = scoreRun(d, measure(stages, honest(1200)), null, ok);
-  assert.equal(points(r, "capacity"), Math.round(((60 * 1172) / d.calibration.defaultCapacity) * 100) / 100);
+  assert.equal(points(r, "capacity"), Math.round(((60 * 1109) / d.calibration.defaultCapacity) * 100) / 100);
   assert.match(r.components[0]!.explanation, /default/);
   assert.ok(finiteEverywhere(r));
 });
