@@ -77,6 +77,13 @@ function copyWorkspace(dest: string): string {
     mkdirSync(dirname(join(dest, f)), { recursive: true });
     cpSync(join(REPO, f), join(dest, f));
   }
+  // The PR's entry asks for graceful-degradation: its load is the shortest (robust-service's ladder
+  // is covered by the other end-to-end tests), and evaluate must honour the entry's own choice.
+  const entryYml = join(dest, "contributors", "example", "entry.yml");
+  writeFileSync(
+    entryYml,
+    readFileSync(entryYml, "utf8").replace(/^challenge: .*$/m, "challenge: graceful-degradation"),
+  );
   const git = (...a: string[]) => spawnSync("git", a, { cwd: dest, encoding: "utf8" });
   git("init", "-q", "-b", "main");
   git("add", "-A");
@@ -276,6 +283,8 @@ describe("evaluate workflow under act", () => {
       .map((f) => JSON.parse(readFileSync(join(out, String(f)), "utf8")) as Record<string, unknown>)
       .filter((j) => "schemaVersion" in j);
     assert.ok(records.length > 0, "artifact holds no versioned run record");
+    const runRecord = records.find((j) => "challenge" in j);
+    assert.equal(runRecord?.challenge, "graceful-degradation", "evaluate ran the challenge the entry chose");
     assert.deepEqual(
       leftoverProjects().filter((p) => !before.has(p)),
       [],
