@@ -13,7 +13,6 @@ export interface ContainerState {
   pid: number;
   exitCode: number;
   oomKilled: boolean;
-  restartCount: number;
   /** When the container's process last started; changes on every restart, crash or `docker restart`. */
   startedAt: string;
   health: string | null;
@@ -134,9 +133,9 @@ export function createDocker(): Docker {
       }
     },
     async inspect(container) {
-      const f = "{{json .State}}|{{.RestartCount}}|{{.Id}}|{{json .NetworkSettings.Networks}}";
+      const f = "{{json .State}}|{{.Id}}|{{json .NetworkSettings.Networks}}";
       const out = (await docker(["inspect", "-f", f, container])).stdout.trim();
-      const [stateJson, restarts, id, networksJson] = out.split("|");
+      const [stateJson, id, networksJson] = out.split("|");
       const s = JSON.parse(stateJson!) as {
         Status: string;
         Running: boolean;
@@ -153,7 +152,6 @@ export function createDocker(): Docker {
         pid: s.Pid,
         exitCode: s.ExitCode,
         oomKilled: s.OOMKilled,
-        restartCount: Number(restarts),
         startedAt: s.StartedAt,
         health: s.Health?.Status ?? null,
         addresses: addressesOf(networksJson),

@@ -47956,9 +47956,9 @@ function createDocker() {
       }
     },
     async inspect(container) {
-      const f = "{{json .State}}|{{.RestartCount}}|{{.Id}}|{{json .NetworkSettings.Networks}}";
+      const f = "{{json .State}}|{{.Id}}|{{json .NetworkSettings.Networks}}";
       const out = (await docker(["inspect", "-f", f, container])).stdout.trim();
-      const [stateJson, restarts, id, networksJson] = out.split("|");
+      const [stateJson, id, networksJson] = out.split("|");
       const s = JSON.parse(stateJson);
       return {
         id,
@@ -47967,7 +47967,6 @@ function createDocker() {
         pid: s.Pid,
         exitCode: s.ExitCode,
         oomKilled: s.OOMKilled,
-        restartCount: Number(restarts),
         startedAt: s.StartedAt,
         health: s.Health?.Status ?? null,
         addresses: addressesOf(networksJson)
