@@ -47,12 +47,21 @@ export interface Docker {
   pause(container: string): Promise<void>;
   unpause(container: string): Promise<void>;
   restart(container: string): Promise<void>;
+  /** Stops a container for good (a manual stop: the restart policy does not bring it back). */
+  stop(container: string): Promise<void>;
   update(container: string, opts: { cpus?: number; memoryMiB?: number }): Promise<void>;
   /** SIGKILL to the container's main process from the host: a crash, so the restart policy applies. */
   crash(container: string): Promise<void>;
   /** Streams per-second stats of a container until the returned function is called. */
   stats(container: string, onSample: (s: StatsSample) => void): () => void;
-  compose(opts: { project: string; files: string[]; cwd: string; env: NodeJS.ProcessEnv }): Promise<Compose>;
+  /** `env` is Compose's whole environment; `envFile` replaces the project directory's `.env`. */
+  compose(opts: {
+    project: string;
+    files: string[];
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    envFile?: string;
+  }): Promise<Compose>;
 }
 
 const MIB = 1024 * 1024;
@@ -166,6 +175,9 @@ export function createDocker(): Docker {
     async restart(c) {
       await docker(["restart", "-t", "2", c]);
     },
+    async stop(c) {
+      await docker(["stop", "-t", "2", c]);
+    },
     async update(c, { cpus, memoryMiB }) {
       const args = ["update"];
       if (cpus !== undefined) args.push("--cpus", String(cpus));
@@ -191,10 +203,16 @@ export function createDocker(): Docker {
       // `docker stats` ignores SIGTERM while it streams; only SIGKILL ends it.
       return () => child.kill("SIGKILL");
     },
-    async compose({ project, files, cwd, env }) {
+    async compose({ project, files, cwd, env, envFile }) {
       composeCmd ??= composeCommand();
       const [bin, pre] = await composeCmd;
-      const base = [...pre, "-p", project, ...files.flatMap((f) => ["-f", f])];
+      const base = [
+        ...pre,
+        ...(envFile ? ["--env-file", envFile] : []),
+        "-p",
+        project,
+        ...files.flatMap((f) => ["-f", f]),
+      ];
       const c = (args: string[], timeoutMs = 180_000) =>
         run(bin, [...base, ...args], { cwd, env, timeoutMs });
       return {

@@ -10,6 +10,7 @@ import type { ChallengeDef, RunPlan, StagePlan } from "../scoring/index.ts";
 import { planRun, scoreRun, referenceCapacity, stageWithinSlo } from "../scoring/index.ts";
 import type { Docker } from "./docker.ts";
 import { ChaosRun } from "./chaos.ts";
+import { withEntryFrozen } from "./calibration.ts";
 import { loadChecks } from "./record-build.ts";
 import { faultSample, remoteWrite } from "./remote-write.ts";
 import type { GateResult, LoadConfig } from "./loadgen-client.ts";
@@ -253,20 +254,50 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
   let reference: Measurements | null = null;
   let capacity: number | null = null;
   const draft = planRun(def, { scale, referenceCapacity: null });
-  if (draft.calibration) {
+  const calibration = draft.calibration;
+  if (calibration) {
     const refContainer = await stack.compose.containerId("reference");
-    const refGate = await gateWhenHealthy(ctx, TARGETS.reference, refContainer, "reference");
-    if (!refGate.passed)
-      throw new Error(`the reference app failed its own gate: ${JSON.stringify(refGate.checks)}`);
-    log("calibrating on the reference app (url-anvil)…");
-    const tRef = Date.now();
-    reference = (
-      await loadAndMeasure(ctx, "reference", TARGETS.reference, refContainer, draft, draft.calibration, false)
-    ).m;
-    loadSeconds.reference = (Date.now() - tRef) / 1000;
+    const parts = { ...stack, docker: ctx.docker, log };
+    reference = await withEntryFrozen(parts, async () => {
+      const refGate = await gateWhenHealthy(ctx, TARGETS.reference, refContainer, "reference");
+      if (!refGate.passed)
+        throw new Error(`the reference app failed its own gate: ${JSON.stringify(refGate.checks)}`);
+      log("calibrating on the reference app (url-anvil)…");
+      const tRef = Date.now();
+      const measuredRef = (
+        await loadAndMeasure(
+          ctx,
+          "reference",
+          TARGETS.reference,
+          refContainer,
+          draft,
+          calibration,
+          false,
+        )
+      ).m;
+      loadSeconds.reference = (Date.now() - tRef) / 1000;
+      return measuredRef;
+    });
+    // The reference is done: it takes no CPU from the entry while the entry is measured.
+    await ctx.docker.stop(refContainer);
     const measured = referenceCapacity(def, reference);
     capacity = measured;
     log(`reference capacity: ${measured.toFixed(0)} req/s`);
+    const thawed = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry");
+    if (!thawed.passed) {
+      log("verification gate after calibration: FAILED");
+      const checks = thawed.checks.map((c) => ({ ...c, name: `after calibration: ${c.name}`.slice(0, 100) }));
+      const score = scoreRun(def, null, null, { passed: false, wrongBodyRatio: 0 });
+      return {
+        ...base,
+        score,
+        checks,
+        verificationPassed: false,
+        measurements: null,
+        loadStart: new Date().toISOString(),
+        calibration: null,
+      };
+    }
   }
   const plan = planRun(def, { scale, referenceCapacity: capacity });
   const tEntry = Date.now();

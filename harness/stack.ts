@@ -13,8 +13,45 @@ import { createToxiproxy, type Toxiproxy } from "./toxiproxy.ts";
 import { createUpstreamControl, type UpstreamControl } from "./upstream-client.ts";
 import { waitFor } from "./http.ts";
 
-/** Where the proxies listen inside the arena network; load and probes use these, never the entry directly. */
-export const TARGETS = { entry: "http://toxiproxy:18080", reference: "http://toxiproxy:18081" } as const;
+/**
+ * Where load and probes reach the apps: toxiproxy's listeners on its `ingress` address. The entry
+ * and the reference are never on `ingress`, and the load generator never reaches them directly.
+ */
+export const TARGETS = { entry: "http://ingress:18080", reference: "http://ingress:18081" } as const;
+
+/** The platform's services (docker-compose.yml), started before any app. */
+export const PLATFORM_SERVICES = [
+  "prometheus",
+  "blackbox",
+  "upstream",
+  "upstream-origin",
+  "loadgen",
+  "entry-netns",
+  "reference-netns",
+] as const;
+
+/**
+ * Variables of the harness's own environment that Compose itself needs (finding the engine and
+ * its configuration). Nothing else of the harness's or the runner's environment reaches Compose,
+ * so nothing else can be interpolated into a file or reach a container.
+ */
+const COMPOSE_HOST_VARS = [
+  "PATH",
+  "HOME",
+  "DOCKER_HOST",
+  "DOCKER_CONTEXT",
+  "DOCKER_CONFIG",
+  "DOCKER_CERT_PATH",
+  "DOCKER_TLS_VERIFY",
+  "XDG_RUNTIME_DIR",
+] as const;
+
+/** The whole environment Compose runs with: the few host variables above, then `vars`. */
+export function composeEnv(host: NodeJS.ProcessEnv, vars: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const k of COMPOSE_HOST_VARS) if (host[k] !== undefined) env[k] = host[k];
+  return { ...env, ...vars };
+}
 
 export interface CpuPlacement {
   entry: string;
@@ -103,19 +140,22 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   mkdirSync(o.runDir, { recursive: true });
   const entryFile = join(o.runDir, "entry.compose.yml");
   writeFileSync(entryFile, entryComposeFile(services));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  // An empty env file: Compose would otherwise read a `.env` from the project directory.
+  const envFile = join(o.runDir, "compose.env");
+  writeFileSync(envFile, "");
+  const env = composeEnv(process.env, {
     ...o.env,
     SRE_CHAOS_QUOTE_KEY: o.quoteKey,
     SRE_CHAOS_BUILD_TAG: o.buildTag,
     SRE_CHAOS_PLATFORM_CPUS: placement.loadCpuset ?? "",
     SRE_CHAOS_LOAD_CPUS: placement.loadCpuset ?? "",
-  };
+  });
   const compose = await o.docker.compose({
     project: `srechaos-${o.runId.toLowerCase()}`,
     files: [join(o.root, "docker-compose.yml"), entryFile],
     cwd: o.root,
     env,
+    envFile,
   });
   const down = async () => {
     try {
@@ -125,30 +165,41 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     }
   };
   try {
-    await compose.up();
+    await compose.up([...PLATFORM_SERVICES]);
     const local = async (service: string, port: number) =>
       `http://127.0.0.1:${await compose.port(service, port)}`;
     const prometheusUrl = await local("prometheus", 9090);
     const prometheus = createPrometheus(prometheusUrl);
     const loadgen = createLoadGen(await local("loadgen", 9464));
-    const toxiproxy = createToxiproxy(await local("toxiproxy", 8474));
+    const toxiproxy = createToxiproxy(await local("upstream", 8474));
     const upstream = createUpstreamControl(await local("upstream-origin", 8081));
-    await waitFor("toxiproxy", 30_000, async () => {
-      await toxiproxy.createProxy("upstream", "0.0.0.0:8080", "upstream-origin:8080");
-    });
-    // The proxies dial the entry and the reference by address, not by name: while a crashed
-    // container restarts, Docker's DNS has no record of it and a lookup on an internal network
-    // takes 10 s to fail — and toxiproxy dials inside its accept loop, so one such lookup stalls
-    // every connection behind it. Docker keeps a container's address across restarts. A container
-    // that is not running has no address: then its name is used, and the health wait says why.
-    const arenaAddress = async (service: string) => {
-      const id = await compose.containerId(service);
-      return (await o.docker.inspect(id)).addresses[`${compose.project}_arena`] ?? service;
-    };
+    await waitFor("toxiproxy", 30_000, () => toxiproxy.version());
+    // Every listener is bound to one network's address, so each network sees only its own: the
+    // entry's network sees upstream:8080 and nothing else. The apps are dialled by the address of
+    // their namespace holder, which never changes (a name lookup of a restarting container on an
+    // internal network takes 10 s to fail, and toxiproxy dials inside its accept loop).
+    const addr = await addressesOf(o.docker, compose);
+    const edge = addr("upstream");
+    await toxiproxy.createProxy("upstream", `${edge("entry-net")}:8080`, "upstream-origin:8080");
+    await toxiproxy.createProxy(
+      "reference-upstream",
+      `${edge("reference-net")}:8080`,
+      "upstream-origin:8080",
+    );
+    const appPort = { entry: o.entry.port, reference: 8080 };
+    await toxiproxy.createProxy(
+      "entry",
+      `${edge("ingress")}:18080`,
+      `${addr("entry-netns")("entry-net")}:${appPort.entry}`,
+    );
+    await toxiproxy.createProxy(
+      "reference",
+      `${edge("ingress")}:18081`,
+      `${addr("reference-netns")("reference-net")}:${appPort.reference}`,
+    );
+    // Only now do the apps start: their dependency is already there.
+    await compose.up(services.map((s) => s.name));
     const entryContainer = await compose.containerId("entry");
-    await toxiproxy.createProxy("entry", "0.0.0.0:18080", `${await arenaAddress("entry")}:${o.entry.port}`);
-    if (o.withReference)
-      await toxiproxy.createProxy("reference", "0.0.0.0:18081", `${await arenaAddress("reference")}:8080`);
     await prometheus.ready(60_000);
     await waitFor("loadgen", 30_000, () => loadgen.status());
     return {
@@ -166,6 +217,19 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     await down();
     throw e;
   }
+}
+
+/** `addr(service)(network)`: a running service's IPv4 address on one of the project's networks. */
+async function addressesOf(docker: Docker, compose: Compose) {
+  const byService = new Map<string, Record<string, string>>();
+  for (const service of ["upstream", "entry-netns", "reference-netns"]) {
+    byService.set(service, (await docker.inspect(await compose.containerId(service))).addresses);
+  }
+  return (service: string) => (network: string) => {
+    const a = byService.get(service)?.[`${compose.project}_${network}`];
+    if (!a) throw new Error(`stack: ${service} has no address on the ${network} network`);
+    return a;
+  };
 }
 
 /** Limits that are the same for every entry, as recorded in docs/ENTRY.md. */

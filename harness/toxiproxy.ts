@@ -2,6 +2,8 @@
 import { httpJson } from "./http.ts";
 
 export interface Toxiproxy {
+  /** The server's version; answers once the API is up. */
+  version(): Promise<string>;
   createProxy(name: string, listen: string, upstream: string): Promise<void>;
   setEnabled(name: string, enabled: boolean): Promise<void>;
   addToxic(
@@ -18,6 +20,11 @@ export interface Toxiproxy {
 
 export function createToxiproxy(baseUrl: string): Toxiproxy {
   return {
+    async version() {
+      const r = await fetch(`${baseUrl}/version`, { signal: AbortSignal.timeout(5000) });
+      if (!r.ok) throw new Error(`toxiproxy: GET /version answered ${r.status}`);
+      return (await r.text()).trim();
+    },
     async createProxy(name, listen, upstream) {
       await httpJson(`${baseUrl}/proxies`, {
         method: "POST",

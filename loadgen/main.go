@@ -19,7 +19,7 @@ import (
 const version = "0.1.0"
 
 func usage() {
-	fmt.Fprintf(os.Stderr, "usage: loadgen serve [--listen :9464] | loadgen version\n")
+	fmt.Fprintf(os.Stderr, "usage: loadgen serve [--listen :9464] | loadgen seal-netns | loadgen netns-sealed | loadgen version\n")
 }
 
 func main() {
@@ -37,6 +37,16 @@ func main() {
 		_ = fs.Parse(os.Args[2:])
 		if err := serve(*listen); err != nil {
 			log.Printf("loadgen: %v", err)
+			os.Exit(1)
+		}
+	case "seal-netns":
+		if err := sealNetns(); err != nil {
+			log.Printf("seal-netns: %v", err)
+			os.Exit(1)
+		}
+	case "netns-sealed":
+		if err := checkSealed(); err != nil {
+			fmt.Fprintf(os.Stderr, "netns-sealed: %v\n", err)
 			os.Exit(1)
 		}
 	default:

@@ -2,7 +2,7 @@
  * Provisions the sandbox for real (quick on a provisioned machine: every step is idempotent),
  * then checks the stand-ins do what the stack and the entries need: the nginx stand-in serves a
  * contributor-style config under the exact entry sandbox flags, Prometheus takes its config by
- * flag with the remote-write receiver on, toxiproxy answers its API, node is Node 20. A second
+ * flag, toxiproxy answers its API, node is Node 20. A second
  * provision must build nothing.
  */
 import { describe, it, before, after } from "node:test";
@@ -109,7 +109,7 @@ describe("sre-chaos sandbox (real Docker)", { timeout: 1_800_000 }, () => {
     assert.equal(user.stdout.trim(), "101");
   });
 
-  it("prometheus stand-in: config by flag, remote-write receiver on, read-only root", async () => {
+  it("prometheus stand-in: config by flag, read-only root, no write path (remote-write receiver off)", async () => {
     const env = await imageEnv();
     const image = env.SRE_CHAOS_PROMETHEUS_IMAGE!;
     await writeFile(join(dir, "prom.yml"), "global:\n  scrape_interval: 5s\nscrape_configs: []\n");
@@ -129,7 +129,6 @@ describe("sre-chaos sandbox (real Docker)", { timeout: 1_800_000 }, () => {
         image,
         "--config.file=/etc/sre-chaos/prometheus.yml",
         "--storage.tsdb.path=/prometheus",
-        "--web.enable-remote-write-receiver",
       ])
     ).stdout.trim();
     containers.push(id);
@@ -143,7 +142,10 @@ describe("sre-chaos sandbox (real Docker)", { timeout: 1_800_000 }, () => {
     const flags = JSON.parse((await httpText(`http://${addr}/api/v1/status/flags`)).body) as {
       data: Record<string, string>;
     };
-    assert.equal(flags.data["web.enable-remote-write-receiver"], "true");
+    // Nothing can write series into the platform's Prometheus: scores come from scrapes alone.
+    assert.equal(flags.data["web.enable-remote-write-receiver"], "false");
+    const write = await fetch(`http://${addr}/api/v1/write`, { method: "POST", body: "x" });
+    assert.equal(write.status, 404);
     assert.equal(flags.data["config.file"], "/etc/sre-chaos/prometheus.yml");
   });
 

@@ -2,9 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { entryComposeFile, ENTRY_LIMITS } from "../../../harness/compose-entry.ts";
-import { cpuPlacement } from "../../../harness/stack.ts";
+import { composeEnv, cpuPlacement } from "../../../harness/stack.ts";
 
-test("the generated entry service carries the whole sandbox of SPEC §3", () => {
+test("the generated entry service carries the whole sandbox of the entry rules", () => {
   const doc = parse(
     entryComposeFile([
       {
@@ -23,7 +23,10 @@ test("the generated entry service carries the whole sandbox of SPEC §3", () => 
   assert.deepEqual(e.cap_drop, ["ALL"]);
   assert.deepEqual(e.cap_add, [...ENTRY_LIMITS.capAdd]);
   assert.deepEqual(e.security_opt, ["no-new-privileges:true"]);
-  assert.deepEqual(e.networks, ["arena"]);
+  // The app joins its sealed namespace holder once the holder is healthy (its default route gone).
+  assert.equal(e.network_mode, "service:entry-netns");
+  assert.deepEqual(e.depends_on, { "entry-netns": { condition: "service_healthy" } });
+  assert.equal(doc.services.reference.network_mode, "service:reference-netns");
   assert.equal(e.mem_limit, "256m");
   assert.equal(e.memswap_limit, "256m");
   assert.equal(e.pids_limit, ENTRY_LIMITS.pids);
@@ -31,16 +34,7 @@ test("the generated entry service carries the whole sandbox of SPEC §3", () => 
   assert.equal(e.cpuset, "1");
   assert.deepEqual(e.healthcheck.test, ["CMD-SHELL", "wget -q -O- http://127.0.0.1:8080/healthz"]);
   // No mounts, no privileges, no host namespaces, no ports: none of these keys may appear.
-  for (const key of [
-    "volumes",
-    "privileged",
-    "network_mode",
-    "pid",
-    "ipc",
-    "ports",
-    "devices",
-    "userns_mode",
-  ]) {
+  for (const key of ["volumes", "privileged", "networks", "pid", "ipc", "ports", "devices", "userns_mode"]) {
     assert.equal(key in e, false, key);
   }
   // The reference app is sandboxed exactly alike (fair calibration).
@@ -78,4 +72,34 @@ test('restart "no" stays a string for docker-compose v1, which reads YAML 1.1 (u
   ]);
   assert.match(text, /restart: "no"/);
   assert.equal(parse(text, { version: "1.1" }).services.entry.restart, "no");
+});
+
+test("nothing from an entry is interpolated by Compose: every $ is written as $$", () => {
+  const hostile = "wget -qO- http://127.0.0.1:8080/${SRE_CHAOS_QUOTE_KEY}?x=$HOME&y=$$";
+  const text = entryComposeFile([
+    {
+      name: "entry",
+      image: "e:1",
+      port: 8080,
+      restart: "always",
+      cpuset: null,
+      healthcheck: { test: hostile, interval: "$PATH" },
+    },
+  ]);
+  const doc = parse(text, { version: "1.1" });
+  assert.deepEqual(doc.services.entry.healthcheck.test, ["CMD-SHELL", hostile.replaceAll("$", "$$$$")]);
+  assert.equal(doc.services.entry.healthcheck.interval, "$$PATH");
+  assert.doesNotMatch(text.replaceAll("$$", ""), /\$/, "no single $ is left anywhere in the file");
+});
+
+test("compose runs with a minimal, explicit environment", () => {
+  const host = {
+    PATH: "/bin",
+    HOME: "/root",
+    GITHUB_TOKEN: "t",
+    SRE_CHAOS_QUOTE_KEY_OLD: "k",
+    AWS_SECRET: "s",
+  };
+  const env = composeEnv(host, { SRE_CHAOS_BUILD_TAG: "x" });
+  assert.deepEqual(env, { PATH: "/bin", HOME: "/root", SRE_CHAOS_BUILD_TAG: "x" });
 });
