@@ -1,9 +1,13 @@
 /**
  * The Dockerfile rule (`dockerfile-rules`): build features that reach outside the build sandbox are
  * refused — secret/ssh mounts, host networking, insecure security mode, ADD from a URL or a git
- * ref, and `# syntax=` directives (a custom BuildKit frontend runs arbitrary code of its own).
+ * ref, and `# syntax=` directives (a custom BuildKit frontend runs arbitrary code of its own) — and
+ * so are the instructions that would shape the container the platform runs: HEALTHCHECK (only
+ * entry.yml's counts), VOLUME, STOPSIGNAL and ONBUILD.
  * Pure: Dockerfile text in, problems out. This is a reader for the rules, not a full parser: it
- * follows line continuations, the `escape` directive and heredocs, which is what these rules need.
+ * follows line continuations the way Docker does (joined with nothing in between, so `VOL\` +
+ * `UME` is VOLUME), the `escape` directive, and heredocs — read both ways, since the classic builder
+ * the platform uses has no heredocs and reads their bodies as instructions, while BuildKit skips them.
  */
 
 /** One refused feature, with its 1-based line. */
@@ -21,20 +25,44 @@ interface Instruction {
 const DIRECTIVE = /^#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/;
 const HEREDOC = /<<-?\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\1/g;
 
-/** Splits Dockerfile text into instructions (continuations joined, comments and heredoc bodies skipped). */
-function instructions(text: string, problems: DockerfileProblem[]): Instruction[] {
+/** Instructions that decide how the platform runs the container; each is refused with its reason. */
+const REFUSED = new Map<string, string>([
+  [
+    "HEALTHCHECK",
+    "HEALTHCHECK is not allowed: only the healthcheck in entry.yml counts (the platform disables any other)",
+  ],
+  [
+    "VOLUME",
+    "VOLUME is not allowed: the container gets no volumes (write to /tmp, a tmpfs the platform mounts)",
+  ],
+  ["STOPSIGNAL", "STOPSIGNAL is not allowed: the platform stops every entry with SIGTERM"],
+  ["ONBUILD", "ONBUILD is not allowed: its instructions would run in a later build that nobody checks"],
+]);
+
+/**
+ * Splits Dockerfile text into instructions (continuations joined, comments skipped). With
+ * `heredocs`, heredoc bodies are skipped as BuildKit does; without, they are instructions, as the
+ * classic builder reads them.
+ */
+function instructions(text: string, problems: DockerfileProblem[], heredocs: boolean): Instruction[] {
   const lines = text.split(/\r?\n/);
   let escape = "\\";
   let inPreamble = true;
   const out: Instruction[] = [];
-  let current: Instruction | null = null;
-  let heredocs: string[] = [];
+  let current: { line: number; text: string } | null = null;
+  let pending: string[] = [];
+  const finish = (c: { line: number; text: string }) => {
+    const m = /^(\S+)\s*([\s\S]*)$/.exec(c.text.trim());
+    if (!m) return;
+    out.push({ line: c.line, keyword: m[1]!.toUpperCase(), args: m[2]! });
+    if (heredocs) pending = [...m[2]!.matchAll(HEREDOC)].map((h) => h[2]!);
+  };
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
     const n = i + 1;
-    if (heredocs.length) {
+    if (pending.length) {
       // A heredoc body ends at a line holding only its delimiter (leading tabs allowed by <<-).
-      if (raw.replace(/^\t+/, "") === heredocs[0]) heredocs.shift();
+      if (raw.replace(/^\t+/, "") === pending[0]) pending.shift();
       continue;
     }
     const trimmed = raw.trim();
@@ -43,10 +71,13 @@ function instructions(text: string, problems: DockerfileProblem[]): Instruction[
       if (current !== null) continue;
       const d = DIRECTIVE.exec(trimmed);
       if (d && d[1]!.toLowerCase() === "syntax") {
-        problems.push({
-          line: n,
-          message: `a "# syntax=" directive (${d[2]}) selects a custom build frontend, which is not allowed`,
-        });
+        // Reported once, by the reading without heredocs (both readings see every directive).
+        if (!heredocs) {
+          problems.push({
+            line: n,
+            message: `a "# syntax=" directive (${d[2]}) selects a custom build frontend, which is not allowed`,
+          });
+        }
       } else if (d && inPreamble && d[1]!.toLowerCase() === "escape" && (d[2] === "`" || d[2] === "\\")) {
         escape = d[2];
       } else if (!d) {
@@ -59,21 +90,19 @@ function instructions(text: string, problems: DockerfileProblem[]): Instruction[
       continue;
     }
     inPreamble = false;
-    const continues = trimmed.endsWith(escape);
-    const body = continues ? trimmed.slice(0, -escape.length) : trimmed;
-    if (current === null) {
-      const m = /^(\S+)\s*(.*)$/.exec(body)!;
-      current = { line: n, keyword: m[1]!.toUpperCase(), args: m[2]! };
-    } else {
-      current.args += " " + body;
-    }
+    // Docker strips the escape character (and blanks after it) and joins the next line as it is.
+    const body = current === null ? raw.trimStart() : raw;
+    const stripped = body.replace(/[ \t]+$/, "");
+    const continues = stripped.endsWith(escape);
+    const part = continues ? stripped.slice(0, -escape.length) : body;
+    if (current === null) current = { line: n, text: part };
+    else current.text += part;
     if (!continues) {
-      heredocs = [...current.args.matchAll(HEREDOC)].map((m) => m[2]!);
-      out.push(current);
+      finish(current);
       current = null;
     }
   }
-  if (current) out.push(current);
+  if (current) finish(current);
   return out;
 }
 
@@ -106,43 +135,61 @@ function sources(rest: string): string[] {
   return t.split(/\s+/).slice(0, -1);
 }
 
-/** Every refused build feature in a Dockerfile, in file order. */
+/** Every refused build feature in a Dockerfile, in file order (each once, whichever reading found it). */
 export function checkDockerfile(text: string): DockerfileProblem[] {
+  const directives: DockerfileProblem[] = [];
+  const found = [...instructions(text, directives, false), ...instructions(text, directives, true)].flatMap(
+    checkInstruction,
+  );
+  const seen = new Set<string>();
+  const problems = [...directives, ...found].filter((p) => {
+    const key = `${p.line}\n${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return problems.sort((a, b) => a.line - b.line);
+}
+
+/** The refused features of one instruction (and of the instruction an ONBUILD carries). */
+function checkInstruction(ins: Instruction): DockerfileProblem[] {
   const problems: DockerfileProblem[] = [];
-  for (const ins of instructions(text, problems)) {
-    let { keyword, args } = ins;
-    // ONBUILD <instruction> runs in a later build; judge the instruction it carries.
-    if (keyword === "ONBUILD") {
-      const m = /^(\S+)\s*(.*)$/.exec(args.trim());
-      if (!m) continue;
-      keyword = m[1]!.toUpperCase();
-      args = m[2]!;
-    }
-    const { flags, rest } = splitFlags(args);
-    if (keyword === "RUN") {
-      for (const f of flags) {
-        if (f.name === "mount") {
-          const type = /(?:^|,)type=([a-z]+)/.exec(f.value)?.[1];
-          if (type === "secret" || type === "ssh") {
-            problems.push({
-              line: ins.line,
-              message: `RUN --mount=type=${type} is not allowed (no secrets or SSH agents at build)`,
-            });
-          }
-        } else if (f.name === "network" && f.value === "host") {
-          problems.push({ line: ins.line, message: "RUN --network=host is not allowed" });
-        } else if (f.name === "security" && f.value === "insecure") {
-          problems.push({ line: ins.line, message: "RUN --security=insecure is not allowed" });
-        }
-      }
-    } else if (keyword === "ADD") {
-      for (const src of sources(rest)) {
-        if (REMOTE_SOURCE.test(src)) {
+  let { keyword, args } = ins;
+  const refused = REFUSED.get(keyword);
+  if (refused) problems.push({ line: ins.line, message: refused });
+  // ONBUILD <instruction> runs in a later build; say what it carries too.
+  if (keyword === "ONBUILD") {
+    const m = /^(\S+)\s*([\s\S]*)$/.exec(args.trim());
+    if (!m) return problems;
+    keyword = m[1]!.toUpperCase();
+    args = m[2]!;
+    const carried = REFUSED.get(keyword);
+    if (carried) problems.push({ line: ins.line, message: `ONBUILD carries: ${carried}` });
+  }
+  const { flags, rest } = splitFlags(args);
+  if (keyword === "RUN") {
+    for (const f of flags) {
+      if (f.name === "mount") {
+        const type = /(?:^|,)type=([a-z]+)/.exec(f.value)?.[1];
+        if (type === "secret" || type === "ssh") {
           problems.push({
             line: ins.line,
-            message: `ADD from a URL or git repository (${src}) is not allowed; the build has no network — copy the files into the entry folder`,
+            message: `RUN --mount=type=${type} is not allowed (no secrets or SSH agents at build)`,
           });
         }
+      } else if (f.name === "network" && f.value === "host") {
+        problems.push({ line: ins.line, message: "RUN --network=host is not allowed" });
+      } else if (f.name === "security" && f.value === "insecure") {
+        problems.push({ line: ins.line, message: "RUN --security=insecure is not allowed" });
+      }
+    }
+  } else if (keyword === "ADD") {
+    for (const src of sources(rest)) {
+      if (REMOTE_SOURCE.test(src)) {
+        problems.push({
+          line: ins.line,
+          message: `ADD from a URL or git repository (${src}) is not allowed; the build has no network — copy the files into the entry folder`,
+        });
       }
     }
   }
