@@ -91,10 +91,10 @@ function instructions(text: string, problems: DockerfileProblem[], heredocs: boo
     }
     inPreamble = false;
     // Docker strips the escape character (and blanks after it) and joins the next line as it is.
-    const body = current === null ? raw.trimStart() : raw;
-    const stripped = body.replace(/[ \t]+$/, "");
-    const continues = stripped.endsWith(escape);
-    const part = continues ? stripped.slice(0, -escape.length) : body;
+    const body: string = current === null ? raw.trimStart() : raw;
+    const stripped: string = body.replace(/[ \t]+$/, "");
+    const continues: boolean = stripped.endsWith(escape);
+    const part: string = continues ? stripped.slice(0, -escape.length) : body;
     if (current === null) current = { line: n, text: part };
     else current.text += part;
     if (!continues) {
