@@ -18,7 +18,17 @@ export const ENTRY_LIMITS = {
   /** The minimal capability allowlist: nginx's master starts as root and drops to its worker user. */
   capAdd: ["CHOWN", "SETUID", "SETGID", "NET_BIND_SERVICE"],
   logMaxSize: "2m",
+  /** The entry's build (harness/entry-build.ts): a build that reaches any of these fails. */
   buildTimeoutMs: 300_000,
+  buildCpus: 1,
+  buildMemoryMiB: 2048,
+  /** Processes and threads of the build together (a pids cgroup: RLIMIT_NPROC does not bind root). */
+  buildPids: 512,
+  buildOutputMaxBytes: 4 * 1024 * 1024,
+  /** The end of the build's output kept for its error message. */
+  buildLogKeepBytes: 64 * 1024,
+  /** Disk the build may take while it runs: twice the image cap, as a step's layer is briefly held twice while it is committed. */
+  buildDiskMaxBytes: 2 * 1024 * 1024 * 1024,
   imageMaxBytes: 1024 * 1024 * 1024,
 } as const;
 
@@ -57,6 +67,10 @@ export function sandboxedService(spec: EntryServiceSpec): Record<string, unknown
     memswap_limit: `${ENTRY_LIMITS.memoryMiB}m`,
     pids_limit: ENTRY_LIMITS.pids,
     ulimits: { nofile: { soft: 8192, hard: 8192 } },
+    // A base image may set these (nginx's sets SIGQUIT); every entry is stopped and probed alike.
+    stop_signal: "SIGTERM",
+    // Only entry.yml's healthcheck counts (set below); none disables any the image carries.
+    healthcheck: { disable: true },
     // The app joins the namespace of its holder (docker-compose.yml, `x-netns`): one internal
     // network, no default route, an address that survives the app's restarts. It starts only once
     // the holder has removed the route.
