@@ -1,7 +1,7 @@
 /**
  * From Prometheus to `Measurements`: per-second counts, latency quantiles and probe results of one
  * load run, read from the raw counters (differences of counter values a second apart, so nothing
- * is extrapolated). The conversion is pure; `queryMeasurements` is the only part that does I/O.
+ * is extrapolated). The conversion is pure; `queryRawSeconds` is the only part that does I/O.
  */
 import {
   emptyCounts,
@@ -17,6 +17,18 @@ import {
 } from "../scoring/measurements.ts";
 import type { Prometheus, RangeSeries } from "./prometheus.ts";
 
+/**
+ * The only series a score may read: the platform's own scrape targets, by job AND instance
+ * (harness/stack/prometheus.yml fixes both). A series that some other writer put into Prometheus
+ * under the same metric name, even with the same job, never matches these.
+ */
+export const SCRAPE_TARGETS = {
+  /** The load generator's /metrics. */
+  loadgen: 'job="loadgen",instance="loadgen:9464"',
+  /** The blackbox probe of the entry (the probe job relabels its instance to `entry`). */
+  probe: 'job="probe",instance="entry"',
+} as const;
+
 const KINDS = REQUEST_KINDS;
 type Kind = RequestKind;
 
@@ -30,6 +42,8 @@ export interface RawSeconds {
   probeUp: (number | null)[];
   /** Whether a fresh scrape of the load generator landed in second i (false: a scrape gap). */
   loadScraped: boolean[];
+  /** Iterations the load generator had started by the window's end (its own counter; 0 without data). */
+  iterations: number;
 }
 
 /** Values of a counter at each step, forward-filled over gaps and 0 before the first point. */
@@ -157,6 +171,19 @@ export function toMeasurements(
   return { stepSeconds: 1, duration, samples, phases: phaseStats, faults, restarts };
 }
 
+/** The PromQL `queryRawSeconds` sends for one load run, every selector pinned to SCRAPE_TARGETS. */
+export function rawQueries(loadRunId: string) {
+  const sel = `${SCRAPE_TARGETS.loadgen},run_id="${loadRunId}"`;
+  return {
+    byKindOutcome: `sum by (kind, outcome) (loadgen_requests_total{${sel}})`,
+    buckets: `sum by (le) (loadgen_request_duration_seconds_bucket{${sel}})`,
+    dropped: `sum(loadgen_dropped_iterations_total{${sel}})`,
+    iterations: `sum(loadgen_iterations_total{${sel}})`,
+    probe: `min(min_over_time(probe_success{${SCRAPE_TARGETS.probe}}[1s]))`,
+    scrapes: `max(timestamp(up{${SCRAPE_TARGETS.loadgen}}))`,
+  };
+}
+
 /** Reads one load run (by its loadgen run id) from Prometheus into per-second raw data. */
 export async function queryRawSeconds(
   prom: Prometheus,
@@ -167,13 +194,14 @@ export async function queryRawSeconds(
   const times = Array.from({ length: seconds + 1 }, (_, i) => t0 + i);
   const start = t0;
   const end = t0 + seconds;
-  const sel = `run_id="${loadRunId}"`;
-  const [byKindOutcome, buckets, dropped, probe, scrapes] = await Promise.all([
-    prom.queryRange(`sum by (kind, outcome) (loadgen_requests_total{${sel}})`, start, end, 1),
-    prom.queryRange(`sum by (le) (loadgen_request_duration_seconds_bucket{${sel}})`, start, end, 1),
-    prom.queryRange(`sum(loadgen_dropped_iterations_total{${sel}})`, start, end, 1),
-    prom.queryRange(`min(min_over_time(probe_success{job="probe"}[1s]))`, start + 1, end, 1),
-    prom.queryRange(`max(timestamp(up{job="loadgen"}))`, start + 1, end, 1),
+  const q = rawQueries(loadRunId);
+  const [byKindOutcome, buckets, dropped, iterations, probe, scrapes] = await Promise.all([
+    prom.queryRange(q.byKindOutcome, start, end, 1),
+    prom.queryRange(q.buckets, start, end, 1),
+    prom.queryRange(q.dropped, start, end, 1),
+    prom.queryRange(q.iterations, start, end, 1),
+    prom.queryRange(q.probe, start + 1, end, 1),
+    prom.queryRange(q.scrapes, start + 1, end, 1),
   ]);
   const counts: Record<Kind, OutcomeCounts>[] = Array.from({ length: seconds }, () => ({
     echo: emptyCounts(),
@@ -213,5 +241,6 @@ export async function queryRawSeconds(
     dropped: increments(dropped[0], times),
     probeUp,
     loadScraped: freshScrapes(scrapes[0], t0, seconds),
+    iterations: counterAt(iterations[0], times).at(-1) ?? 0,
   };
 }

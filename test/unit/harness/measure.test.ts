@@ -121,6 +121,7 @@ test("toMeasurements folds seconds into phases with per-kind counts", () => {
     dropped: [0, 1, 2],
     probeUp: [1, null, 0],
     loadScraped: [true, false, true],
+    iterations: 70,
   };
   const m = toMeasurements(
     raw,
