@@ -52,7 +52,7 @@ interface ProbeResult {
 
 async function probe(names: string[], connect: [string, number][]): Promise<ProbeResult> {
   const plan = JSON.stringify({ names, connect, timeoutMs: 1500 });
-  return JSON.parse((await exec(["node", "/app/probe.js", plan], 120_000)).stdout) as ProbeResult;
+  return JSON.parse((await exec(["node", "/app/probe.mjs", plan], 120_000)).stdout) as ProbeResult;
 }
 
 /** Every IPv4 address a container of this run holds, by container name. */
