@@ -24,8 +24,6 @@ export interface ChaosContext {
   toxiproxy: Toxiproxy;
   upstream: UpstreamControl;
   log: (line: string) => void;
-  /** Told when a fault becomes active (1) and inactive (0), e.g. to export it as a metric. */
-  mark?: (f: PlannedFault, active: 0 | 1, atMs: number) => void;
 }
 
 type Params = Record<string, string | number | boolean>;
@@ -142,10 +140,6 @@ export class ChaosRun {
     try {
       await action.apply(this.ctx, f, params);
       this.ctx.log(`chaos: ${f.action} on ${f.target} at ${window.start.toFixed(1)} s`);
-      const startMs = this.t0 + window.start * 1000;
-      this.ctx.mark?.(f, 1, startMs);
-      // Instantaneous faults (kill, restart) are marked for one second.
-      if (!action.revert || f.duration <= 0) this.ctx.mark?.(f, 0, startMs + 1000);
     } catch (e) {
       window.params = { ...window.params, error: String(e instanceof Error ? e.message : e).slice(0, 180) };
       this.ctx.log(`chaos: ${f.action} failed: ${window.params.error}`);
@@ -160,7 +154,6 @@ export class ChaosRun {
         this.ctx.log(`chaos: undoing ${f.action} failed: ${e instanceof Error ? e.message : e}`);
       }
       window.end = this.now();
-      this.ctx.mark?.(f, 0, this.t0 + window.end * 1000);
     };
     this.reverts.set(f, revert);
     const delay = Math.max(0, this.t0 + (f.at + f.duration) * 1000 - Date.now());

@@ -1,14 +1,17 @@
 /** Assembles the run record from what was measured and scored. Pure: no I/O, no clock. */
 import {
+  RECORD_LIMITS,
   SCHEMA_VERSION,
   type Check,
   type ChallengeId,
   type Component,
+  type Integrity,
   type Provenance,
   type RunRecord,
   type Series,
 } from "../record/run-record.ts";
 import { totalOf, type Measurements } from "../scoring/measurements.ts";
+import { verdict } from "./integrity.ts";
 
 const round = (x: number | null, d = 2): number | null =>
   x === null || !Number.isFinite(x) ? null : Number(x.toFixed(d));
@@ -57,10 +60,28 @@ export interface RecordInput {
   measurements: Measurements | null;
   loadStart: string;
   provenance: Provenance;
+  /** The plausibility checks' verdict on every load of the run (harness/integrity.ts). */
+  integrity: Integrity;
 }
 
+const NO_REASON = "the run was marked invalid without a reason";
+
+/**
+ * An invalid run's components keep what was measured (value, explanation) for diagnosis, but earn
+ * nothing: the score stays the sum of the points, and that sum is 0.
+ */
+function invalidated(c: Component): Component {
+  const note = `Invalid run, so 0 points (the measurements would have earned ${c.points.toFixed(2)}). `;
+  return { ...c, points: 0, explanation: (note + c.explanation).slice(0, RECORD_LIMITS.maxText) };
+}
+
+/** The run record of one run, from what was measured and scored; score 0 unless verified and valid. */
 export function buildRecord(i: RecordInput): RunRecord {
   const m = i.measurements;
+  // The problems decide (capped to the schema's sizes); "invalid" with no reason still says so.
+  const problems = i.integrity.problems.length || i.integrity.valid ? i.integrity.problems : [NO_REASON];
+  const integrity = verdict(problems);
+  const counts = i.verificationPassed && integrity.valid;
   return {
     schemaVersion: SCHEMA_VERSION,
     runId: i.runId,
@@ -69,13 +90,15 @@ export function buildRecord(i: RecordInput): RunRecord {
     description: i.description,
     startedAt: i.startedAt,
     finishedAt: i.finishedAt,
-    score: i.verificationPassed ? Math.max(0, Number(i.score.toFixed(2))) : 0,
+    score: counts ? Math.max(0, Number(i.score.toFixed(2))) : 0,
     scoreUnit: i.scoreUnit,
-    components: i.components.map((c) => ({
-      ...c,
-      points: Number(c.points.toFixed(2)),
-      value: round(c.value, 3),
-    })),
+    components: i.components
+      .map((c) => ({
+        ...c,
+        points: Number(c.points.toFixed(2)),
+        value: round(c.value, 3),
+      }))
+      .map((c) => (integrity.valid ? c : invalidated(c))),
     verification: { passed: i.verificationPassed, checks: i.checks, duringLoad: loadChecks(m) },
     phases: (m?.phases ?? []).map((p) => ({ name: p.name, start: p.start, end: p.end, rate: p.targetRate })),
     faults: (m?.faults ?? []).map((f) => ({
@@ -86,5 +109,6 @@ export function buildRecord(i: RecordInput): RunRecord {
     restarts: m?.restarts ?? 0,
     series: m ? seriesOf(m, i.loadStart) : { stepSeconds: 1, start: i.loadStart, values: {} },
     provenance: i.provenance,
+    integrity,
   };
 }

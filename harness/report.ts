@@ -4,7 +4,7 @@ import type { RunRecord } from "../record/run-record.ts";
 const fmt = (n: number | null, digits = 1): string =>
   n === null ? "–" : Number.isInteger(n) ? String(n) : n.toFixed(digits);
 
-/** Escapes text for a Markdown table cell. */
+/** Escapes text for a Markdown table cell (also used for list items: no line breaks, no HTML). */
 export function cell(text: string): string {
   return text
     .replace(/\\/g, "\\\\")
@@ -13,11 +13,24 @@ export function cell(text: string): string {
     .replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
 }
 
+/** The report of one run: the verdict first (invalid, failed verification), then every figure behind the score. */
 export function renderReport(r: RunRecord): string {
   const lines: string[] = [];
   const unit = r.scoreUnit === "seconds" ? " s" : " points";
   lines.push(`# ${r.challenge}: ${cell(r.login)} scored ${fmt(r.score)}${unit}`, "");
   lines.push(`Run \`${r.runId}\`, ${r.startedAt} → ${r.finishedAt}, scale ${r.provenance.scale}.`, "");
+  if (r.integrity && !r.integrity.valid) {
+    lines.push(
+      "## INVALID RUN: the score is 0",
+      "",
+      "The platform's own measurements of this run do not add up, so nothing in it can be scored:",
+      "",
+      ...r.integrity.problems.map((p) => `- ${cell(p)}`),
+      "",
+      "The components below show what was measured, for diagnosis only.",
+      "",
+    );
+  }
   if (!r.verification.passed) {
     lines.push(
       "**Verification failed: the score is 0.** The platform checks every endpoint of the contract with fresh nonces before any load:",

@@ -4,15 +4,23 @@
  * what Prometheus and the Docker Engine measured.
  */
 import { randomBytes } from "node:crypto";
-import type { Check } from "../record/run-record.ts";
+import type { Check, Integrity } from "../record/run-record.ts";
 import type { FaultWindow, Measurements } from "../scoring/measurements.ts";
 import type { ChallengeDef, RunPlan, StagePlan } from "../scoring/index.ts";
-import { planRun, scoreRun, referenceCapacity, stageWithinSlo } from "../scoring/index.ts";
+import {
+  planCalibration,
+  planRun,
+  referenceCapacity,
+  scoreRun,
+  stageWithinSlo,
+  zeroScore,
+} from "../scoring/index.ts";
 import type { Docker } from "./docker.ts";
 import { ChaosRun } from "./chaos.ts";
 import { withEntryFrozen } from "./calibration.ts";
 import { loadChecks } from "./record-build.ts";
-import { faultSample, remoteWrite } from "./remote-write.ts";
+import { ENTRY_LIMITS } from "./compose-entry.ts";
+import { checkCalibration, checkLoad, verdict } from "./integrity.ts";
 import type { GateResult, LoadConfig } from "./loadgen-client.ts";
 import { runLoad } from "./load-run.ts";
 import { queryRawSeconds, toMeasurements } from "./measure.ts";
@@ -42,6 +50,8 @@ export interface ScoredRun {
   prometheusVersion: string | null;
   placement: CpuPlacement;
   calibration: Record<string, number> | null;
+  /** The plausibility checks' verdict on every load of the run (harness/integrity.ts). */
+  integrity: Integrity;
 }
 
 /** How long an entry may take to become healthy after start, whatever the scale. */
@@ -157,7 +167,7 @@ async function loadAndMeasure(
   plan: RunPlan,
   stages: StagePlan[],
   withChaos: boolean,
-): Promise<{ m: Measurements; t0: number }> {
+): Promise<{ m: Measurements; t0: number; problems: string[] }> {
   const { stack, def, docker, log } = ctx;
   const config: LoadConfig = {
     runId: `${label}-${randomBytes(4).toString("hex")}`,
@@ -183,16 +193,8 @@ async function loadAndMeasure(
       signal: ctx.signal,
       onStart: (t0ms) => {
         if (!withChaos || plan.faults.length === 0) return;
-        // Writes go one after another: Prometheus refuses a sample older than the last of its series.
-        let writes = Promise.resolve();
-        const mark = (f: { action: string; target: string }, active: 0 | 1, atMs: number) => {
-          const sample = faultSample(config.runId, f.action, f.target, active, atMs);
-          writes = writes
-            .then(() => remoteWrite(stack.prometheusUrl, [sample]))
-            .catch((e: Error) => log(`chaos: could not export the fault metric: ${e.message}`));
-        };
         chaos = new ChaosRun(
-          { docker, entry: container, toxiproxy: stack.toxiproxy, upstream: stack.upstream, log, mark },
+          { docker, entry: container, toxiproxy: stack.toxiproxy, upstream: stack.upstream, log },
           t0ms,
         );
         chaos.schedule(plan.faults);
@@ -213,14 +215,16 @@ async function loadAndMeasure(
     });
     faults = chaos ? await (chaos as ChaosRun).finish() : [];
     await restarts.check();
-    const m = toMeasurements(
-      result.raw,
-      phasesOf(stages, result.seconds),
-      faults,
-      restarts.count,
-      resources.perSecond(result.t0, result.seconds),
-    );
-    return { m, t0: result.t0 };
+    const perSecond = resources.perSecond(result.t0, result.seconds);
+    const m = toMeasurements(result.raw, phasesOf(stages, result.seconds), faults, restarts.count, perSecond);
+    // The reference has the entry's sandbox, so the same CPU limit bounds both.
+    const facts = {
+      label: `${label} load`,
+      runId: config.runId,
+      cpu: perSecond.cpu,
+      cpuLimit: ENTRY_LIMITS.cpus,
+    };
+    return { m, t0: result.t0, problems: checkLoad({ ...result, ...facts }) };
   } finally {
     // A failed run still reverts every fault it applied.
     if (chaos && faults === null) await (chaos as ChaosRun).finish();
@@ -248,12 +252,15 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
       measurements: null,
       loadStart: new Date().toISOString(),
       calibration: null,
+      integrity: verdict([]),
     };
   }
 
   let reference: Measurements | null = null;
   let capacity: number | null = null;
-  const draft = planRun(def, { scale, referenceCapacity: null });
+  // Every load's problems; any one makes the run invalid (score 0).
+  const problems: string[] = [];
+  const draft = planCalibration(def, scale);
   const calibration = draft.calibration;
   if (calibration) {
     const refContainer = await stack.compose.containerId("reference");
@@ -264,19 +271,18 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
         throw new Error(`the reference app failed its own gate: ${JSON.stringify(refGate.checks)}`);
       log("calibrating on the reference app (url-anvil)…");
       const tRef = Date.now();
-      const measuredRef = (
-        await loadAndMeasure(
-          ctx,
-          "reference",
-          TARGETS.reference,
-          refContainer,
-          draft,
-          calibration,
-          false,
-        )
-      ).m;
+      const measuredRef = await loadAndMeasure(
+        ctx,
+        "reference",
+        TARGETS.reference,
+        refContainer,
+        draft,
+        calibration,
+        false,
+      );
       loadSeconds.reference = (Date.now() - tRef) / 1000;
-      return measuredRef;
+      problems.push(...measuredRef.problems);
+      return measuredRef.m;
     });
     // The reference is done: it takes no CPU from the entry while the entry is measured.
     await ctx.docker.stop(refContainer);
@@ -296,12 +302,30 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
         measurements: null,
         loadStart: new Date().toISOString(),
         calibration: null,
+        integrity: verdict(problems),
       };
     }
   }
+  const noCapacity = checkCalibration(capacity);
+  if (noCapacity.length) {
+    // No default capacity: nothing to plan the entry's load against, nor to score it against.
+    problems.push(...noCapacity);
+    log(`invalid run: ${problems.join("; ")}`);
+    const why = "The reference calibration measured no capacity, so the run is invalid and scores 0.";
+    return {
+      ...base,
+      score: zeroScore(def, why),
+      checks: gate.checks,
+      verificationPassed: true,
+      measurements: null,
+      loadStart: new Date().toISOString(),
+      calibration: null,
+      integrity: verdict(problems),
+    };
+  }
   const plan = planRun(def, { scale, referenceCapacity: capacity });
   const tEntry = Date.now();
-  const { m, t0 } = await loadAndMeasure(
+  const { m, t0, ...entryLoad } = await loadAndMeasure(
     ctx,
     "entry",
     TARGETS.entry,
@@ -311,6 +335,8 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
     true,
   );
   loadSeconds.entry = (Date.now() - tEntry) / 1000;
+  problems.push(...entryLoad.problems);
+  if (problems.length) log(`invalid run: ${problems.join("; ")}`);
   const { checked, failed } = loadChecks(m);
   const score = scoreRun(def, m, reference, { passed: true, wrongBodyRatio: checked ? failed / checked : 0 });
   return {
@@ -322,5 +348,6 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
     measurements: m,
     loadStart: new Date(t0 * 1000).toISOString(),
     calibration: capacity === null ? null : { referenceCapacityRps: Number(capacity.toFixed(1)) },
+    integrity: verdict(problems),
   };
 }

@@ -184,6 +184,7 @@ export async function runEntry(opts: RunOptions): Promise<RunResult> {
     measurements: scored.measurements,
     loadStart: scored.loadStart,
     provenance,
+    integrity: scored.integrity,
   });
   const json = serializeRunRecord(record, `run ${runId}`);
   const report = renderReport(record);

@@ -20,6 +20,10 @@ export const RECORD_LIMITS = {
   maxChecks: 64,
   maxFaults: 256,
   maxText: 2000,
+  /** Problems kept in `integrity.problems` (the harness folds the rest into the last line). */
+  maxIntegrityProblems: 32,
+  /** Length of one problem sentence. */
+  maxProblemText: 300,
 } as const;
 
 const text = z.string().max(RECORD_LIMITS.maxText);
@@ -125,6 +129,23 @@ export const provenanceSchema = z.strictObject({
 });
 export type Provenance = z.infer<typeof provenanceSchema>;
 
+/**
+ * The platform's verdict on its own measurements of a run: `valid` false when they do not add up
+ * (more responses than requests sent, CPU above the limit, missing seconds, a load cut short, a
+ * calibration that measured nothing). An invalid run scores 0 and says why, one sentence each.
+ */
+export const integritySchema = z
+  .strictObject({
+    valid: z.boolean(),
+    problems: z
+      .array(z.string().min(1).max(RECORD_LIMITS.maxProblemText))
+      .max(RECORD_LIMITS.maxIntegrityProblems),
+  })
+  .refine((i) => i.valid === (i.problems.length === 0), {
+    message: "a run is valid exactly when it has no problems",
+  });
+export type Integrity = z.infer<typeof integritySchema>;
+
 export const runRecordSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   /** `<UTC yyyymmddThhmmssZ>-<8 hex>`: sortable and unique; also the file name on the results branch. */
@@ -134,7 +155,7 @@ export const runRecordSchema = z.strictObject({
   description: text.nullable(),
   startedAt: isoTime,
   finishedAt: isoTime,
-  /** Sum of the components' points; 0 when verification failed. */
+  /** Sum of the components' points; 0 when verification failed or the run is invalid. */
   score: finite.nonnegative(),
   scoreUnit: z.enum(["points", "seconds"]),
   components: z.array(componentSchema).max(RECORD_LIMITS.maxComponents),
@@ -152,6 +173,8 @@ export const runRecordSchema = z.strictObject({
   restarts: z.number().int().nonnegative(),
   series: seriesSchema,
   provenance: provenanceSchema,
+  /** Written on every new record; absent in records from before it existed (read as not checked). */
+  integrity: integritySchema.optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

@@ -95,8 +95,6 @@ export const calibrationDefSchema = z.strictObject({
   /** `entry-steps`: the reference runs the entry's own steps (robust-service); `steps`: the steps below. */
   mode: z.enum(["entry-steps", "steps"]),
   steps: stepsDefSchema.optional(),
-  /** Reference capacity (req/s) assumed when none was measured (planning before calibration, tests). */
-  defaultCapacity: z.number().positive().finite(),
 });
 
 const weights = z.record(z.string().regex(/^[a-z][a-zA-Z]{0,40}$/), z.number().nonnegative().finite());

@@ -80,8 +80,8 @@ export function scoreGracefulDegradation(
     ),
   );
 
-  const refMeasured = reference ? referenceCapacity(def, reference) : 0;
-  const refCap = refMeasured > 0 ? refMeasured : def.calibration.defaultCapacity;
+  // No default capacity: without a measured one goodput earns 0 (and the run is invalid).
+  const refCap = reference ? referenceCapacity(def, reference) : 0;
   const seconds = overload ? overload.end - overload.start : 0;
   const goodput = ratio(good, seconds);
   const rel = ratio(goodput, refCap);
@@ -93,7 +93,9 @@ export function scoreGracefulDegradation(
       "req/s",
       w.goodput * clamp(rel, 0, GOODPUT_CAP),
       w.goodput,
-      `${fmt(goodput)} good req/s during overload = ${fmt(rel, 2)}× the reference capacity of ${fmt(refCap)} req/s${refMeasured > 0 ? "" : " (default: none measured)"}; counted up to ${GOODPUT_CAP}×.`,
+      refCap > 0
+        ? `${fmt(goodput)} good req/s during overload = ${fmt(rel, 2)}× the reference capacity of ${fmt(refCap)} req/s; counted up to ${GOODPUT_CAP}×.`
+        : `${fmt(goodput)} good req/s during overload, but no reference capacity was measured, so there is nothing to compare with (0 points).`,
     ),
   );
 

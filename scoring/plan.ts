@@ -41,14 +41,17 @@ export interface RunPlan {
   mix: { echo: number; page: number; quote: number };
   /** A 429/503 answered within this many ms is a fast-fail (graceful-degradation). */
   fastFailMs: number;
-  /** The reference capacity the `"kx"` rates were resolved against (req/s). */
-  referenceCapacity: number;
+  /** The reference capacity the `"kx"` rates were resolved against (req/s); null before calibration. */
+  referenceCapacity: number | null;
 }
 
 export interface PlanOptions {
   /** Multiplies every duration and offset (tests and quick local runs); 1 = full scale. */
   scale: number;
-  /** Measured by the calibration; null before it ran (then calibration.defaultCapacity is used). */
+  /**
+   * Measured by the calibration; null before it ran. A challenge whose rates are `"kx"` cannot be
+   * planned without a positive one: there is no default capacity.
+   */
   referenceCapacity: number | null;
 }
 
@@ -99,21 +102,56 @@ function phaseStages(phases: PhaseDef[], scale: number, capacity: number): Stage
   });
 }
 
-/** The usable reference capacity: the measured one when positive, else the challenge's default. */
-export function effectiveCapacity(def: ChallengeDef, measured: number | null): number {
-  return measured !== null && Number.isFinite(measured) && measured > 0
-    ? measured
-    : def.calibration.defaultCapacity;
+/** True when `capacity` is a measured reference capacity (finite, positive). */
+export function isMeasuredCapacity(capacity: number | null): capacity is number {
+  return capacity !== null && Number.isFinite(capacity) && capacity > 0;
+}
+
+/** Refused plans: a `"kx"` rate with no measured reference capacity to resolve it against. */
+export class NoReferenceCapacityError extends Error {
+  constructor(readonly challenge: string) {
+    super(`${challenge}: its rates are multiples of the reference capacity, and none was measured`);
+    this.name = "NoReferenceCapacityError";
+  }
+}
+
+const usesCapacity = (def: ChallengeDef): boolean =>
+  !def.steps && (def.phases ?? []).some((p) => typeof p.rate === "string" || typeof p.startRate === "string");
+
+/** The load settings the reference's and the entry's loads share. */
+const settings = (def: ChallengeDef) => ({
+  timeoutMs: def.deadlineMs,
+  maxInFlight: def.maxInFlight,
+  mix: { ...def.mix },
+  fastFailMs: FAST_FAIL_MS,
+});
+
+/**
+ * What the reference's calibration load needs, before any capacity is known: its stages, and the
+ * load settings the entry's load will share (deadline, in-flight bound, mix). No faults.
+ */
+export function planCalibration(def: ChallengeDef, scale: number): RunPlan {
+  const stages = calibrationStages(def, scale);
+  return {
+    ...settings(def),
+    calibration: stages,
+    stages,
+    faults: [],
+    duration: stages.reduce((s, x) => s + x.duration, 0),
+    referenceCapacity: null,
+  };
 }
 
 /** The whole run: calibration stages, the entry's stages, and the chaos timeline, scaled and resolved. */
 export function planRun(def: ChallengeDef, opts: PlanOptions): RunPlan {
   if (!(opts.scale > 0) || !Number.isFinite(opts.scale))
     throw new Error(`scale must be > 0, got ${opts.scale}`);
-  const capacity = effectiveCapacity(def, opts.referenceCapacity);
+  const capacity = isMeasuredCapacity(opts.referenceCapacity) ? opts.referenceCapacity : null;
+  if (capacity === null && usesCapacity(def)) throw new NoReferenceCapacityError(def.id);
   const stages = def.steps
     ? stepStages(def.steps, opts.scale)
-    : phaseStages(def.phases ?? [], opts.scale, capacity);
+    : // Without a capacity no rate here is "kx" (refused above), so NaN is never multiplied.
+      phaseStages(def.phases ?? [], opts.scale, capacity ?? Number.NaN);
   const duration = stages.reduce((s, x) => s + x.duration, 0);
   const faults: PlannedFault[] = [];
   for (const e of def.chaos) {
@@ -128,10 +166,7 @@ export function planRun(def: ChallengeDef, opts: PlanOptions): RunPlan {
     stages,
     faults,
     duration,
-    timeoutMs: def.deadlineMs,
-    maxInFlight: def.maxInFlight,
-    mix: { ...def.mix },
-    fastFailMs: FAST_FAIL_MS,
+    ...settings(def),
     referenceCapacity: capacity,
   };
 }

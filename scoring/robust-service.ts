@@ -31,7 +31,7 @@ function efficiency(m: Measurements, steps: number[]): number | null {
   return cpu > 0 ? ok / cpu : null;
 }
 
-/** Scores one robust-service run. `reference` is url-anvil's load from the same run (null: default capacity). */
+/** Scores one robust-service run. `reference` is url-anvil's load from the same run (null: none measured). */
 export function scoreRobustService(
   def: ChallengeDef,
   entry: Measurements,
@@ -40,11 +40,12 @@ export function scoreRobustService(
   const w = def.weights as Record<"capacity" | "latency" | "efficiency" | "errors", number>;
   const search = stepSearch(def, entry.phases);
   const ref = reference ? stepSearch(def, reference.phases) : null;
-  const refMeasured = ref !== null && ref.capacity > 0;
-  const refCap = refMeasured ? ref.capacity : def.calibration.defaultCapacity;
-  const refNote = refMeasured
-    ? `the reference (url-anvil) sustained ${fmt(refCap)} req/s in this run`
-    : `no reference capacity was measured; the default of ${fmt(refCap)} req/s was used`;
+  // No default capacity: without a measured one the relative points are 0 (and the run is invalid).
+  const refCap = ref !== null && ref.capacity > 0 ? ref.capacity : 0;
+  const refNote =
+    refCap > 0
+      ? `the reference (url-anvil) sustained ${fmt(refCap)} req/s in this run`
+      : "no reference capacity was measured, so there is nothing to compare with (0 points)";
   const cap = search.capacity;
   const rel = ratio(cap, refCap);
   const components = [];

@@ -58,7 +58,8 @@ export function zeroScore(def: ChallengeDef, why: string): ScoreResult {
 
 /**
  * Scores one run. `entry` is null when no load ran (failed gate); `reference` is url-anvil's
- * calibration load from the same run (null when none ran: defaults apply, see docs/CHALLENGES.md).
+ * calibration load from the same run (null when none ran: relative components earn 0, and the
+ * harness marks such a run invalid; there is no default capacity, see docs/CHALLENGES.md).
  */
 export function scoreRun(
   def: ChallengeDef,

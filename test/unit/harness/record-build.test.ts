@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildRecord, type RecordInput } from "../../../harness/record-build.ts";
 import { renderReport } from "../../../harness/report.ts";
-import { parseRunRecord, serializeRunRecord } from "../../../record/run-record.ts";
+import { parseRunRecord, RECORD_LIMITS, serializeRunRecord } from "../../../record/run-record.ts";
 import { emptyCounts, type Measurements } from "../../../scoring/measurements.ts";
 
 const measurements = (n: number): Measurements => ({
@@ -80,6 +80,7 @@ const input = (over: Partial<RecordInput> = {}): RecordInput => ({
     scale: 0.2,
     local: true,
   },
+  integrity: { valid: true, problems: [] },
   ...over,
 });
 
@@ -94,6 +95,7 @@ test("a built record passes the schema, round-trips, and carries the series and 
   assert.equal(r.series.values.availability![4], 0);
   assert.deepEqual(r.verification.duringLoad, { checked: 605, failed: 2 });
   assert.equal(r.faults[0]!.start, 1.23);
+  assert.deepEqual(r.integrity, { valid: true, problems: [] });
 });
 
 test("failed verification forces the score to 0 and keeps the checks", () => {
@@ -118,4 +120,54 @@ test("the report escapes contributor text in tables", () => {
   assert.ok(!md.includes("<script>"));
   assert.ok(md.includes("x\\|y"));
   assert.match(md, /\| Capacity \| 1234\.57 req\/s \| 70\.1 \| 70 \|/);
+});
+
+test("an invalid run scores 0, keeps its measured figures and series, and says why in the report", () => {
+  const problem = "entry load: 9 seconds of the load generator's series are missing";
+  const r = buildRecord(input({ integrity: { valid: false, problems: [problem] } }));
+  assert.equal(r.score, 0);
+  assert.deepEqual(r.integrity, { valid: false, problems: [problem] });
+  assert.equal(r.verification.passed, true);
+  const c = r.components[0]!;
+  assert.equal(c.points, 0, "the score stays the sum of the points");
+  assert.equal(c.value, 1234.568, "the measured figure is kept for diagnosis");
+  assert.match(c.explanation, /^Invalid run, so 0 points \(the measurements would have earned 70\.12\)\. x$/);
+  assert.equal(r.series.values.rps!.length, 6);
+  const back = parseRunRecord(serializeRunRecord(r), "test");
+  assert.deepEqual(back, r);
+  const md = renderReport(r);
+  assert.match(md, /## INVALID RUN: the score is 0/);
+  assert.ok(md.includes(`- ${problem}`));
+});
+
+test("the verdict follows the problems, capped to the schema's sizes", () => {
+  const cases = [
+    { case: "no problem", input: { valid: true, problems: [] }, expected: { valid: true, count: 0 } },
+    {
+      case: "invalid without a reason",
+      input: { valid: false, problems: [] },
+      expected: { valid: false, count: 1 },
+    },
+    {
+      case: "a problem marked valid",
+      input: { valid: true, problems: ["x"] },
+      expected: { valid: false, count: 1 },
+    },
+    {
+      case: "too many, too long",
+      input: { valid: false, problems: Array.from({ length: 50 }, (_, i) => `${i} ${"y".repeat(400)}`) },
+      expected: { valid: false, count: RECORD_LIMITS.maxIntegrityProblems },
+    },
+  ];
+  for (const c of cases) {
+    const r = buildRecord(input({ integrity: c.input }));
+    assert.equal(r.integrity!.valid, c.expected.valid, c.case);
+    assert.equal(r.integrity!.problems.length, c.expected.count, c.case);
+    assert.ok(
+      r.integrity!.problems.every((p) => p.length <= RECORD_LIMITS.maxProblemText),
+      c.case,
+    );
+    assert.equal(r.score, c.expected.valid ? 87.65 : 0, c.case);
+    parseRunRecord(serializeRunRecord(r), c.case);
+  }
 });

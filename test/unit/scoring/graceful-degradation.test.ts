@@ -138,7 +138,9 @@ test("edges: no traffic, all errors, no data, no reference, scaled-down run — 
   }
   const noRef = scoreRun(d, measure(stages, shedder(REF)), null, ok);
   assert.ok(finiteEverywhere(noRef));
-  assert.match(noRef.components.find((c) => c.id === "goodput")!.explanation, /default/);
+  // No default capacity: without a reference goodput earns nothing (the harness marks the run invalid).
+  assert.equal(points(noRef, "goodput"), 0);
+  assert.match(noRef.components.find((c) => c.id === "goodput")!.explanation, /no reference capacity/);
   const small = stagesOf(d, 0.2, REF);
   const r = scoreRun(d, measure(small, shedder(REF)), reference, ok);
   assert.ok(finiteEverywhere(r));

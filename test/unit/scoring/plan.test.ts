@@ -1,6 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { calibrationStages, planRun, resolveRate } from "../../../scoring/plan.ts";
+import {
+  calibrationStages,
+  NoReferenceCapacityError,
+  planCalibration,
+  planRun,
+  resolveRate,
+} from "../../../scoring/plan.ts";
 import { def } from "./synthetic.ts";
 
 const ids = ["robust-service", "graceful-degradation", "longest-upkeep"] as const;
@@ -43,14 +49,20 @@ test("robust-service: geometric steps, the reference runs exactly the entry's st
   assert.deepEqual(calibrationStages(d, 0.5), planRun(d, { scale: 0.5, referenceCapacity: 10 }).stages);
 });
 
-test("kx rates follow the measured capacity; an unusable one falls back to the default", () => {
+test("kx rates follow the measured capacity; without one there is no default, the plan is refused", () => {
   const d = def("graceful-degradation");
   const rates = (cap: number | null) =>
     planRun(d, { scale: 1, referenceCapacity: cap }).stages.map((s) => s.rate);
   assert.deepEqual(rates(2000), [1000, 6000, 1000]);
-  assert.deepEqual(rates(null), rates(d.calibration.defaultCapacity));
-  assert.deepEqual(rates(0), rates(d.calibration.defaultCapacity));
-  assert.deepEqual(rates(Number.NaN), rates(d.calibration.defaultCapacity));
+  for (const id of ["graceful-degradation", "longest-upkeep"] as const)
+    for (const cap of [null, 0, -5, Number.NaN, Infinity])
+      assert.throws(
+        () => planRun(def(id), { scale: 1, referenceCapacity: cap }),
+        NoReferenceCapacityError,
+        `${id} @ ${cap}`,
+      );
+  // Absolute rates need no capacity.
+  assert.equal(planRun(def("robust-service"), { scale: 1, referenceCapacity: null }).referenceCapacity, null);
   const overload = planRun(d, { scale: 1, referenceCapacity: 2000 }).stages[1]!;
   assert.equal(overload.executor, "ramping-arrival-rate");
   assert.equal(overload.startRate, 1000);
@@ -93,4 +105,21 @@ test("the plan carries the deadline, in-flight bound, mix and fast-fail threshol
   assert.equal(p.fastFailMs, 100);
   assert.ok(p.maxInFlight > 0);
   assert.equal(p.mix.echo + p.mix.page + p.mix.quote, 100);
+});
+
+test("planCalibration: the reference's stages and the shared load settings, before any capacity", () => {
+  for (const id of ids) {
+    const d = def(id);
+    const p = planCalibration(d, 0.5);
+    assert.deepEqual(p.stages, calibrationStages(d, 0.5), id);
+    assert.deepEqual(p.calibration, p.stages, id);
+    assert.deepEqual(p.faults, [], id);
+    assert.equal(p.referenceCapacity, null, id);
+    const full = planRun(d, { scale: 0.5, referenceCapacity: 1000 });
+    assert.deepEqual(
+      [p.timeoutMs, p.maxInFlight, p.mix, p.fastFailMs],
+      [full.timeoutMs, full.maxInFlight, full.mix, full.fastFailMs],
+      id,
+    );
+  }
 });

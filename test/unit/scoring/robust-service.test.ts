@@ -111,11 +111,18 @@ test("gaps in Prometheus data: a missing CPU figure costs only the efficiency po
   assert.ok(finiteEverywhere(scoreRun(d, gappy, ref, ok)));
 });
 
-test("without a reference the default capacity normalizes, and the explanation says so", () => {
-  const r = scoreRun(d, measure(stages, honest(1200)), null, ok);
-  assert.equal(points(r, "capacity"), Math.round(((60 * 1109) / d.calibration.defaultCapacity) * 100) / 100);
-  assert.match(r.components[0]!.explanation, /default/);
-  assert.ok(finiteEverywhere(r));
+test("without a measured reference there is no default capacity: capacity earns 0, and says why", () => {
+  const cases = [
+    { case: "no calibration", input: null },
+    { case: "a calibration that held no step", input: measure(stages, () => null) },
+  ];
+  for (const c of cases) {
+    const r = scoreRun(d, measure(stages, honest(1200)), c.input, ok);
+    assert.equal(points(r, "capacity"), 0, c.case);
+    assert.equal(r.components[0]!.value, 1109, `${c.case}: the entry's capacity is still shown`);
+    assert.match(r.components[0]!.explanation, /no reference capacity was measured/, c.case);
+    assert.ok(finiteEverywhere(r), c.case);
+  }
 });
 
 test("the score is the sum of the components' points", () => {
