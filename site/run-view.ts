@@ -19,6 +19,10 @@ export interface RunPage extends PageBase {
   description: string | null;
   score: string;
   passed: boolean;
+  /** The platform found its own measurements implausible: the run is invalid (score 0). */
+  invalid: boolean;
+  /** Why, one sentence each (empty when valid or not checked). */
+  problems: string[];
   started: string;
   finished: string;
   restarts: number;
@@ -130,6 +134,8 @@ export function runPage(r: RunRecord, ctx: SiteContext): RunPage {
     description: r.description,
     score: formatScore(r.score, r.scoreUnit),
     passed: r.verification.passed,
+    invalid: r.integrity !== undefined && !r.integrity.valid,
+    problems: r.integrity?.problems ?? [],
     started: formatDate(r.startedAt),
     finished: formatDate(r.finishedAt),
     restarts: r.restarts,

@@ -84,6 +84,7 @@ export interface ContributorPage extends PageBase {
       date: string;
       score: string;
       passed: boolean;
+      invalid: boolean;
       trend: Trend;
     }[];
   }[];
@@ -102,7 +103,7 @@ export interface SiteModel {
 export type RunSummary = Pick<
   RunRecord,
   "runId" | "login" | "challenge" | "score" | "scoreUnit" | "finishedAt" | "components"
-> & { passed: boolean };
+> & { passed: boolean; invalid: boolean };
 
 /** The summary of a (validated) run record. */
 export function summarize(r: Omit<RunRecord, "series">): RunSummary {
@@ -115,6 +116,7 @@ export function summarize(r: Omit<RunRecord, "series">): RunSummary {
     finishedAt: r.finishedAt,
     components: r.components,
     passed: r.verification.passed,
+    invalid: r.integrity !== undefined && !r.integrity.valid,
   };
 }
 
@@ -305,6 +307,7 @@ export function buildModel(input: ModelInput): SiteModel {
                 date: formatDate(r.finishedAt),
                 score: formatScore(r.score, r.scoreUnit),
                 passed: r.passed,
+                invalid: r.invalid,
                 trend: trendOf(r.score, list[i - 1]?.score),
               }))
               .reverse(),

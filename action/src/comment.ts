@@ -64,16 +64,32 @@ export interface RunCommentInput {
   headSha: string;
 }
 
+/** The verdict of an invalid run: why the platform's own measurements could not be scored. */
+function invalidSection(problems: readonly string[]): string[] {
+  return [
+    "### Invalid run",
+    "",
+    "The platform's own measurements of this run do not add up, so the score is 0:",
+    "",
+    ...problems.map((p) => `- ${md(p)}`),
+    "",
+    "The components below show what was measured, for diagnosis only.",
+    "",
+  ];
+}
+
 /** The comment (and summary) for a scored run. */
 export function renderRunComment(c: RunCommentInput): string {
   const r = c.record;
   const unit = r.scoreUnit === "seconds" ? " s" : " points";
+  const invalid = r.integrity !== undefined && !r.integrity.valid;
   const lines = [
     commentMarker(r.login),
     `## SRE Chaos Challenge: ${r.challenge}`,
     "",
-    `**Score: ${num(r.score)}${unit}** for @${r.login} at \`${c.headSha.slice(0, 7)}\` (run \`${r.runId}\`)`,
+    `**Score: ${num(r.score)}${unit}**${invalid ? " (**invalid run**)" : ""} for @${r.login} at \`${c.headSha.slice(0, 7)}\` (run \`${r.runId}\`)`,
     "",
+    ...(invalid ? invalidSection(r.integrity!.problems) : []),
     `Rank on the ${r.challenge} board if this were your best: **${c.rank.rank} of ${c.rank.total}**`,
     "",
     "| component | value | points | max | how |",
