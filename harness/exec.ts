@@ -75,3 +75,39 @@ export function stream(
   child.on("error", () => undefined);
   return child;
 }
+
+/** A program started by `start`: its exit, and a way to end it at once. */
+export interface Started {
+  /** Resolves once the program has ended: its exit code, or null when a signal ended it. */
+  exited: Promise<number | null>;
+  /** SIGKILL (a program under a watchdog gets no grace: `docker build` ignores SIGTERM). */
+  kill(): void;
+}
+
+/**
+ * Starts `file args…` without a shell; its stdout and stderr, decoded as UTF-8, go to `onOutput`
+ * in arrival order, so the caller can watch, cap and cut what it prints while it runs.
+ */
+export function start(
+  file: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; onOutput: (text: string) => void },
+): Started {
+  const child = spawn(file, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  for (const s of [child.stdout, child.stderr]) {
+    s.setEncoding("utf8");
+    s.on("data", (text: string) => opts.onOutput(text));
+  }
+  const exited = new Promise<number | null>((resolve) => {
+    child.on("error", (e) => {
+      opts.onOutput(`${file}: ${e.message}\n`);
+      resolve(null);
+    });
+    child.on("close", (code) => resolve(code));
+  });
+  return { exited, kill: () => void child.kill("SIGKILL") };
+}
