@@ -15,7 +15,7 @@ import {
 import { buildRecord } from "./record-build.ts";
 import { renderReport } from "./report.ts";
 import { createDocker, type Docker } from "./docker.ts";
-import { ENTRY_LIMITS } from "./compose-entry.ts";
+import { buildEntryImage } from "./entry-build.ts";
 import { buildPlatform } from "./platform-build.ts";
 import { startStack, type Stack } from "./stack.ts";
 import { imageEnv } from "./images.ts";
@@ -101,18 +101,14 @@ export async function runEntry(opts: RunOptions): Promise<RunResult> {
   const buildTag = await buildPlatform(root, log);
   const entryImage = `sre-chaos-entry/${login.toLowerCase()}:${runId.toLowerCase()}`;
   const t = Date.now();
-  await docker
-    .build({ context: dir, tag: entryImage, timeoutMs: ENTRY_LIMITS.buildTimeoutMs })
-    .catch((e: Error) => {
-      throw new Error(`building contributors/${login}/Dockerfile failed: ${e.message}`);
-    });
-  const image = await docker.imageInfo(entryImage);
-  if (!image) throw new Error(`building contributors/${login}: no image was produced`);
-  if (image.size > ENTRY_LIMITS.imageMaxBytes) {
-    throw new Error(
-      `contributors/${login}: the image is ${(image.size / 2 ** 20).toFixed(0)} MiB, above the cap of ${ENTRY_LIMITS.imageMaxBytes / 2 ** 20} MiB`,
-    );
-  }
+  // Under the build limits of docs/ENTRY.md; throws an error that says which limit or rule, and where.
+  const image = await buildEntryImage({
+    docker,
+    context: dir,
+    tag: entryImage,
+    where: `contributors/${login}/Dockerfile`,
+    log,
+  });
   log(
     `built the entry image (${((Date.now() - t) / 1000).toFixed(1)} s, ${(image.size / 2 ** 20).toFixed(0)} MiB)`,
   );

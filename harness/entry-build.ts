@@ -1,0 +1,258 @@
+/**
+ * An entry's image build, under limits a hostile Dockerfile cannot outgrow: CPU and memory per RUN
+ * step (engine flags), processes (a pids cgroup, harness/build-cgroup.ts), and — watched while the
+ * build runs — time, output and disk. A build that reaches any limit is stopped at once: its client
+ * is killed and every container in its cgroup removed (killing the client alone leaves a RUN step
+ * running on some engines), and the images its steps committed are removed. A build that finishes
+ * is then judged on its image: size, and the config it would run with (entry-build-checks.ts).
+ */
+import { randomBytes } from "node:crypto";
+import { statfsSync } from "node:fs";
+import type { Docker } from "./docker.ts";
+import type { Started } from "./exec.ts";
+import { ENTRY_LIMITS } from "./compose-entry.ts";
+import { pidsLimitReached, prepareBuildCgroup } from "./build-cgroup.ts";
+import {
+  cleanLog,
+  imageVerdict,
+  OutputTail,
+  stepImageIds,
+  stopMessage,
+  type BuildLimits,
+  type BuildStop,
+} from "./entry-build-checks.ts";
+
+export type { BuildLimits, BuildStop } from "./entry-build-checks.ts";
+
+/** The production limits, from ENTRY_LIMITS. */
+export const ENTRY_BUILD_LIMITS: BuildLimits = {
+  timeoutMs: ENTRY_LIMITS.buildTimeoutMs,
+  cpus: ENTRY_LIMITS.buildCpus,
+  memoryMiB: ENTRY_LIMITS.buildMemoryMiB,
+  pids: ENTRY_LIMITS.buildPids,
+  outputMaxBytes: ENTRY_LIMITS.buildOutputMaxBytes,
+  logKeepBytes: ENTRY_LIMITS.buildLogKeepBytes,
+  diskMaxBytes: ENTRY_LIMITS.buildDiskMaxBytes,
+  imageMaxBytes: ENTRY_LIMITS.imageMaxBytes,
+};
+
+/** How often the watchdog reads disk and process counts. */
+const POLL_MS = 100;
+
+export interface EntryBuildOptions {
+  docker: Docker;
+  context: string;
+  tag: string;
+  /** What the errors name, e.g. `contributors/alice/Dockerfile`. */
+  where: string;
+  /** Names the build's cgroup (default: random); tests look for leftovers by it. */
+  id?: string;
+  /** Replaces some limits (tests use small ones). */
+  limits?: Partial<BuildLimits>;
+  /** Build where a limit cannot be set up (logged) instead of refusing; default: SRE_CHAOS_ALLOW_UNLIMITED_BUILD=1. */
+  allowUnlimited?: boolean;
+  log?: (line: string) => void;
+}
+
+/** A build that failed, was stopped at a limit, or made an image the platform refuses. */
+export class EntryBuildError extends Error {
+  constructor(
+    message: string,
+    /** The limit that stopped the build, if one did. */
+    readonly stop: BuildStop | null,
+    /** The cleaned end of the build's output. */
+    readonly log: string,
+  ) {
+    super(message);
+    this.name = "EntryBuildError";
+  }
+}
+
+/** Builds the entry's image under the limits; resolves with its id and size, or throws EntryBuildError. */
+export async function buildEntryImage(o: EntryBuildOptions): Promise<{ id: string; size: number }> {
+  const limits = { ...ENTRY_BUILD_LIMITS, ...o.limits };
+  const allowUnlimited = o.allowUnlimited ?? process.env.SRE_CHAOS_ALLOW_UNLIMITED_BUILD === "1";
+  const { docker, log = () => undefined } = o;
+  const info = await docker.engineInfo();
+  const freeBytes = diskWatch(info.rootDir, allowUnlimited, log);
+  const cgroup = await prepareBuildCgroup({
+    driver: info.cgroupDriver,
+    version: info.cgroupVersion,
+    pids: limits.pids,
+    id: o.id ?? randomBytes(6).toString("hex"),
+    allowUnlimited,
+    log,
+  });
+  try {
+    const watched = await watch(o, limits, cgroup, freeBytes);
+    const tail = cleanLog(watched.log);
+    const fail = async (what: string): Promise<never> => {
+      await removeStepImages(docker, watched.containers, watched.stepImages);
+      throw new EntryBuildError(
+        `building ${o.where} failed: ${what}${tail ? `\nlast lines of the build's output:\n${indent(tail)}` : ""}`,
+        watched.stop,
+        tail,
+      );
+    };
+    if (watched.stop) {
+      await docker.untag(o.tag);
+      return await fail(stopMessage(watched.stop, limits));
+    }
+    if (watched.code !== 0) return await fail(`docker build exited with ${watched.code ?? "a signal"}`);
+    return await judgeImage(o, limits);
+  } finally {
+    await cgroup.release();
+  }
+}
+
+/** A function reading the free bytes of the engine's disk, or null where it cannot be seen (allowed only by opt-out). */
+function diskWatch(
+  rootDir: string,
+  allowUnlimited: boolean,
+  log: (l: string) => void,
+): (() => number) | null {
+  const free = () => {
+    const s = statfsSync(rootDir);
+    return s.bavail * s.bsize;
+  };
+  try {
+    free();
+    return free;
+  } catch (e) {
+    const why = `cannot watch the build's disk use: the engine's data root ${rootDir} is not readable here (${(e as Error).message})`;
+    if (!allowUnlimited) throw new EntryBuildError(`building refused: ${why}`, null, "");
+    log(`warning: ${why}; building without a disk cap (SRE_CHAOS_ALLOW_UNLIMITED_BUILD=1)`);
+    return null;
+  }
+}
+
+interface Watched {
+  code: number | null;
+  stop: BuildStop | null;
+  log: string;
+  /** Full ids of the containers the build ran (in its cgroup). */
+  containers: Set<string>;
+  /** Images the steps may have committed (checked against `containers` before removal). */
+  stepImages: string[];
+}
+
+/** Runs the build under the watchdog; every container of the build is gone when this returns. */
+async function watch(
+  o: EntryBuildOptions,
+  limits: BuildLimits,
+  cgroup: { parent: string; pidsDir: string | null },
+  freeBytes: (() => number) | null,
+): Promise<Watched> {
+  const { docker } = o;
+  const tail = new OutputTail(limits.logKeepBytes);
+  const containers = new Set<string>();
+  const froms = new Set<string>();
+  const pending = new Set<Promise<void>>();
+  let stop: BuildStop | null = null;
+  let oom = false;
+  const freeAtStart = freeBytes?.() ?? 0;
+  let build: Started | null = null;
+  const halt = (why: BuildStop) => {
+    if (stop) return;
+    stop = why;
+    build?.kill();
+    void docker.removeContainers([...containers]).catch(() => undefined);
+  };
+  // Events from a second before the start: the first RUN container may come before the stream is up.
+  const stopEvents = docker.containerEvents(Date.now() / 1000 - 1, ["create", "oom"], (e) => {
+    const p = (async () => {
+      if (!containers.has(e.id) && (await docker.cgroupParentOf(e.id)) !== cgroup.parent) return;
+      containers.add(e.id);
+      if (e.from) froms.add(e.from);
+      if (e.action === "oom") {
+        oom = true;
+        halt("memory");
+      }
+    })().catch(() => undefined);
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  });
+  build = docker.startBuild({
+    context: o.context,
+    tag: o.tag,
+    cgroupParent: cgroup.parent,
+    cpus: limits.cpus,
+    memoryMiB: limits.memoryMiB,
+    onOutput: (text) => {
+      if (stop === "output") return;
+      tail.push(text);
+      if (tail.total > limits.outputMaxBytes) halt("output");
+    },
+  });
+  const timer = setTimeout(() => halt("time"), limits.timeoutMs);
+  const poll = setInterval(() => {
+    if (freeBytes && freeAtStart - freeBytes() > limits.diskMaxBytes) halt("disk");
+    if (cgroup.pidsDir && pidsLimitReached(cgroup.pidsDir)) halt("pids");
+  }, POLL_MS);
+  let code: number | null;
+  try {
+    code = await build.exited;
+  } finally {
+    clearTimeout(timer);
+    clearInterval(poll);
+  }
+  // An OOM kill the shell survived still fails the build: let late events arrive and be judged.
+  await new Promise((r) => setTimeout(r, 300));
+  await Promise.all([...pending]);
+  stopEvents();
+  if (!stop && oom) stop = "memory";
+  if (!stop && cgroup.pidsDir && pidsLimitReached(cgroup.pidsDir)) stop = "pids";
+  await sweep(docker, cgroup.parent, containers);
+  const logText = tail.text();
+  return { code, stop, log: logText, containers, stepImages: [...froms, ...stepImageIds(logText)] };
+}
+
+/**
+ * Removes every container in the build's cgroup, until a look finds none: the engine normally
+ * cancels a build whose client is gone, but a RUN step must never outlive the build.
+ */
+async function sweep(docker: Docker, parent: string, known: Set<string>): Promise<void> {
+  for (let round = 0; round < 5; round++) {
+    const found = await docker.containersInCgroupParent(parent);
+    found.forEach((id) => known.add(id));
+    if (!found.length) return;
+    await docker.removeContainers(found);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Removes the untagged images the build's own containers committed (a failed build's steps). */
+async function removeStepImages(docker: Docker, containers: Set<string>, candidates: string[]) {
+  for (const id of new Set(candidates)) {
+    const origin = await docker.imageOrigin(id);
+    if (origin && origin.tags.length === 0 && containers.has(origin.container)) await docker.untag(id);
+  }
+}
+
+/** The finished image: within the size cap and with a config the platform can run as it says. */
+async function judgeImage(o: EntryBuildOptions, limits: BuildLimits): Promise<{ id: string; size: number }> {
+  const { docker, log = () => undefined } = o;
+  const image = await docker.imageInfo(o.tag);
+  if (!image) throw new EntryBuildError(`building ${o.where} failed: no image was produced`, null, "");
+  const refuse = async (why: string): Promise<never> => {
+    await docker.untag(o.tag);
+    throw new EntryBuildError(`${o.where}: ${why}`, null, "");
+  };
+  if (image.size > limits.imageMaxBytes) {
+    const mib = (n: number) => `${+(n / 2 ** 20).toFixed(1)} MiB`;
+    await refuse(`the image is ${mib(image.size)}, above the cap of ${mib(limits.imageMaxBytes)}`);
+  }
+  const config = await docker.imageConfig(o.tag);
+  if (!config) return await refuse("the built image could not be inspected");
+  const verdict = imageVerdict(config);
+  for (const note of verdict.ignored) log(note);
+  if (verdict.refused.length) await refuse(verdict.refused.join("; "));
+  return image;
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => `  ${l}`)
+    .join("\n");
+}
