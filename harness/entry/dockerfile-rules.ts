@@ -1,7 +1,7 @@
 /**
  * The Dockerfile rule (`dockerfile-rules`): build features that reach outside the build sandbox are
- * refused — secret/ssh mounts, host networking, insecure security mode, ADD from a URL or a git
- * ref, and `# syntax=` directives (a custom BuildKit frontend runs arbitrary code of its own) — and
+ * refused — secret/ssh mounts, host networking, insecure security mode, ADD (from a URL, a git
+ * ref, or local files: the engine unpacks archives outside the build's limits), and `# syntax=` directives (a custom BuildKit frontend runs arbitrary code of its own) — and
  * so are the instructions that would shape the container the platform runs: HEALTHCHECK (only
  * entry.yml's counts), VOLUME, STOPSIGNAL and ONBUILD.
  * Pure: Dockerfile text in, problems out. This is a reader for the rules, not a full parser: it
@@ -184,13 +184,22 @@ function checkInstruction(ins: Instruction): DockerfileProblem[] {
       }
     }
   } else if (keyword === "ADD") {
-    for (const src of sources(rest)) {
-      if (REMOTE_SOURCE.test(src)) {
-        problems.push({
-          line: ins.line,
-          message: `ADD from a URL or git repository (${src}) is not allowed; the build has no network — copy the files into the entry folder`,
-        });
-      }
+    const srcs = sources(rest);
+    for (const src of srcs.filter((s) => REMOTE_SOURCE.test(s))) {
+      problems.push({
+        line: ins.line,
+        message: `ADD from a URL or git repository (${src}) is not allowed; the build has no network — copy the files into the entry folder`,
+      });
+    }
+    // Docker recognises an archive by its content, not its name, and the engine itself unpacks it,
+    // outside the build's limits (a 2 MiB gzip of zeros became 2 GiB on disk after the build was
+    // stopped): so no local ADD at all.
+    if (srcs.some((s) => !REMOTE_SOURCE.test(s))) {
+      problems.push({
+        line: ins.line,
+        message:
+          "ADD of local files is not allowed (the engine unpacks archives outside the build's limits); use COPY, and RUN tar to unpack",
+      });
     }
   }
   return problems;

@@ -47,7 +47,17 @@ const cases: { case: string; input: string; expected: string[] }[] = [
   { case: "ADD from a git ref", input: BASE + "ADD git@github.com:o/r.git /r\n", expected: ["3 git"] },
   { case: "ADD repo.git#ref", input: BASE + "ADD --keep-git-dir=true r.git#main /r\n", expected: ["3 git"] },
   { case: "ADD JSON form from a URL", input: BASE + 'ADD ["http://x/y", "/y"]\n', expected: ["3 URL"] },
-  { case: "ADD of a local file is fine", input: BASE + "ADD site.tar /srv/\n", expected: [] },
+  {
+    case: "ADD of a local file (the engine would unpack an archive)",
+    input: BASE + "ADD site.tar /srv/\n",
+    expected: ["3 COPY"],
+  },
+  {
+    case: "ADD of a local file with no archive name",
+    input: BASE + "ADD --chown=1:1 site /srv/\n",
+    expected: ["3 local"],
+  },
+  { case: "COPY of a local file is fine", input: BASE + "COPY site.tar /srv/\n", expected: [] },
   { case: "# syntax= directive", input: "# syntax=docker/dockerfile:1\n" + BASE, expected: ["1 syntax"] },
   { case: "#  Syntax = spaced", input: "#  Syntax = evil/frontend\n" + BASE, expected: ["1 syntax"] },
   { case: "an ordinary comment", input: "# built by me\n" + BASE, expected: [] },
