@@ -29,6 +29,8 @@ export const ENTRY_LIMITS = {
   buildLogKeepBytes: 64 * 1024,
   /** Disk the build may take while it runs: twice the image cap, as a step's layer is briefly held twice while it is committed. */
   buildDiskMaxBytes: 2 * 1024 * 1024 * 1024,
+  /** Inodes the build may take there (a flood of empty files exhausts them long before the bytes). */
+  buildFilesMax: 1_000_000,
   imageMaxBytes: 1024 * 1024 * 1024,
 } as const;
 

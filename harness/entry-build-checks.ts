@@ -16,11 +16,13 @@ export interface BuildLimits {
   logKeepBytes: number;
   /** Disk the build may take from the engine's data root while it runs. */
   diskMaxBytes: number;
+  /** Inodes (files, folders) it may take there: a flood of empty files exhausts them, not the bytes. */
+  filesMax: number;
   imageMaxBytes: number;
 }
 
 /** Why the watchdog stopped a build: the limit it reached. */
-export type BuildStop = "time" | "output" | "disk" | "pids" | "memory";
+export type BuildStop = "time" | "output" | "disk" | "files" | "pids" | "memory";
 
 const mib = (bytes: number) => `${+(bytes / 2 ** 20).toFixed(1)} MiB`;
 
@@ -33,6 +35,8 @@ export function stopMessage(stop: BuildStop, l: BuildLimits): string {
       return `the build printed more than ${mib(l.outputMaxBytes)} of output; the log was cut there and the build stopped`;
     case "disk":
       return `the build wrote more than ${mib(l.diskMaxBytes)} to disk and was stopped`;
+    case "files":
+      return `the build created more than ${l.filesMax} files and was stopped`;
     case "pids":
       return `the build reached its limit of ${l.pids} processes (a fork bomb?) and was stopped`;
     case "memory":

@@ -33,6 +33,7 @@ export const ENTRY_BUILD_LIMITS: BuildLimits = {
   outputMaxBytes: ENTRY_LIMITS.buildOutputMaxBytes,
   logKeepBytes: ENTRY_LIMITS.buildLogKeepBytes,
   diskMaxBytes: ENTRY_LIMITS.buildDiskMaxBytes,
+  filesMax: ENTRY_LIMITS.buildFilesMax,
   imageMaxBytes: ENTRY_LIMITS.imageMaxBytes,
 };
 
@@ -74,7 +75,7 @@ export async function buildEntryImage(o: EntryBuildOptions): Promise<{ id: strin
   const allowUnlimited = o.allowUnlimited ?? process.env.SRE_CHAOS_ALLOW_UNLIMITED_BUILD === "1";
   const { docker, log = () => undefined } = o;
   const info = await docker.engineInfo();
-  const freeBytes = diskWatch(info.rootDir, allowUnlimited, log);
+  const disk = diskWatch(info.rootDir, allowUnlimited, log);
   const cgroup = await prepareBuildCgroup({
     driver: info.cgroupDriver,
     version: info.cgroupVersion,
@@ -84,7 +85,7 @@ export async function buildEntryImage(o: EntryBuildOptions): Promise<{ id: strin
     log,
   });
   try {
-    const watched = await watch(o, limits, cgroup, freeBytes);
+    const watched = await watch(o, limits, cgroup, disk);
     const tail = cleanLog(watched.log);
     const fail = async (what: string): Promise<never> => {
       await removeStepImages(docker, watched.containers, watched.stepImages);
@@ -105,15 +106,17 @@ export async function buildEntryImage(o: EntryBuildOptions): Promise<{ id: strin
   }
 }
 
-/** A function reading the free bytes of the engine's disk, or null where it cannot be seen (allowed only by opt-out). */
-function diskWatch(
-  rootDir: string,
-  allowUnlimited: boolean,
-  log: (l: string) => void,
-): (() => number) | null {
-  const free = () => {
+/** What is free on the engine's disk: bytes, and inodes (0 where the filesystem does not count them). */
+interface Free {
+  bytes: number;
+  files: number;
+}
+
+/** A function reading what is free on the engine's disk, or null where it cannot be seen (allowed only by opt-out). */
+function diskWatch(rootDir: string, allowUnlimited: boolean, log: (l: string) => void): (() => Free) | null {
+  const free = (): Free => {
     const s = statfsSync(rootDir);
-    return s.bavail * s.bsize;
+    return { bytes: s.bavail * s.bsize, files: s.files > 0 ? s.ffree : 0 };
   };
   try {
     free();
@@ -141,7 +144,7 @@ async function watch(
   o: EntryBuildOptions,
   limits: BuildLimits,
   cgroup: { parent: string; pidsDir: string | null },
-  freeBytes: (() => number) | null,
+  disk: (() => Free) | null,
 ): Promise<Watched> {
   const { docker } = o;
   const tail = new OutputTail(limits.logKeepBytes);
@@ -150,7 +153,7 @@ async function watch(
   const pending = new Set<Promise<void>>();
   let stop: BuildStop | null = null;
   let oom = false;
-  const freeAtStart = freeBytes?.() ?? 0;
+  const atStart = disk?.() ?? { bytes: 0, files: 0 };
   let build: Started | null = null;
   const halt = (why: BuildStop) => {
     if (stop) return;
@@ -186,7 +189,9 @@ async function watch(
   });
   const timer = setTimeout(() => halt("time"), limits.timeoutMs);
   const poll = setInterval(() => {
-    if (freeBytes && freeAtStart - freeBytes() > limits.diskMaxBytes) halt("disk");
+    const now = disk?.();
+    if (now && atStart.bytes - now.bytes > limits.diskMaxBytes) halt("disk");
+    if (now && atStart.files && atStart.files - now.files > limits.filesMax) halt("files");
     if (cgroup.pidsDir && pidsLimitReached(cgroup.pidsDir)) halt("pids");
   }, POLL_MS);
   let code: number | null;

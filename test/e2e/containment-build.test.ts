@@ -1,6 +1,6 @@
 /**
  * Hostile builds on the real Docker Engine (test/fixtures/hostile-builds/): a fork bomb, a memory
- * hog, a log flood, a disk fill and an endless step, each under small injected limits, must fail
+ * hog, a log flood, a disk fill, a file flood and an endless step, each under small injected limits, must fail
  * with an error that says which limit stopped it, leave no container, image or cgroup behind, and
  * leave the host able to fork. A Dockerfile with VOLUME/HEALTHCHECK/STOPSIGNAL/ONBUILD is refused
  * by `validate`; a base image carrying a volume is refused once built. The template still builds
@@ -92,6 +92,12 @@ const cases: {
     fixture: "disk-fill",
     limits: { diskMaxBytes: 64 * MIB, timeoutMs: 60_000 },
     expected: { stop: "disk", message: /wrote more than 64 MiB to disk/, withinMs: 20_000 },
+  },
+  {
+    case: "a flood of empty files is stopped at the file cap",
+    fixture: "file-flood",
+    limits: { filesMax: 20_000, timeoutMs: 60_000 },
+    expected: { stop: "files", message: /created more than 20000 files/, withinMs: 20_000 },
   },
   {
     case: "an endless build times out, and its RUN container is gone",
