@@ -4,7 +4,7 @@
  * of the orchestration could hand in a fake; the end-to-end tests use this real one.
  */
 import type { ChildProcess } from "node:child_process";
-import { ExecError, run, start, stream, type Started } from "./exec.ts";
+import { ExecError, run, start, stream, type ExecResult, type Started } from "./exec.ts";
 
 export interface ContainerState {
   id: string;
@@ -153,6 +153,16 @@ export function parseStatsLine(line: string): StatsSample | null {
   }
 }
 
+/** The output of a command that inspects something, or null when the engine has no such thing. */
+async function orMissing(p: Promise<ExecResult>): Promise<string | null> {
+  try {
+    return (await p).stdout;
+  } catch (e) {
+    if (e instanceof ExecError) return null;
+    throw e;
+  }
+}
+
 /** Which Compose is installed: the v2 plugin (`docker compose`) or v1 (`docker-compose`). */
 async function composeCommand(): Promise<[string, string[]]> {
   try {
@@ -237,12 +247,10 @@ export function createDocker(): Docker {
       return () => child.kill("SIGKILL");
     },
     async cgroupParentOf(container) {
-      try {
-        return (await docker(["inspect", "-f", "{{.HostConfig.CgroupParent}}", container])).stdout.trim();
-      } catch (e) {
-        if (e instanceof ExecError) return null;
-        throw e;
-      }
+      return (
+        (await orMissing(docker(["inspect", "-f", "{{.HostConfig.CgroupParent}}", container])))?.trim() ??
+        null
+      );
     },
     async containersInCgroupParent(parent) {
       const ids = (await docker(["ps", "-aq", "--no-trunc"])).stdout.split("\n").filter(Boolean);
@@ -264,23 +272,16 @@ export function createDocker(): Docker {
       });
     },
     async imageConfig(ref) {
-      try {
-        const out = (await docker(["image", "inspect", "-f", "{{json .Config}}", ref])).stdout;
-        return (JSON.parse(out) ?? {}) as ImageRunConfig;
-      } catch (e) {
-        if (e instanceof ExecError) return null;
-        throw e;
-      }
+      const out = await orMissing(docker(["image", "inspect", "-f", "{{json .Config}}", ref]));
+      return out === null ? null : ((JSON.parse(out) ?? {}) as ImageRunConfig);
     },
     async imageOrigin(id) {
-      try {
-        const f = "{{json .Container}} {{json .RepoTags}}";
-        const [c, t] = (await docker(["image", "inspect", "-f", f, id])).stdout.trim().split(" ");
-        return { container: String(JSON.parse(c!) ?? ""), tags: (JSON.parse(t!) as string[] | null) ?? [] };
-      } catch (e) {
-        if (e instanceof ExecError) return null;
-        throw e;
-      }
+      const out = await orMissing(
+        docker(["image", "inspect", "-f", "{{json .Container}} {{json .RepoTags}}", id]),
+      );
+      if (out === null) return null;
+      const [c, t] = out.trim().split(" ");
+      return { container: String(JSON.parse(c!) ?? ""), tags: (JSON.parse(t!) as string[] | null) ?? [] };
     },
     async inspect(container) {
       const f = "{{json .State}}|{{.Id}}|{{json .NetworkSettings.Networks}}";
