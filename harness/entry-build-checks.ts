@@ -21,8 +21,8 @@ export interface BuildLimits {
   imageMaxBytes: number;
 }
 
-/** Why the watchdog stopped a build: the limit it reached. */
-export type BuildStop = "time" | "output" | "disk" | "files" | "pids" | "memory";
+/** Why the watchdog stopped a build: the limit it reached, or an interruption. */
+export type BuildStop = "time" | "output" | "disk" | "files" | "pids" | "memory" | "aborted";
 
 const mib = (bytes: number) => `${+(bytes / 2 ** 20).toFixed(1)} MiB`;
 
@@ -39,6 +39,8 @@ export function stopMessage(stop: BuildStop, l: BuildLimits): string {
       return `the build created more than ${l.filesMax} files and was stopped`;
     case "pids":
       return `the build reached its limit of ${l.pids} processes (a fork bomb?) and was stopped`;
+    case "aborted":
+      return "the build was interrupted and stopped";
     case "memory":
       return `a process of the build ran out of memory (the limit is ${l.memoryMiB} MiB) and was killed; the build fails`;
   }

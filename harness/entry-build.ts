@@ -48,6 +48,8 @@ export interface EntryBuildOptions {
   where: string;
   /** Names the build's cgroup (default: random); tests look for leftovers by it. */
   id?: string;
+  /** Stops the build (Ctrl-C); it then fails as "interrupted". */
+  signal?: AbortSignal;
   /** Replaces some limits (tests use small ones). */
   limits?: Partial<BuildLimits>;
   /** Build where a limit cannot be set up (logged) instead of refusing; default: SRE_CHAOS_ALLOW_UNLIMITED_BUILD=1. */
@@ -188,6 +190,13 @@ async function watch(
     },
   });
   const timer = setTimeout(() => halt("time"), limits.timeoutMs);
+  // Ctrl-C (the run's abort) stops the build; so does the harness exiting, which would otherwise
+  // leave the client, and with it the step, running on.
+  const onAbort = () => halt("aborted");
+  const onExit = () => build?.kill();
+  if (o.signal?.aborted) onAbort();
+  o.signal?.addEventListener("abort", onAbort);
+  process.once("exit", onExit);
   const poll = setInterval(() => {
     const now = disk?.();
     if (now && atStart.bytes - now.bytes > limits.diskMaxBytes) halt("disk");
@@ -199,6 +208,8 @@ async function watch(
     code = await build.exited;
   } finally {
     clearTimeout(timer);
+    o.signal?.removeEventListener("abort", onAbort);
+    process.off("exit", onExit);
     clearInterval(poll);
   }
   // An OOM kill the shell survived still fails the build: let late events arrive and be judged.

@@ -107,6 +107,7 @@ export async function runEntry(opts: RunOptions): Promise<RunResult> {
     context: dir,
     tag: entryImage,
     where: `contributors/${login}/Dockerfile`,
+    signal: opts.signal,
     log,
   });
   log(

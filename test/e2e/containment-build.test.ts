@@ -67,6 +67,8 @@ const cases: {
   case: string;
   fixture: string;
   limits: Partial<BuildLimits>;
+  /** Aborts the build (as Ctrl-C does) this long after it starts. */
+  abortAfterMs?: number;
   expected: { stop: BuildStop; message: RegExp; withinMs: number };
 }[] = [
   {
@@ -105,6 +107,13 @@ const cases: {
     limits: { timeoutMs: 3000 },
     expected: { stop: "time", message: /timed out after 3 s/, withinMs: 15_000 },
   },
+  {
+    case: "an interrupted build (Ctrl-C) is stopped, and its RUN container is gone",
+    fixture: "endless",
+    limits: { timeoutMs: 60_000 },
+    abortAfterMs: 2000,
+    expected: { stop: "aborted", message: /the build was interrupted and stopped/, withinMs: 15_000 },
+  },
 ];
 
 describe("hostile builds (real Docker)", { timeout: 240_000 }, () => {
@@ -129,6 +138,8 @@ describe("hostile builds (real Docker)", { timeout: 240_000 }, () => {
       let peak = 0;
       const sampler = setInterval(() => (peak = Math.max(peak, freeBefore - free())), 20);
       const started = Date.now();
+      const abort = new AbortController();
+      const aborter = t.abortAfterMs ? setTimeout(() => abort.abort(), t.abortAfterMs) : undefined;
       try {
         await assert.rejects(
           buildEntryImage({
@@ -138,6 +149,7 @@ describe("hostile builds (real Docker)", { timeout: 240_000 }, () => {
             where,
             id,
             limits: t.limits,
+            signal: abort.signal,
           }),
           (e: unknown) => {
             assert.ok(e instanceof EntryBuildError, String(e));
@@ -149,6 +161,7 @@ describe("hostile builds (real Docker)", { timeout: 240_000 }, () => {
         );
       } finally {
         clearInterval(sampler);
+        clearTimeout(aborter);
       }
       const took = Date.now() - started;
       assert.ok(took < t.expected.withinMs, `the build took ${took} ms to stop`);

@@ -39,6 +39,7 @@ const stops: { case: string; input: BuildStop; expected: string }[] = [
     expected: "the build printed more than 1 MiB of output; the log was cut there and the build stopped",
   },
   { case: "disk", input: "disk", expected: "the build wrote more than 64 MiB to disk and was stopped" },
+  { case: "aborted", input: "aborted", expected: "the build was interrupted and stopped" },
   { case: "files", input: "files", expected: "the build created more than 20000 files and was stopped" },
   {
     case: "pids",
