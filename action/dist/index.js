@@ -3383,13 +3383,13 @@ var require_data_url = __commonJS({
     }
     function collectASequenceOfCodePointsFast(char, input2, position) {
       const idx = input2.indexOf(char, position.position);
-      const start = position.position;
+      const start2 = position.position;
       if (idx === -1) {
         position.position = input2.length;
-        return input2.slice(start);
+        return input2.slice(start2);
       }
       position.position = idx;
-      return input2.slice(start, position.position);
+      return input2.slice(start2, position.position);
     }
     function stringPercentDecode(input2) {
       const bytes = encoder.encode(input2);
@@ -5395,11 +5395,11 @@ var require_formdata_parser = __commonJS({
       return name;
     }
     function collectASequenceOfBytes(condition, input2, position) {
-      let start = position.position;
-      while (start < input2.length && condition(input2[start])) {
-        ++start;
+      let start2 = position.position;
+      while (start2 < input2.length && condition(input2[start2])) {
+        ++start2;
       }
-      return input2.subarray(position.position, position.position = start);
+      return input2.subarray(position.position, position.position = start2);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -5412,12 +5412,12 @@ var require_formdata_parser = __commonJS({
       }
       return lead === 0 && trail === buf.length - 1 ? buf : buf.subarray(lead, trail + 1);
     }
-    function bufferStartsWith(buffer, start, position) {
-      if (buffer.length < start.length) {
+    function bufferStartsWith(buffer, start2, position) {
+      if (buffer.length < start2.length) {
         return false;
       }
-      for (let i = 0; i < start.length; i++) {
-        if (start[i] !== buffer[position.position + i]) {
+      for (let i = 0; i < start2.length; i++) {
+        if (start2[i] !== buffer[position.position + i]) {
           return false;
         }
       }
@@ -5823,8 +5823,8 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_status: (p, at, len) => {
             assert2(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert2(currentParser.ptr === p);
@@ -5832,13 +5832,13 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_header_field: (p, at, len) => {
             assert2(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_header_value: (p, at, len) => {
             assert2(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert2(currentParser.ptr === p);
@@ -5846,8 +5846,8 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_body: (p, at, len) => {
             assert2(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
             assert2(currentParser.ptr === p);
@@ -9295,8 +9295,8 @@ var require_retry_handler = __commonJS({
             this.abort(contentLengthError);
             return false;
           }
-          const { start, size, end = size - 1 } = contentRange;
-          if (this.start !== start || this.end != null && this.end !== end) {
+          const { start: start2, size, end = size - 1 } = contentRange;
+          if (this.start !== start2 || this.end != null && this.end !== end) {
             this.abort(
               new RequestRetryError("Content-Range mismatch", statusCode, {
                 headers,
@@ -9325,13 +9325,13 @@ var require_retry_handler = __commonJS({
               this.abort(contentLengthError);
               return false;
             }
-            const { start, size, end = size - 1 } = range;
+            const { start: start2, size, end = size - 1 } = range;
             assert2(
-              start != null && Number.isFinite(start),
+              start2 != null && Number.isFinite(start2),
               "content-range mismatch"
             );
             assert2(end != null && Number.isFinite(end), "invalid content-length");
-            this.start = start;
+            this.start = start2;
             this.end = end;
           }
           if (this.end == null) {
@@ -9657,9 +9657,9 @@ var require_readable = __commonJS({
       }
       const { _readableState: state } = consume2.stream;
       if (state.bufferIndex) {
-        const start = state.bufferIndex;
+        const start2 = state.bufferIndex;
         const end = state.buffer.length;
-        for (let n = start; n < end; n++) {
+        for (let n = start2; n < end; n++) {
           consumePush(consume2, state.buffer[n]);
         }
       } else {
@@ -9684,8 +9684,8 @@ var require_readable = __commonJS({
       }
       const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
       const bufferLength = buffer.length;
-      const start = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
-      return buffer.utf8Slice(start, bufferLength);
+      const start2 = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
+      return buffer.utf8Slice(start2, bufferLength);
     }
     function chunksConcat(chunks, length) {
       if (chunks.length === 0 || length === 0) {
@@ -18335,19 +18335,19 @@ var require_eventsource_stream = __commonJS({
     var minParserItems = 1024;
     var maxParserItems = 131072;
     var bytesPerParserItem = 128;
-    function isASCIINumberBytes(buffer2, start) {
-      if (start >= buffer2.length) {
+    function isASCIINumberBytes(buffer2, start2) {
+      if (start2 >= buffer2.length) {
         return false;
       }
-      for (let i = start; i < buffer2.length; i++) {
+      for (let i = start2; i < buffer2.length; i++) {
         if (buffer2[i] < 48 || buffer2[i] > 57) {
           return false;
         }
       }
       return true;
     }
-    function isValidLastEventIdBytes(buffer2, start) {
-      for (let i = start; i < buffer2.length; i++) {
+    function isValidLastEventIdBytes(buffer2, start2) {
+      for (let i = start2; i < buffer2.length; i++) {
         if (buffer2[i] === 0) {
           return false;
         }
@@ -18650,9 +18650,9 @@ ${value}`;
         let length = 0;
         for (let i = this.lineChunkIndex; i <= this.chunkIndex; i++) {
           const chunk = this.chunks[i];
-          const start = i === this.lineChunkIndex ? this.linePos : 0;
+          const start2 = i === this.lineChunkIndex ? this.linePos : 0;
           const end = i === this.chunkIndex ? this.pos : chunk.length;
-          const slice = chunk.subarray(start, end);
+          const slice = chunk.subarray(start2, end);
           length += slice.length;
           chunks.push(slice);
         }
@@ -18783,10 +18783,10 @@ var require_eventsource = __commonJS({
           lastEventId: "",
           reconnectionTime: defaultReconnectionTime
         };
-        const settings = environmentSettingsObject;
+        const settings2 = environmentSettingsObject;
         let urlRecord;
         try {
-          urlRecord = new URL(url2, settings.settingsObject.baseUrl);
+          urlRecord = new URL(url2, settings2.settingsObject.baseUrl);
           this.#state.origin = urlRecord.origin;
         } catch (e) {
           throw new DOMException(e, "SyntaxError");
@@ -20110,12 +20110,12 @@ var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
-    function indentComment(comment, indent) {
+    function indentComment(comment, indent2) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
-      return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+      return indent2 ? comment.replace(/^(?! *$)/gm, indent2) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str, indent2, comment) => str.endsWith("\n") ? indentComment(comment, indent2) : comment.includes("\n") ? "\n" + indentComment(comment, indent2) : (str.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -20129,17 +20129,17 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent2, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
         return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
-      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
+      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent2.length);
       if (text2.length <= endStep)
         return text2;
       const folds = [];
       const escapedFolds = {};
-      let end = lineWidth - indent.length;
+      let end = lineWidth - indent2.length;
       if (typeof indentAtStart === "number") {
         if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
           folds.push(0);
@@ -20153,7 +20153,7 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent2.length);
         if (i !== -1)
           end = i + endStep;
       }
@@ -20177,8 +20177,8 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
-          end = i + indent.length + endStep;
+            i = consumeMoreIndentedLines(text2, i, indent2.length);
+          end = i + indent2.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
@@ -20223,30 +20223,30 @@ var require_foldFlowLines = __commonJS({
         const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent2}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
             res += `${text2[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent2}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent2) {
       let end = i;
-      let start = i + 1;
-      let ch = text2[start];
+      let start2 = i + 1;
+      let ch = text2[start2];
       while (ch === " " || ch === "	") {
-        if (i < start + indent) {
+        if (i < start2 + indent2) {
           ch = text2[++i];
         } else {
           do {
             ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
-          start = i + 1;
-          ch = text2[start];
+          start2 = i + 1;
+          ch = text2[start2];
         }
       }
       return end;
@@ -20277,12 +20277,12 @@ var require_stringifyString = __commonJS({
       const strLen = str.length;
       if (strLen <= limit)
         return false;
-      for (let i = 0, start = 0; i < strLen; ++i) {
+      for (let i = 0, start2 = 0; i < strLen; ++i) {
         if (str[i] === "\n") {
-          if (i - start > limit)
+          if (i - start2 > limit)
             return true;
-          start = i + 1;
-          if (strLen - start <= limit)
+          start2 = i + 1;
+          if (strLen - start2 <= limit)
             return false;
         }
       }
@@ -20294,21 +20294,21 @@ var require_stringifyString = __commonJS({
         return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
-      let start = 0;
+      let start2 = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
         if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
-          str += json2.slice(start, i) + "\\ ";
+          str += json2.slice(start2, i) + "\\ ";
           i += 1;
-          start = i;
+          start2 = i;
           ch = "\\";
         }
         if (ch === "\\")
           switch (json2[i + 1]) {
             case "u":
               {
-                str += json2.slice(start, i);
+                str += json2.slice(start2, i);
                 const code2 = json2.substr(i + 2, 4);
                 switch (code2) {
                   case "0000":
@@ -20342,39 +20342,39 @@ var require_stringifyString = __commonJS({
                       str += json2.substr(i, 6);
                 }
                 i += 5;
-                start = i + 1;
+                start2 = i + 1;
               }
               break;
             case "n":
               if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json2.slice(start, i) + "\n\n";
+                str += json2.slice(start2, i) + "\n\n";
                 while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
                   str += "\n";
                   i += 2;
                 }
-                str += indent;
+                str += indent2;
                 if (json2[i + 2] === " ")
                   str += "\\";
                 i += 1;
-                start = i + 1;
+                start2 = i + 1;
               }
               break;
             default:
               i += 1;
           }
       }
-      str = start ? str + json2.slice(start) : json2;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str = start2 ? str + json2.slice(start2) : json2;
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
         return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
-${indent}`) + "'";
-      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+${indent2}`) + "'";
+      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function quotedString(value, ctx) {
       const { singleQuote } = ctx.options;
@@ -20404,8 +20404,8 @@ ${indent}`) + "'";
       if (!blockQuote || /\n[\t ]+$/.test(value)) {
         return quotedString(value, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal2 ? "|\n" : ">\n";
       let chomp;
@@ -20430,7 +20430,7 @@ ${indent}`) + "'";
         value = value.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
-        end = end.replace(blockEndNewlines, `$&${indent}`);
+        end = end.replace(blockEndNewlines, `$&${indent2}`);
       }
       let startWithSpace = false;
       let startEnd;
@@ -20444,12 +20444,12 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
-      if (start) {
-        value = value.substring(start.length);
-        start = start.replace(/\n+/g, `$&${indent}`);
+      let start2 = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      if (start2) {
+        value = value.substring(start2.length);
+        start2 = start2.replace(/\n+/g, `$&${indent2}`);
       }
-      const indentSize = indent ? "2" : "1";
+      const indentSize = indent2 ? "2" : "1";
       let header = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
         header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
@@ -20457,7 +20457,7 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal2) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -20465,18 +20465,18 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body = foldFlowLines.foldFlowLines(`${start2}${foldedValue}${end}`, indent2, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
-${indent}${body}`;
+${indent2}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value = value.replace(/\n+/g, `$&${indent2}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent2}${start2}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
-      const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+      const { actualString, implicitKey, indent: indent2, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
         return quotedString(value, ctx);
       }
@@ -20487,22 +20487,22 @@ ${indent}${start}${value}${end}`;
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
-        if (indent === "") {
+        if (indent2 === "") {
           ctx.forceBlockIndent = true;
           return blockString(item, ctx, onComment, onChompKeep);
-        } else if (implicitKey && indent === indentStep) {
+        } else if (implicitKey && indent2 === indentStep) {
           return quotedString(value, ctx);
         }
       }
       const str = value.replace(/\n+/g, `$&
-${indent}`);
+${indent2}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -20674,7 +20674,7 @@ var require_stringifyPair = __commonJS({
     var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
-      const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+      const { allNullValues, doc, indent: indent2, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
@@ -20689,7 +20689,7 @@ var require_stringifyPair = __commonJS({
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
-        indent: indent + indentStep
+        indent: indent2 + indentStep
       });
       let keyCommentDone = false;
       let chompKeep = false;
@@ -20719,7 +20719,7 @@ var require_stringifyPair = __commonJS({
         if (keyComment)
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
         str = `? ${str}
-${indent}:`;
+${indent2}:`;
       } else {
         str = `${str}:`;
         if (keyComment)
@@ -20997,7 +20997,7 @@ var require_stringifyCollection = __commonJS({
       return stringify3(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
-      const { indent, options: { commentString } } = ctx;
+      const { indent: indent2, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
@@ -21034,11 +21034,11 @@ var require_stringifyCollection = __commonJS({
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
           str += line ? `
-${indent}${line}` : "\n";
+${indent2}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str += "\n" + stringifyComment.indentComment(commentString(comment), indent2);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
@@ -21046,7 +21046,7 @@ ${indent}${line}` : "\n";
       return str;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
-      const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+      const { indent: indent2, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
         indent: itemIndent,
@@ -21103,31 +21103,31 @@ ${indent}${line}` : "\n";
         lines.push(str);
         linesAtValue = lines.length;
       }
-      const { start, end } = flowChars;
+      const { start: start2, end } = flowChars;
       if (lines.length === 0) {
-        return start + end;
+        return start2 + end;
       } else {
         if (!reqNewline) {
           const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str = start2;
           for (const line of lines)
             str += line ? `
-${indentStep}${indent}${line}` : "\n";
+${indentStep}${indent2}${line}` : "\n";
           return `${str}
-${indent}${end}`;
+${indent2}${end}`;
         } else {
-          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+          return `${start2}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent: indent2, options: { commentString } }, lines, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
-        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        const ic = stringifyComment.indentComment(commentString(comment), indent2);
         lines.push(ic.trimStart());
       }
     }
@@ -22914,7 +22914,7 @@ var require_resolve_props = __commonJS({
       let newlineAfterProp = null;
       let comma = null;
       let found = null;
-      let start = null;
+      let start2 = null;
       for (const token of tokens) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
@@ -22966,7 +22966,7 @@ var require_resolve_props = __commonJS({
             if (token.source.endsWith(":"))
               onError(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
             anchor2 = token;
-            start ?? (start = token.offset);
+            start2 ?? (start2 = token.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -22975,7 +22975,7 @@ var require_resolve_props = __commonJS({
             if (tag)
               onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
             tag = token;
-            start ?? (start = token.offset);
+            start2 ?? (start2 = token.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -23023,7 +23023,7 @@ var require_resolve_props = __commonJS({
         tag,
         newlineAfterProp,
         end,
-        start: start ?? end
+        start: start2 ?? end
       };
     }
     exports.resolveProps = resolveProps;
@@ -23077,10 +23077,10 @@ var require_util_flow_indent_check = __commonJS({
   "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
-    function flowIndentCheck(indent, fc, onError) {
+    function flowIndentCheck(indent2, fc, onError) {
       if (fc?.type === "flow-collection") {
         const end = fc.end[0];
-        if (end.indent === indent && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
+        if (end.indent === indent2 && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
           const msg = "Flow end indicator should be more indented than parent";
           onError(end, "BAD_INDENT", msg, true);
         }
@@ -23125,8 +23125,8 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep3, value } = collItem;
-        const keyProps = resolveProps.resolveProps(start, {
+        const { start: start2, key, sep: sep3, value } = collItem;
+        const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
           next: key ?? sep3?.[0],
           offset,
@@ -23153,14 +23153,14 @@ var require_resolve_block_map = __commonJS({
             continue;
           }
           if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+            onError(key ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
         ctx.atKey = false;
@@ -23230,8 +23230,8 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs.offset;
       let commentEnd = null;
-      for (const { start, value } of bs.items) {
-        const props = resolveProps.resolveProps(start, {
+      for (const { start: start2, value } of bs.items) {
+        const props = resolveProps.resolveProps(start2, {
           indicator: "seq-item-ind",
           next: value,
           offset,
@@ -23252,7 +23252,7 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start2, null, props, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
         offset = node2.range[2];
@@ -23336,8 +23336,8 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep3, value } = collItem;
-        const props = resolveProps.resolveProps(start, {
+        const { start: start2, key, sep: sep3, value } = collItem;
+        const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
           next: key ?? sep3?.[0],
@@ -23377,7 +23377,7 @@ var require_resolve_flow_collection = __commonJS({
             onError(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
           if (props.comment) {
             let prevItemComment = "";
-            loop: for (const st of start) {
+            loop: for (const st of start2) {
               switch (st.type) {
                 case "comma":
                 case "space":
@@ -23410,7 +23410,7 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
@@ -23573,10 +23573,10 @@ var require_resolve_block_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
+      const start2 = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
-        return { value: "", type: null, comment: "", range: [start, start, start] };
+        return { value: "", type: null, comment: "", range: [start2, start2, start2] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
@@ -23589,26 +23589,26 @@ var require_resolve_block_scalar = __commonJS({
       }
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
+        let end2 = start2 + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header.comment, range: [start2, end2, end2] };
       }
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+        const [indent2, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
-            trimIndent = indent.length;
+          if (header.indent === 0 && indent2.length > trimIndent)
+            trimIndent = indent2.length;
         } else {
-          if (indent.length < trimIndent) {
+          if (indent2.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            onError(offset + indent2.length, "MISSING_CHAR", message);
           }
           if (header.indent === 0)
-            trimIndent = indent.length;
+            trimIndent = indent2.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message = "Block scalar values in collections must be indented";
@@ -23616,7 +23616,7 @@ var require_resolve_block_scalar = __commonJS({
           }
           break;
         }
-        offset += indent.length + content.length + 1;
+        offset += indent2.length + content.length + 1;
       }
       for (let i = lines.length - 1; i >= chompStart; --i) {
         if (lines[i][0].length > trimIndent)
@@ -23628,26 +23628,26 @@ var require_resolve_block_scalar = __commonJS({
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
-        offset += indent.length + content.length + 1;
+        let [indent2, content] = lines[i];
+        offset += indent2.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
           content = content.slice(0, -1);
-        if (content && indent.length < trimIndent) {
+        if (content && indent2.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
-          indent = "";
+          indent2 = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent.slice(trimIndent) + content;
+          value += sep3 + indent2.slice(trimIndent) + content;
           sep3 = "\n";
-        } else if (indent.length > trimIndent || content[0] === "	") {
+        } else if (indent2.length > trimIndent || content[0] === "	") {
           if (sep3 === " ")
             sep3 = "\n";
           else if (!prevMoreIndented && sep3 === "\n")
             sep3 = "\n\n";
-          value += sep3 + indent.slice(trimIndent) + content;
+          value += sep3 + indent2.slice(trimIndent) + content;
           sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
@@ -23673,8 +23673,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start2 + header.length + scalar.source.length;
+      return { value, type, comment: header.comment, range: [start2, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -23683,7 +23683,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       const { source } = props[0];
       const mode = source[0];
-      let indent = 0;
+      let indent2 = 0;
       let chomp = "";
       let error63 = -1;
       for (let i = 1; i < source.length; ++i) {
@@ -23692,8 +23692,8 @@ var require_resolve_block_scalar = __commonJS({
           chomp = ch;
         else {
           const n = Number(ch);
-          if (!indent && n)
-            indent = n;
+          if (!indent2 && n)
+            indent2 = n;
           else if (error63 === -1)
             error63 = offset + i;
         }
@@ -23734,7 +23734,7 @@ var require_resolve_block_scalar = __commonJS({
           }
         }
       }
-      return { mode, indent, chomp, comment, length };
+      return { mode, indent: indent2, chomp, comment, length };
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
@@ -24196,7 +24196,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    function composeDoc(options, directives, { offset, start: start2, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
@@ -24206,7 +24206,7 @@ var require_compose_doc = __commonJS({
         options: doc.options,
         schema: doc.schema
       };
-      const props = resolveProps.resolveProps(start, {
+      const props = resolveProps.resolveProps(start2, {
         indicator: "doc-start",
         next: value ?? end?.[0],
         offset,
@@ -24219,7 +24219,7 @@ var require_compose_doc = __commonJS({
         if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start2, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -24468,15 +24468,15 @@ var require_cst_scalar = __commonJS({
       return null;
     }
     function createScalarToken(value, context3) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context3;
+      const { implicitKey = false, indent: indent2, inFlow = false, offset = -1, type = "PLAIN" } = context3;
       const source = stringifyString.stringifyString({ type, value }, {
         implicitKey,
-        indent: indent > 0 ? " ".repeat(indent) : "",
+        indent: indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
       const end = context3.end ?? [
-        { type: "newline", offset: -1, indent, source: "\n" }
+        { type: "newline", offset: -1, indent: indent2, source: "\n" }
       ];
       switch (source[0]) {
         case "|":
@@ -24485,25 +24485,25 @@ var require_cst_scalar = __commonJS({
           const head = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset, indent: indent2, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
-            props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body };
+            props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
+          return { type: "block-scalar", offset, indent: indent2, props, source: body };
         }
         case '"':
-          return { type: "double-quoted-scalar", offset, indent, source, end };
+          return { type: "double-quoted-scalar", offset, indent: indent2, source, end };
         case "'":
-          return { type: "single-quoted-scalar", offset, indent, source, end };
+          return { type: "single-quoted-scalar", offset, indent: indent2, source, end };
         default:
-          return { type: "scalar", offset, indent, source, end };
+          return { type: "scalar", offset, indent: indent2, source, end };
       }
     }
     function setScalarValue(token, value, context3 = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context3;
-      let indent = "indent" in token ? token.indent : null;
-      if (afterKey && typeof indent === "number")
-        indent += 2;
+      let indent2 = "indent" in token ? token.indent : null;
+      if (afterKey && typeof indent2 === "number")
+        indent2 += 2;
       if (!type)
         switch (token.type) {
           case "single-quoted-scalar":
@@ -24523,8 +24523,8 @@ var require_cst_scalar = __commonJS({
             type = "PLAIN";
         }
       const source = stringifyString.stringifyString({ type, value }, {
-        implicitKey: implicitKey || indent === null,
-        indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
+        implicitKey: implicitKey || indent2 === null,
+        indent: indent2 !== null && indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
@@ -24555,16 +24555,16 @@ var require_cst_scalar = __commonJS({
         token.source = body;
       } else {
         const { offset } = token;
-        const indent = "indent" in token ? token.indent : -1;
+        const indent2 = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset, indent: indent2, source: head }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
-          props.push({ type: "newline", offset: -1, indent, source: "\n" });
+          props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
         for (const key of Object.keys(token))
           if (key !== "type" && key !== "offset")
             delete token[key];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+        Object.assign(token, { type: "block-scalar", indent: indent2, props, source: body });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -24609,12 +24609,12 @@ var require_cst_scalar = __commonJS({
           break;
         }
         default: {
-          const indent = "indent" in token ? token.indent : -1;
+          const indent2 = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
           for (const key of Object.keys(token))
             if (key !== "type" && key !== "offset")
               delete token[key];
-          Object.assign(token, { type, indent, source, end });
+          Object.assign(token, { type, indent: indent2, source, end });
         }
       }
     }
@@ -24668,9 +24668,9 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep3, value }) {
+    function stringifyItem({ start: start2, key, sep: sep3, value }) {
       let res = "";
-      for (const st of start)
+      for (const st of start2)
         res += st.source;
       if (key)
         res += stringifyToken(key);
@@ -24920,15 +24920,15 @@ var require_lexer = __commonJS({
       continueScalar(offset) {
         let ch = this.buffer[offset];
         if (this.indentNext > 0) {
-          let indent = 0;
+          let indent2 = 0;
           while (ch === " ")
-            ch = this.buffer[++indent + offset];
+            ch = this.buffer[++indent2 + offset];
           if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
+            const next = this.buffer[indent2 + offset + 1];
             if (next === "\n" || !next && !this.atEnd)
-              return offset + indent + 1;
+              return offset + indent2 + 1;
           }
-          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
+          return ch === "\n" || indent2 >= this.indentNext || !ch && !this.atEnd ? offset + indent2 : -1;
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
@@ -25097,12 +25097,12 @@ var require_lexer = __commonJS({
       }
       *parseFlowCollection() {
         let nl, sp;
-        let indent = -1;
+        let indent2 = -1;
         do {
           nl = yield* this.pushNewline();
           if (nl > 0) {
             sp = yield* this.pushSpaces(false);
-            this.indentValue = indent = sp;
+            this.indentValue = indent2 = sp;
           } else {
             sp = 0;
           }
@@ -25111,8 +25111,8 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent2 !== -1 && indent2 < this.indentNext && line[0] !== "#" || indent2 === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+          const atFlowEndMarker = indent2 === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -25220,16 +25220,16 @@ var require_lexer = __commonJS({
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
-        let indent = 0;
+        let indent2 = 0;
         let ch;
         loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
           switch (ch) {
             case " ":
-              indent += 1;
+              indent2 += 1;
               break;
             case "\n":
               nl = i2;
-              indent = 0;
+              indent2 = 0;
               break;
             case "\r": {
               const next = this.buffer[i2 + 1];
@@ -25245,9 +25245,9 @@ var require_lexer = __commonJS({
         }
         if (!ch && !this.atEnd)
           return this.setNext("block-scalar");
-        if (indent >= this.indentNext) {
+        if (indent2 >= this.indentNext) {
           if (this.blockScalarIndent === -1)
-            this.indentNext = indent;
+            this.indentNext = indent2;
           else {
             this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
           }
@@ -25280,7 +25280,7 @@ var require_lexer = __commonJS({
             const lastChar = i2;
             while (ch2 === " ")
               ch2 = this.buffer[--i2];
-            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
+            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent2 > lastChar)
               nl = i2;
             else
               break;
@@ -25460,8 +25460,8 @@ var require_line_counter = __commonJS({
             return { line: low + 1, col: 1 };
           if (low === 0)
             return { line: 0, col: offset };
-          const start = this.lineStarts[low - 1];
-          return { line: low, col: offset - start + 1 };
+          const start2 = this.lineStarts[low - 1];
+          return { line: low, col: offset - start2 + 1 };
         };
       }
     };
@@ -25841,7 +25841,7 @@ var require_parser = __commonJS({
       *scalar(scalar) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
-          const start = getFirstKeyStartProps(prev);
+          const start2 = getFirstKeyStartProps(prev);
           let sep3;
           if (scalar.end) {
             sep3 = scalar.end;
@@ -25853,7 +25853,7 @@ var require_parser = __commonJS({
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep3 }]
+            items: [{ start: start2, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -25928,7 +25928,7 @@ var require_parser = __commonJS({
         if (this.indent >= map2.indent) {
           const atMapIndent = !this.onKeyLine && this.indent === map2.indent;
           const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
-          let start = [];
+          let start2 = [];
           if (atNextItem && it.sep && !it.value) {
             const nl = [];
             for (let i = 0; i < it.sep.length; ++i) {
@@ -25948,14 +25948,14 @@ var require_parser = __commonJS({
               }
             }
             if (nl.length >= 2)
-              start = it.sep.splice(nl[1]);
+              start2 = it.sep.splice(nl[1]);
           }
           switch (this.type) {
             case "anchor":
             case "tag":
               if (atNextItem || it.value) {
-                start.push(this.sourceToken);
-                map2.items.push({ start });
+                start2.push(this.sourceToken);
+                map2.items.push({ start: start2 });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 it.sep.push(this.sourceToken);
@@ -25968,8 +25968,8 @@ var require_parser = __commonJS({
                 it.start.push(this.sourceToken);
                 it.explicitKey = true;
               } else if (atNextItem || it.value) {
-                start.push(this.sourceToken);
-                map2.items.push({ start, explicitKey: true });
+                start2.push(this.sourceToken);
+                map2.items.push({ start: start2, explicitKey: true });
               } else {
                 this.stack.push({
                   type: "block-map",
@@ -25986,12 +25986,12 @@ var require_parser = __commonJS({
                   if (includesToken(it.start, "newline")) {
                     Object.assign(it, { key: null, sep: [this.sourceToken] });
                   } else {
-                    const start2 = getFirstKeyStartProps(it.start);
+                    const start3 = getFirstKeyStartProps(it.start);
                     this.stack.push({
                       type: "block-map",
                       offset: this.offset,
                       indent: this.indent,
-                      items: [{ start: start2, key: null, sep: [this.sourceToken] }]
+                      items: [{ start: start3, key: null, sep: [this.sourceToken] }]
                     });
                   }
                 } else if (it.value) {
@@ -26001,10 +26001,10 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                    items: [{ start: start2, key: null, sep: [this.sourceToken] }]
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
-                  const start2 = getFirstKeyStartProps(it.start);
+                  const start3 = getFirstKeyStartProps(it.start);
                   const key = it.key;
                   const sep3 = it.sep;
                   sep3.push(this.sourceToken);
@@ -26014,10 +26014,10 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep3 }]
+                    items: [{ start: start3, key, sep: sep3 }]
                   });
-                } else if (start.length > 0) {
-                  it.sep = it.sep.concat(start, this.sourceToken);
+                } else if (start2.length > 0) {
+                  it.sep = it.sep.concat(start2, this.sourceToken);
                 } else {
                   it.sep.push(this.sourceToken);
                 }
@@ -26025,7 +26025,7 @@ var require_parser = __commonJS({
                 if (!it.sep) {
                   Object.assign(it, { key: null, sep: [this.sourceToken] });
                 } else if (it.value || atNextItem) {
-                  map2.items.push({ start, key: null, sep: [this.sourceToken] });
+                  map2.items.push({ start: start2, key: null, sep: [this.sourceToken] });
                 } else if (includesToken(it.sep, "map-value-ind")) {
                   this.stack.push({
                     type: "block-map",
@@ -26045,7 +26045,7 @@ var require_parser = __commonJS({
             case "double-quoted-scalar": {
               const fs3 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs3, sep: [] });
+                map2.items.push({ start: start2, key: fs3, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 this.stack.push(fs3);
@@ -26069,7 +26069,7 @@ var require_parser = __commonJS({
                     return;
                   }
                 } else if (atMapIndent) {
-                  map2.items.push({ start });
+                  map2.items.push({ start: start2 });
                 }
                 this.stack.push(bv);
                 return;
@@ -26206,7 +26206,7 @@ var require_parser = __commonJS({
             yield* this.step();
           } else if (this.type === "map-value-ind" && parent.type !== "flow-collection") {
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
+            const start2 = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
             const sep3 = fc.end.splice(1, fc.end.length);
             sep3.push(this.sourceToken);
@@ -26214,7 +26214,7 @@ var require_parser = __commonJS({
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep3 }]
+              items: [{ start: start2, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -26273,35 +26273,35 @@ var require_parser = __commonJS({
           case "explicit-key-ind": {
             this.onKeyLine = true;
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
-            start.push(this.sourceToken);
+            const start2 = getFirstKeyStartProps(prev);
+            start2.push(this.sourceToken);
             return {
               type: "block-map",
               offset: this.offset,
               indent: this.indent,
-              items: [{ start, explicitKey: true }]
+              items: [{ start: start2, explicitKey: true }]
             };
           }
           case "map-value-ind": {
             this.onKeyLine = true;
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
+            const start2 = getFirstKeyStartProps(prev);
             return {
               type: "block-map",
               offset: this.offset,
               indent: this.indent,
-              items: [{ start, key: null, sep: [this.sourceToken] }]
+              items: [{ start: start2, key: null, sep: [this.sourceToken] }]
             };
           }
         }
         return null;
       }
-      atIndentedComment(start, indent) {
+      atIndentedComment(start2, indent2) {
         if (this.type !== "comment")
           return false;
-        if (this.indent <= indent)
+        if (this.indent <= indent2)
           return false;
-        return start.every((st) => st.type === "newline" || st.type === "space");
+        return start2.every((st) => st.type === "newline" || st.type === "space");
       }
       *documentEnd(docEnd) {
         if (this.type !== "doc-mode") {
@@ -26421,8 +26421,8 @@ var require_public_api = __commonJS({
       if (typeof options === "string")
         options = options.length;
       if (typeof options === "number") {
-        const indent = Math.round(options);
-        options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
+        const indent2 = Math.round(options);
+        options = indent2 < 1 ? void 0 : indent2 > 8 ? { indent: 8 } : { indent: indent2 };
       }
       if (value === void 0) {
         const { keepUndefined } = options ?? replacer ?? {};
@@ -26499,15 +26499,15 @@ __export(build_exports, {
   buildServices: () => buildServices
 });
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import { join } from "node:path";
+import { join as join2 } from "node:path";
 import { build } from "esbuild";
 async function buildServices(root) {
   for (const name of SERVICES) {
-    const dir = join(root, "services", name);
-    await mkdir2(join(dir, "dist"), { recursive: true });
+    const dir = join2(root, "services", name);
+    await mkdir2(join2(dir, "dist"), { recursive: true });
     await build({
-      entryPoints: [join(dir, "src", "main.ts")],
-      outfile: join(dir, "dist", "server.js"),
+      entryPoints: [join2(dir, "src", "main.ts")],
+      outfile: join2(dir, "dist", "server.js"),
       bundle: true,
       platform: "node",
       target: "node18",
@@ -26518,7 +26518,7 @@ async function buildServices(root) {
       legalComments: "inline",
       logLevel: "warning"
     });
-    await writeFile2(join(dir, "dist", "package.json"), '{ "type": "commonjs" }\n');
+    await writeFile2(join2(dir, "dist", "package.json"), '{ "type": "commonjs" }\n');
   }
 }
 var SERVICES;
@@ -27803,9 +27803,9 @@ import { tmpdir as tmpdir2 } from "node:os";
 import path6 from "node:path";
 
 // harness/run.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdirSync as mkdirSync2, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join9 } from "node:path";
+import { randomBytes as randomBytes3 } from "node:crypto";
+import { mkdirSync as mkdirSync3, rmSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join10 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -28517,9 +28517,9 @@ function nullish(input2) {
   return input2 === null || input2 === void 0;
 }
 function cleanRegex(source) {
-  const start = source.startsWith("^") ? 1 : 0;
+  const start2 = source.startsWith("^") ? 1 : 0;
   const end = source.endsWith("$") ? source.length - 1 : source.length;
-  return source.slice(start, end);
+  return source.slice(start2, end);
 }
 function floatSafeRemainder(val, step) {
   const ratio2 = val / step;
@@ -28990,9 +28990,9 @@ function sizeCaps(defChecks) {
   }
   return caps;
 }
-function attachSchema(issues, start, inst) {
+function attachSchema(issues, start2, inst) {
   var _a3;
-  for (let i = start; i < issues.length; i++) {
+  for (let i = start2; i < issues.length; i++) {
     (_a3 = issues[i]).schema ?? (_a3.schema = inst);
   }
 }
@@ -31177,10 +31177,10 @@ function capSize(inst, size) {
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
       for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
         if (n > max && ch._zod.def.when(payload)) {
-          const start = payload.issues.length;
+          const start2 = payload.issues.length;
           ch._zod.check(payload);
-          payload.issues[start].continue = false;
-          attachSchema(payload.issues, start, inst);
+          payload.issues[start2].continue = false;
+          attachSchema(payload.issues, start2, inst);
           return payload;
         }
       }
@@ -41211,45 +41211,45 @@ var PATTERN_IS_COMPLETE = /* @__PURE__ */ new Set([
   "xid"
 ]);
 function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
-  const fmt4 = def.format;
-  if (fmt4 === "base64") {
+  const fmt5 = def.format;
+  if (fmt5 === "base64") {
     const validator = addConstant(ctx, isValidBase64);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "base64url") {
+  if (fmt5 === "base64url") {
     const validator = addConstant(ctx, isValidBase64URL);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "jwt") {
+  if (fmt5 === "jwt") {
     const validator = addConstant(ctx, isValidJWT);
     const alg = addConstant(ctx, def.alg ?? null);
     doc.write(`if (!${validator}(${accessor}, ${alg})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "ipv6") {
+  if (fmt5 === "ipv6") {
     const validator = addConstant(ctx, isValidIPv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "cidrv6") {
+  if (fmt5 === "cidrv6") {
     const validator = addConstant(ctx, isValidCIDRv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "credit_card") {
+  if (fmt5 === "credit_card") {
     const validator = addConstant(ctx, isValidCreditCard);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "iban") {
+  if (fmt5 === "iban") {
     const validator = addConstant(ctx, isValidIBAN);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
   const formatDef = def;
-  if (fmt4 === "url" || fmt4 === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
+  if (fmt5 === "url" || fmt5 === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
     const parseConst = addConstant(ctx, validateURL);
     const defConst = addConstant(ctx, def);
     const trimVar = newVar(ctx);
@@ -41275,12 +41275,12 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
   const customFn = def.fn;
   if (customFn) {
     if (isAsyncFunction(customFn))
-      throw new ZodCompileUnsupportedError(`async string format ${fmt4}`);
+      throw new ZodCompileUnsupportedError(`async string format ${fmt5}`);
     const fnConst = addConstant(ctx, customFn);
     doc.write(`if (!${fnConst}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (PATTERN_IS_COMPLETE.has(fmt4) && def.pattern) {
+  if (PATTERN_IS_COMPLETE.has(fmt5) && def.pattern) {
     const patternConst = addConstant(ctx, def.pattern);
     doc.write(`${patternConst}.lastIndex = 0;`);
     doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
@@ -47534,7 +47534,11 @@ var RECORD_LIMITS = {
   maxComponents: 32,
   maxChecks: 64,
   maxFaults: 256,
-  maxText: 2e3
+  maxText: 2e3,
+  /** Problems kept in `integrity.problems` (the harness folds the rest into the last line). */
+  maxIntegrityProblems: 32,
+  /** Length of one problem sentence. */
+  maxProblemText: 300
 };
 var text = external_exports.string().max(RECORD_LIMITS.maxText);
 var isoTime = external_exports.iso.datetime({ offset: true });
@@ -47618,6 +47622,12 @@ var provenanceSchema = external_exports.strictObject({
   scale: external_exports.number().positive().max(10),
   local: external_exports.boolean()
 });
+var integritySchema = external_exports.strictObject({
+  valid: external_exports.boolean(),
+  problems: external_exports.array(external_exports.string().min(1).max(RECORD_LIMITS.maxProblemText)).max(RECORD_LIMITS.maxIntegrityProblems)
+}).refine((i) => i.valid === (i.problems.length === 0), {
+  message: "a run is valid exactly when it has no problems"
+});
 var runRecordSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(SCHEMA_VERSION),
   /** `<UTC yyyymmddThhmmssZ>-<8 hex>`: sortable and unique; also the file name on the results branch. */
@@ -47627,7 +47637,7 @@ var runRecordSchema = external_exports.strictObject({
   description: text.nullable(),
   startedAt: isoTime,
   finishedAt: isoTime,
-  /** Sum of the components' points; 0 when verification failed. */
+  /** Sum of the components' points; 0 when verification failed or the run is invalid. */
   score: finite.nonnegative(),
   scoreUnit: external_exports.enum(["points", "seconds"]),
   components: external_exports.array(componentSchema).max(RECORD_LIMITS.maxComponents),
@@ -47644,7 +47654,9 @@ var runRecordSchema = external_exports.strictObject({
   faults: external_exports.array(faultSchema).max(RECORD_LIMITS.maxFaults),
   restarts: external_exports.number().int().nonnegative(),
   series: seriesSchema,
-  provenance: provenanceSchema
+  provenance: provenanceSchema,
+  /** Written on every new record; absent in records from before it existed (read as not checked). */
+  integrity: integritySchema.optional()
 });
 var RecordError = class extends Error {
   constructor(source, problems) {
@@ -47698,13 +47710,108 @@ function totalOf(c) {
   return c.ok + c.fast_fail + c.http_error + c.wrong_body + c.timeout + c.conn_error;
 }
 
+// harness/integrity.ts
+var MISSING_SCRAPES_ALLOWED = { seconds: 2, share: 0.05 };
+var CPU_TOLERANCE = { relative: 0.1, seconds: 1 };
+var SHORT_LOAD_TOLERANCE_SECONDS = 0.5;
+var fmt = (x) => Number.isInteger(x) ? String(x) : x.toFixed(1);
+function countedInPrometheus(raw) {
+  const byOutcome = emptyCounts();
+  for (const second of raw.counts)
+    for (const k of REQUEST_KINDS) for (const o of OUTCOMES) byOutcome[o] += second[k][o];
+  const responses = OUTCOMES.reduce((s, o) => s + byOutcome[o], 0);
+  return { responses, byOutcome, dropped: raw.dropped.reduce((s, d) => s + d, 0) };
+}
+function endProblems(f) {
+  const out = [];
+  if (f.final.runId !== f.runId)
+    out.push(
+      `${f.label}: the load generator's last status is of another run (${JSON.stringify(String(f.final.runId).slice(0, 60))}), not ${f.runId}`
+    );
+  if (!f.finished || !f.final.done)
+    out.push(`${f.label}: the load did not finish within the planned ${fmt(f.plannedSeconds)} s plus slack`);
+  else if (f.final.aborted && !f.stoppedEarly)
+    out.push(`${f.label}: the load was aborted, and not by the harness`);
+  else if (!f.stoppedEarly && f.final.elapsed < f.plannedSeconds - SHORT_LOAD_TOLERANCE_SECONDS)
+    out.push(
+      `${f.label}: the load ended after ${fmt(f.final.elapsed)} s of the planned ${fmt(f.plannedSeconds)} s`
+    );
+  return out;
+}
+function countProblems(f) {
+  const out = [];
+  const { responses, byOutcome, dropped } = countedInPrometheus(f.raw);
+  if (responses > f.raw.iterations)
+    out.push(
+      `${f.label}: Prometheus counted ${fmt(responses)} responses, more than the ${fmt(f.raw.iterations)} iterations the load generator started`
+    );
+  if (f.final.runId !== f.runId || !f.final.done) return out;
+  const reported = f.final.totals.requests;
+  if (typeof reported !== "number" || !Number.isFinite(reported))
+    out.push(`${f.label}: the load generator reported no request total`);
+  else if (responses > reported)
+    out.push(
+      `${f.label}: Prometheus counted ${fmt(responses)} responses, more than the ${fmt(reported)} the load generator reported`
+    );
+  for (const o of OUTCOMES) {
+    const n = f.final.totals[o];
+    if (typeof n === "number" && byOutcome[o] > n)
+      out.push(
+        `${f.label}: Prometheus counted ${fmt(byOutcome[o])} responses with outcome ${o}, more than the ${fmt(n)} the load generator reported`
+      );
+  }
+  const reportedDropped = f.final.totals.dropped;
+  if (typeof reportedDropped === "number" && dropped > reportedDropped)
+    out.push(
+      `${f.label}: Prometheus counted ${fmt(dropped)} dropped iterations, more than the ${fmt(reportedDropped)} the load generator reported`
+    );
+  return out;
+}
+function gapProblems(f) {
+  const seconds2 = f.raw.loadScraped.length;
+  const missing = f.raw.loadScraped.filter((x) => !x).length;
+  const allowed = Math.max(
+    MISSING_SCRAPES_ALLOWED.seconds,
+    Math.floor(seconds2 * MISSING_SCRAPES_ALLOWED.share)
+  );
+  return missing > allowed ? [
+    `${f.label}: ${missing} seconds of the load generator's series are missing (no fresh scrape landed; at most ${allowed} of ${seconds2} are allowed)`
+  ] : [];
+}
+function cpuProblems(f) {
+  const used = f.cpu.reduce((s, c) => s + (c !== null && Number.isFinite(c) ? Math.max(0, c) : 0), 0);
+  const wall = f.cpu.length;
+  const allowed = f.cpuLimit * (wall * (1 + CPU_TOLERANCE.relative) + CPU_TOLERANCE.seconds);
+  return used > allowed ? [
+    `${f.label}: the container used ${used.toFixed(2)} CPU-seconds in ${wall} s, more than its limit of ${f.cpuLimit} cores allows`
+  ] : [];
+}
+function checkLoad(f) {
+  return [...endProblems(f), ...countProblems(f), ...gapProblems(f), ...cpuProblems(f)];
+}
+function checkCalibration(capacity) {
+  return capacity !== null && Number.isFinite(capacity) && capacity > 0 ? [] : [
+    "reference calibration: the reference app (url-anvil) held no step within the SLO, so no reference capacity was measured"
+  ];
+}
+function verdict(problems) {
+  const max = RECORD_LIMITS.maxIntegrityProblems;
+  const clip = (p) => p.length > RECORD_LIMITS.maxProblemText ? `${p.slice(0, RECORD_LIMITS.maxProblemText - 1)}…` : p;
+  const kept = problems.filter((p) => p.length > 0).map(clip);
+  if (kept.length > max) {
+    const rest = kept.length - (max - 1);
+    kept.splice(max - 1, kept.length, `… and ${rest} more problems`);
+  }
+  return { valid: kept.length === 0, problems: kept };
+}
+
 // harness/record-build.ts
 var round = (x, d = 2) => x === null || !Number.isFinite(x) ? null : Number(x.toFixed(d));
-function seriesOf(m, start) {
+function seriesOf(m, start2) {
   const s = m.samples;
   return {
     stepSeconds: 1,
-    start,
+    start: start2,
     values: {
       rps: s.map((x) => totalOf(x.counts)),
       p50: s.map((x) => round(x.p50)),
@@ -47725,8 +47832,16 @@ function loadChecks(m) {
     failed: m.phases.reduce((s, p) => s + p.counts.wrong_body, 0)
   };
 }
+var NO_REASON = "the run was marked invalid without a reason";
+function invalidated(c) {
+  const note = `Invalid run, so 0 points (the measurements would have earned ${c.points.toFixed(2)}). `;
+  return { ...c, points: 0, explanation: (note + c.explanation).slice(0, RECORD_LIMITS.maxText) };
+}
 function buildRecord(i) {
   const m = i.measurements;
+  const problems = i.integrity.problems.length || i.integrity.valid ? i.integrity.problems : [NO_REASON];
+  const integrity = verdict(problems);
+  const counts = i.verificationPassed && integrity.valid;
   return {
     schemaVersion: SCHEMA_VERSION,
     runId: i.runId,
@@ -47735,13 +47850,13 @@ function buildRecord(i) {
     description: i.description,
     startedAt: i.startedAt,
     finishedAt: i.finishedAt,
-    score: i.verificationPassed ? Math.max(0, Number(i.score.toFixed(2))) : 0,
+    score: counts ? Math.max(0, Number(i.score.toFixed(2))) : 0,
     scoreUnit: i.scoreUnit,
     components: i.components.map((c) => ({
       ...c,
       points: Number(c.points.toFixed(2)),
       value: round(c.value, 3)
-    })),
+    })).map((c) => integrity.valid ? c : invalidated(c)),
     verification: { passed: i.verificationPassed, checks: i.checks, duringLoad: loadChecks(m) },
     phases: (m?.phases ?? []).map((p) => ({ name: p.name, start: p.start, end: p.end, rate: p.targetRate })),
     faults: (m?.faults ?? []).map((f) => ({
@@ -47751,20 +47866,33 @@ function buildRecord(i) {
     })),
     restarts: m?.restarts ?? 0,
     series: m ? seriesOf(m, i.loadStart) : { stepSeconds: 1, start: i.loadStart, values: {} },
-    provenance: i.provenance
+    provenance: i.provenance,
+    integrity
   };
 }
 
 // harness/report.ts
-var fmt = (n, digits = 1) => n === null ? "–" : Number.isInteger(n) ? String(n) : n.toFixed(digits);
+var fmt2 = (n, digits = 1) => n === null ? "–" : Number.isInteger(n) ? String(n) : n.toFixed(digits);
 function cell(text2) {
   return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ").replace(/[<>]/g, (c) => c === "<" ? "&lt;" : "&gt;");
 }
 function renderReport(r) {
   const lines = [];
   const unit = r.scoreUnit === "seconds" ? " s" : " points";
-  lines.push(`# ${r.challenge}: ${cell(r.login)} scored ${fmt(r.score)}${unit}`, "");
+  lines.push(`# ${r.challenge}: ${cell(r.login)} scored ${fmt2(r.score)}${unit}`, "");
   lines.push(`Run \`${r.runId}\`, ${r.startedAt} → ${r.finishedAt}, scale ${r.provenance.scale}.`, "");
+  if (r.integrity && !r.integrity.valid) {
+    lines.push(
+      "## INVALID RUN: the score is 0",
+      "",
+      "The platform's own measurements of this run do not add up, so nothing in it can be scored:",
+      "",
+      ...r.integrity.problems.map((p2) => `- ${cell(p2)}`),
+      "",
+      "The components below show what was measured, for diagnosis only.",
+      ""
+    );
+  }
   if (!r.verification.passed) {
     lines.push(
       "**Verification failed: the score is 0.** The platform checks every endpoint of the contract with fresh nonces before any load:",
@@ -47779,10 +47907,10 @@ function renderReport(r) {
   );
   for (const c of r.components) {
     lines.push(
-      `| ${cell(c.label)} | ${fmt(c.value, 2)} ${cell(c.unit)} | ${fmt(c.points, 1)} | ${fmt(c.maxPoints, 0)} | ${cell(c.explanation)} |`
+      `| ${cell(c.label)} | ${fmt2(c.value, 2)} ${cell(c.unit)} | ${fmt2(c.points, 1)} | ${fmt2(c.maxPoints, 0)} | ${cell(c.explanation)} |`
     );
   }
-  lines.push(`| **total** | | **${fmt(r.score, 1)}** | | |`, "");
+  lines.push(`| **total** | | **${fmt2(r.score, 1)}** | | |`, "");
   lines.push("## Verification", "", "| check | result | detail |", "| --- | --- | --- |");
   for (const c of r.verification.checks)
     lines.push(`| ${cell(c.name)} | ${c.passed ? "pass" : "**FAIL**"} | ${cell(c.detail)} |`);
@@ -47796,7 +47924,7 @@ function renderReport(r) {
       "| --- | ---: | ---: | ---: |"
     );
     for (const p2 of r.phases)
-      lines.push(`| ${cell(p2.name)} | ${fmt(p2.start)} | ${fmt(p2.end)} | ${fmt(p2.rate ?? null, 0)} |`);
+      lines.push(`| ${cell(p2.name)} | ${fmt2(p2.start)} | ${fmt2(p2.end)} | ${fmt2(p2.rate ?? null, 0)} |`);
     lines.push("");
   }
   if (r.faults.length) {
@@ -47809,7 +47937,7 @@ function renderReport(r) {
     for (const f of r.faults) {
       const params = Object.entries(f.params ?? {}).map(([k, v]) => `${k}=${v}`).join(", ");
       lines.push(
-        `| ${cell(f.action)} | ${cell(f.target)} | ${fmt(f.start)} | ${fmt(f.end)} | ${cell(params)} |`
+        `| ${cell(f.action)} | ${cell(f.target)} | ${fmt2(f.start)} | ${fmt2(f.end)} | ${cell(params)} |`
       );
     }
     lines.push("");
@@ -47823,7 +47951,7 @@ function renderReport(r) {
     `- entry image ${p.entryImageDigest ?? "?"}`,
     `- ${p.cpuCount} × ${cell(p.cpuModel)}; entry on CPU ${p.cpuPlacement.entry}, load on CPU ${p.cpuPlacement.load}`,
     ...p.calibration ? [
-      `- calibration: ${Object.entries(p.calibration).map(([k, v]) => `${k} = ${fmt(v)}`).join(", ")}`
+      `- calibration: ${Object.entries(p.calibration).map(([k, v]) => `${k} = ${fmt2(v)}`).join(", ")}`
     ] : [],
     ...p.repository ? [
       `- ${p.repository}${p.pullRequest ? ` PR #${p.pullRequest}` : ""}${p.headSha ? ` at ${p.headSha.slice(0, 12)}` : ""}`
@@ -47889,6 +48017,26 @@ function stream(file2, args, onLine, env) {
   child.on("error", () => void 0);
   return child;
 }
+function start(file2, args, opts) {
+  const child = spawn(file2, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"]
+  });
+  for (const s of [child.stdout, child.stderr]) {
+    s.setEncoding("utf8");
+    s.on("data", (text2) => opts.onOutput(text2));
+  }
+  const exited = new Promise((resolve3) => {
+    child.on("error", (e) => {
+      opts.onOutput(`${file2}: ${e.message}
+`);
+      resolve3(null);
+    });
+    child.on("close", (code2) => resolve3(code2));
+  });
+  return { exited, kill: () => void child.kill("SIGKILL") };
+}
 
 // harness/docker.ts
 var MIB = 1024 * 1024;
@@ -47916,6 +48064,14 @@ function parseStatsLine(line) {
     return Number.isFinite(cpu) ? { cpu, memoryMiB } : null;
   } catch {
     return null;
+  }
+}
+async function orMissing(p) {
+  try {
+    return (await p).stdout;
+  } catch (e) {
+    if (e instanceof ExecError) return null;
+    throw e;
   }
 }
 async function composeCommand() {
@@ -47955,6 +48111,74 @@ function createDocker() {
         throw e;
       }
     },
+    async engineInfo() {
+      const f = "{{json .CgroupDriver}} {{json .CgroupVersion}} {{json .DockerRootDir}}";
+      const [cgroupDriver, cgroupVersion, rootDir] = (await docker(["info", "-f", f])).stdout.trim().split(" ").map((j) => String(JSON.parse(j) ?? ""));
+      return { cgroupDriver, cgroupVersion, rootDir };
+    },
+    startBuild({ context: context3, tag, cgroupParent, cpus: cpus3, memoryMiB, onOutput }) {
+      const period = 1e5;
+      const args = [
+        "build",
+        // An entry's build gets no network (nothing to fetch, nothing to leak) and no pull.
+        "--network=none",
+        "--pull=false",
+        "--force-rm",
+        `--cgroup-parent=${cgroupParent}`,
+        `--memory=${memoryMiB}m`,
+        `--memory-swap=${memoryMiB}m`,
+        `--cpu-period=${period}`,
+        `--cpu-quota=${Math.round(cpus3 * period)}`,
+        "-t",
+        tag,
+        context3
+      ];
+      return start("docker", args, { env: { ...process.env, DOCKER_BUILDKIT: "0" }, onOutput });
+    },
+    containerEvents(sinceSeconds, actions, onEvent) {
+      const args = ["events", "--since", sinceSeconds.toFixed(3), "--filter", "type=container"];
+      for (const a of actions) args.push("--filter", `event=${a}`);
+      args.push("--format", "{{json .}}");
+      const child = stream("docker", args, (line) => {
+        try {
+          const j = JSON.parse(line);
+          if (j.id) onEvent({ id: j.id, action: j.Action ?? j.status ?? "", from: j.from ?? "" });
+        } catch {
+        }
+      });
+      return () => child.kill("SIGKILL");
+    },
+    async cgroupParentOf(container) {
+      return (await orMissing(docker(["inspect", "-f", "{{.HostConfig.CgroupParent}}", container])))?.trim() ?? null;
+    },
+    async containersInCgroupParent(parent) {
+      const ids = (await docker(["ps", "-aq", "--no-trunc"])).stdout.split("\n").filter(Boolean);
+      if (!ids.length) return [];
+      const f = "{{.Id}} {{.HostConfig.CgroupParent}}";
+      const lines = await docker(["inspect", "-f", f, ...ids]).then((r) => r.stdout.split("\n")).catch(async () => Promise.all(ids.map(async (id) => `${id} ${await this.cgroupParentOf(id)}`)));
+      return lines.flatMap((l) => {
+        const i = l.indexOf(" ");
+        return i > 0 && l.slice(i + 1).trim() === parent ? [l.slice(0, i)] : [];
+      });
+    },
+    async removeContainers(ids) {
+      if (!ids.length) return;
+      await docker(["rm", "-f", ...ids]).catch((e) => {
+        if (!(e instanceof ExecError)) throw e;
+      });
+    },
+    async imageConfig(ref) {
+      const out = await orMissing(docker(["image", "inspect", "-f", "{{json .Config}}", ref]));
+      return out === null ? null : JSON.parse(out) ?? {};
+    },
+    async imageOrigin(id) {
+      const out = await orMissing(
+        docker(["image", "inspect", "-f", "{{json .Container}} {{json .RepoTags}}", id])
+      );
+      if (out === null) return null;
+      const [c, t] = out.trim().split(" ");
+      return { container: String(JSON.parse(c) ?? ""), tags: JSON.parse(t) ?? [] };
+    },
     async inspect(container) {
       const f = "{{json .State}}|{{.Id}}|{{json .NetworkSettings.Networks}}";
       const out = (await docker(["inspect", "-f", f, container])).stdout.trim();
@@ -47981,6 +48205,9 @@ function createDocker() {
     async restart(c) {
       await docker(["restart", "-t", "2", c]);
     },
+    async stop(c) {
+      await docker(["stop", "-t", "2", c]);
+    },
     async update(c, { cpus: cpus3, memoryMiB }) {
       const args = ["update"];
       if (cpus3 !== void 0) args.push("--cpus", String(cpus3));
@@ -48003,10 +48230,16 @@ function createDocker() {
       });
       return () => child.kill("SIGKILL");
     },
-    async compose({ project, files, cwd, env }) {
+    async compose({ project, files, cwd, env, envFile }) {
       composeCmd ??= composeCommand();
       const [bin, pre] = await composeCmd;
-      const base = [...pre, "-p", project, ...files.flatMap((f) => ["-f", f])];
+      const base = [
+        ...pre,
+        ...envFile ? ["--env-file", envFile] : [],
+        "-p",
+        project,
+        ...files.flatMap((f) => ["-f", f])
+      ];
       const c = (args, timeoutMs = 18e4) => run(bin, [...base, ...args], { cwd, env, timeoutMs });
       return {
         project,
@@ -48043,6 +48276,10 @@ function createDocker() {
   };
 }
 
+// harness/entry-build.ts
+import { randomBytes } from "node:crypto";
+import { statfsSync } from "node:fs";
+
 // harness/compose-entry.ts
 var import_yaml = __toESM(require_dist(), 1);
 var ENTRY_LIMITS = {
@@ -48054,7 +48291,19 @@ var ENTRY_LIMITS = {
   /** The minimal capability allowlist: nginx's master starts as root and drops to its worker user. */
   capAdd: ["CHOWN", "SETUID", "SETGID", "NET_BIND_SERVICE"],
   logMaxSize: "2m",
+  /** The entry's build (harness/entry-build.ts): a build that reaches any of these fails. */
   buildTimeoutMs: 3e5,
+  buildCpus: 1,
+  buildMemoryMiB: 2048,
+  /** Processes and threads of the build together (a pids cgroup: RLIMIT_NPROC does not bind root). */
+  buildPids: 512,
+  buildOutputMaxBytes: 4 * 1024 * 1024,
+  /** The end of the build's output kept for its error message. */
+  buildLogKeepBytes: 64 * 1024,
+  /** Disk the build may take while it runs: twice the image cap, as a step's layer is briefly held twice while it is committed. */
+  buildDiskMaxBytes: 2 * 1024 * 1024 * 1024,
+  /** Inodes the build may take there (a flood of empty files exhausts them long before the bytes). */
+  buildFilesMax: 1e6,
   imageMaxBytes: 1024 * 1024 * 1024
 };
 function sandboxedService(spec) {
@@ -48071,7 +48320,15 @@ function sandboxedService(spec) {
     memswap_limit: `${ENTRY_LIMITS.memoryMiB}m`,
     pids_limit: ENTRY_LIMITS.pids,
     ulimits: { nofile: { soft: 8192, hard: 8192 } },
-    networks: ["arena"],
+    // A base image may set these (nginx's sets SIGQUIT); every entry is stopped and probed alike.
+    stop_signal: "SIGTERM",
+    // Only entry.yml's healthcheck counts (set below); none disables any the image carries.
+    healthcheck: { disable: true },
+    // The app joins the namespace of its holder (docker-compose.yml, `x-netns`): one internal
+    // network, no default route, an address that survives the app's restarts. It starts only once
+    // the holder has removed the route.
+    network_mode: `service:${spec.name}-netns`,
+    depends_on: { [`${spec.name}-netns`]: { condition: "service_healthy" } },
     environment: { PORT: String(spec.port), ...spec.environment },
     logging: { driver: "json-file", options: { "max-size": ENTRY_LIMITS.logMaxSize, "max-file": "1" } }
   };
@@ -48088,55 +48345,460 @@ function sandboxedService(spec) {
   }
   return svc;
 }
+function escapeInterpolation(value) {
+  if (typeof value === "string") return value.replaceAll("$", "$$$$");
+  if (Array.isArray(value)) return value.map((v) => escapeInterpolation(v));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [escapeInterpolation(k), escapeInterpolation(v)])
+    );
+  return value;
+}
 function entryComposeFile(services) {
-  const doc = {
+  const doc = escapeInterpolation({
     version: "2.4",
     services: Object.fromEntries(services.map((s) => [s.name, sandboxedService(s)]))
-  };
+  });
   return "# Generated by the harness for one run; do not edit.\n" + (0, import_yaml.stringify)(doc, { version: "1.1" });
+}
+
+// harness/build-cgroup.ts
+import { existsSync as existsSync2, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+var defaultAsRoot = async (args, input2) => {
+  const [file2, ...rest] = process.getuid?.() === 0 ? args : ["sudo", "-n", ...args];
+  await run(file2, rest, { timeoutMs: 3e4, input: input2 });
+};
+function forkRefusals(events) {
+  const m = /^max\s+(\d+)\s*$/m.exec(events);
+  return m ? Number(m[1]) : 0;
+}
+var readText = (path7) => {
+  try {
+    return readFileSync(path7, "utf8");
+  } catch {
+    return "";
+  }
+};
+function pidsLimitReached(dir) {
+  const max = Number(readText(join(dir, "pids.max")).trim());
+  if (Number.isFinite(max) && max > 0) {
+    const current = Number(readText(join(dir, "pids.current")).trim());
+    const peak = Number(readText(join(dir, "pids.peak")).trim());
+    if (current >= max || peak >= max) return true;
+  }
+  let children = [];
+  try {
+    children = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(dir, d.name));
+  } catch {
+  }
+  return [dir, ...children].some((d) => forkRefusals(readText(join(d, "pids.events"))) > 0);
+}
+function buildCgroupParent(driver, id) {
+  return driver === "systemd" ? `srechaosbuild${id}.slice` : `/srechaos-build-${id}`;
+}
+async function prepareBuildCgroup(o) {
+  const root = o.cgroupRoot ?? "/sys/fs/cgroup";
+  const asRoot = o.asRoot ?? defaultAsRoot;
+  const systemd = o.driver === "systemd";
+  const parent = buildCgroupParent(o.driver, o.id);
+  const name = parent.replace(/^\//, "");
+  try {
+    if (systemd) return await systemdSlice(o, root, name, asRoot);
+    if (o.driver === "cgroupfs") return await cgroupfsDir(o, root, name, asRoot);
+    throw new Error(`the engine's cgroup driver is "${o.driver}", for which no process cap is set up`);
+  } catch (e) {
+    const why = `cannot cap the build's processes on this machine: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
+    if (!o.allowUnlimited) {
+      throw new Error(
+        `${why}. Run as root or with passwordless sudo (or, on a machine of your own, set SRE_CHAOS_ALLOW_UNLIMITED_BUILD=1)`,
+        { cause: e }
+      );
+    }
+    o.log?.(`warning: ${why}; building without a process cap (SRE_CHAOS_ALLOW_UNLIMITED_BUILD=1)`);
+    return { parent, pidsDir: null, release: async () => void 0 };
+  }
+}
+async function cgroupfsDir(o, root, name, asRoot) {
+  const v2 = o.version === "2";
+  const base = v2 ? root : join(root, "pids");
+  if (v2 ? !/\bpids\b/.test(readText(join(root, "cgroup.controllers"))) : !existsSync2(join(base, "cgroup.procs"))) {
+    throw new Error(`no pids controller at ${base}`);
+  }
+  const dir = join(base, name);
+  const write = (path7, text2) => tryFs(() => writeFileSync(path7, text2), ["tee", path7], asRoot, text2);
+  if (v2 && !/\bpids\b/.test(readText(join(root, "cgroup.subtree_control")))) {
+    await write(join(root, "cgroup.subtree_control"), "+pids");
+  }
+  await tryFs(() => mkdirSync(dir), ["mkdir", dir], asRoot);
+  const release = async () => {
+    const dirs = v2 ? [dir] : listDirs(root).map((c) => join(root, c, name));
+    await retryRemove(
+      dirs.filter((d) => existsSync2(d)),
+      asRoot
+    );
+  };
+  try {
+    await write(join(dir, "pids.max"), String(o.pids));
+    confirm(dir, o.pids);
+  } catch (e) {
+    await release();
+    throw e;
+  }
+  return { parent: `/${name}`, pidsDir: dir, release };
+}
+async function systemdSlice(o, root, name, asRoot) {
+  const dir = o.version === "2" ? join(root, name) : join(root, "pids", name);
+  const release = async () => {
+    await asRoot(["systemctl", "stop", name]).catch(() => void 0);
+    await asRoot(["systemctl", "revert", name]).catch(() => void 0);
+  };
+  try {
+    await asRoot(["systemctl", "start", name]);
+    await asRoot(["systemctl", "set-property", "--runtime", name, `TasksMax=${o.pids}`]);
+    confirm(dir, o.pids);
+  } catch (e) {
+    await release();
+    throw e;
+  }
+  return { parent: name, pidsDir: dir, release };
+}
+function confirm(dir, pids) {
+  const got = readText(join(dir, "pids.max")).trim();
+  if (got !== String(pids)) throw new Error(`${join(dir, "pids.max")} reads "${got}", not ${pids}`);
+}
+async function tryFs(fn, args, asRoot, input2) {
+  try {
+    fn();
+  } catch (e) {
+    const code2 = e.code;
+    if (code2 !== "EACCES" && code2 !== "EPERM" && code2 !== "EROFS") throw e;
+    await asRoot(args, input2);
+  }
+}
+function listDirs(path7) {
+  try {
+    return readdirSync(path7);
+  } catch {
+    return [];
+  }
+}
+async function retryRemove(dirs, asRoot) {
+  for (const d of dirs) {
+    for (let attempt = 0; attempt < 15 && existsSync2(d); attempt++) {
+      try {
+        await tryFs(() => rmdirSync(d), ["rmdir", d], asRoot);
+      } catch {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+}
+
+// harness/entry-build-checks.ts
+var mib = (bytes) => `${+(bytes / 2 ** 20).toFixed(1)} MiB`;
+function stopMessage(stop, l) {
+  switch (stop) {
+    case "time":
+      return `the build timed out after ${+(l.timeoutMs / 1e3).toFixed(1)} s and was stopped`;
+    case "output":
+      return `the build printed more than ${mib(l.outputMaxBytes)} of output; the log was cut there and the build stopped`;
+    case "disk":
+      return `the build wrote more than ${mib(l.diskMaxBytes)} to disk and was stopped`;
+    case "files":
+      return `the build created more than ${l.filesMax} files and was stopped`;
+    case "pids":
+      return `the build reached its limit of ${l.pids} processes (a fork bomb?) and was stopped`;
+    case "aborted":
+      return "the build was interrupted and stopped";
+    case "memory":
+      return `a process of the build ran out of memory (the limit is ${l.memoryMiB} MiB) and was killed; the build fails`;
+  }
+}
+var OutputTail = class {
+  constructor(keep) {
+    this.keep = keep;
+  }
+  keep;
+  #chunks = [];
+  #kept = 0;
+  /** Bytes seen so far (UTF-8). */
+  total = 0;
+  push(text2) {
+    this.total += Buffer.byteLength(text2);
+    this.#chunks.push(text2);
+    this.#kept += text2.length;
+    if (this.#kept > 2 * this.keep) {
+      const joined = this.#chunks.join("").slice(-this.keep);
+      this.#chunks = [joined];
+      this.#kept = joined.length;
+    }
+  }
+  /** The kept end of the stream (at most `keep` characters). */
+  text() {
+    return this.#chunks.join("").slice(-this.keep);
+  }
+};
+var CLIENT_BANNER = [
+  /^DEPRECATED: The legacy builder is deprecated/,
+  /^\s+BuildKit is currently disabled; enable it/,
+  /^\s+environment-variable\.\s*$/
+];
+function cleanLog(text2, lines = 20) {
+  return text2.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]/g, "").split("\n").map((l) => l.slice(l.lastIndexOf("\r") + 1)).map((l) => l.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "").slice(0, 300)).filter((l) => l.trim() !== "" && !CLIENT_BANNER.some((b) => b.test(l))).slice(-lines).join("\n");
+}
+function imageVerdict(config2) {
+  const refused = [];
+  const ignored = [];
+  const volumes = Object.keys(config2.Volumes ?? {});
+  if (volumes.length) {
+    refused.push(
+      `the image declares VOLUME ${volumes.join(", ")} (in the Dockerfile or its base image); volumes are not allowed, use a base image without them`
+    );
+  }
+  const triggers = config2.OnBuild ?? [];
+  if (triggers.length) {
+    refused.push(`the image carries ${triggers.length} ONBUILD trigger(s); ONBUILD is not allowed`);
+  }
+  const signal = config2.StopSignal;
+  if (signal && !["SIGTERM", "TERM", "15"].includes(signal.toUpperCase())) {
+    ignored.push(`the image's STOPSIGNAL ${signal} is ignored: the platform stops every entry with SIGTERM`);
+  }
+  const test = config2.Healthcheck?.Test ?? [];
+  if (test.length && test[0] !== "NONE") {
+    ignored.push("the image's HEALTHCHECK is ignored: only the healthcheck in entry.yml counts");
+  }
+  return { refused, ignored };
+}
+function stepImageIds(log) {
+  return [...new Set([...log.matchAll(/^ ---> ([0-9a-f]{12})\s*$/gm)].map((m) => m[1]))];
+}
+
+// harness/entry-build.ts
+var ENTRY_BUILD_LIMITS = {
+  timeoutMs: ENTRY_LIMITS.buildTimeoutMs,
+  cpus: ENTRY_LIMITS.buildCpus,
+  memoryMiB: ENTRY_LIMITS.buildMemoryMiB,
+  pids: ENTRY_LIMITS.buildPids,
+  outputMaxBytes: ENTRY_LIMITS.buildOutputMaxBytes,
+  logKeepBytes: ENTRY_LIMITS.buildLogKeepBytes,
+  diskMaxBytes: ENTRY_LIMITS.buildDiskMaxBytes,
+  filesMax: ENTRY_LIMITS.buildFilesMax,
+  imageMaxBytes: ENTRY_LIMITS.imageMaxBytes
+};
+var POLL_MS = 100;
+var EntryBuildError = class extends Error {
+  constructor(message, stop, log) {
+    super(message);
+    this.stop = stop;
+    this.log = log;
+    this.name = "EntryBuildError";
+  }
+  stop;
+  log;
+};
+async function buildEntryImage(o) {
+  const limits = { ...ENTRY_BUILD_LIMITS, ...o.limits };
+  const allowUnlimited = o.allowUnlimited ?? process.env.SRE_CHAOS_ALLOW_UNLIMITED_BUILD === "1";
+  const { docker, log = () => void 0 } = o;
+  const info2 = await docker.engineInfo();
+  const disk = diskWatch(info2.rootDir, allowUnlimited, log);
+  const cgroup = await prepareBuildCgroup({
+    driver: info2.cgroupDriver,
+    version: info2.cgroupVersion,
+    pids: limits.pids,
+    id: o.id ?? randomBytes(6).toString("hex"),
+    allowUnlimited,
+    log
+  });
+  try {
+    const watched = await watch(o, limits, cgroup, disk);
+    const tail = cleanLog(watched.log);
+    const fail2 = async (what) => {
+      await removeStepImages(docker, watched.containers, watched.stepImages);
+      throw new EntryBuildError(
+        `building ${o.where} failed: ${what}${tail ? `
+last lines of the build's output:
+${indent(tail)}` : ""}`,
+        watched.stop,
+        tail
+      );
+    };
+    if (watched.stop) {
+      await docker.untag(o.tag);
+      return await fail2(stopMessage(watched.stop, limits));
+    }
+    if (watched.code !== 0) return await fail2(`docker build exited with ${watched.code ?? "a signal"}`);
+    return await judgeImage(o, limits);
+  } finally {
+    await cgroup.release();
+  }
+}
+function diskWatch(rootDir, allowUnlimited, log) {
+  const free = () => {
+    const s = statfsSync(rootDir);
+    return { bytes: s.bavail * s.bsize, files: s.files > 0 ? s.ffree : 0 };
+  };
+  try {
+    free();
+    return free;
+  } catch (e) {
+    const why = `cannot watch the build's disk use: the engine's data root ${rootDir} is not readable here (${e.message})`;
+    if (!allowUnlimited) throw new EntryBuildError(`building refused: ${why}`, null, "");
+    log(`warning: ${why}; building without a disk cap (SRE_CHAOS_ALLOW_UNLIMITED_BUILD=1)`);
+    return null;
+  }
+}
+async function watch(o, limits, cgroup, disk) {
+  const { docker } = o;
+  const tail = new OutputTail(limits.logKeepBytes);
+  const containers = /* @__PURE__ */ new Set();
+  const froms = /* @__PURE__ */ new Set();
+  const pending = /* @__PURE__ */ new Set();
+  let stop = null;
+  let oom = false;
+  const atStart = disk?.() ?? { bytes: 0, files: 0 };
+  let build2 = null;
+  const halt = (why) => {
+    if (stop) return;
+    stop = why;
+    build2?.kill();
+    void docker.removeContainers([...containers]).catch(() => void 0);
+  };
+  const stopEvents = docker.containerEvents(Date.now() / 1e3 - 1, ["create", "oom"], (e) => {
+    const p = (async () => {
+      if (!containers.has(e.id) && await docker.cgroupParentOf(e.id) !== cgroup.parent) return;
+      containers.add(e.id);
+      if (e.from) froms.add(e.from);
+      if (e.action === "oom") {
+        oom = true;
+        halt("memory");
+      }
+    })().catch(() => void 0);
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  });
+  build2 = docker.startBuild({
+    context: o.context,
+    tag: o.tag,
+    cgroupParent: cgroup.parent,
+    cpus: limits.cpus,
+    memoryMiB: limits.memoryMiB,
+    onOutput: (text2) => {
+      if (stop === "output") return;
+      tail.push(text2);
+      if (tail.total > limits.outputMaxBytes) halt("output");
+    }
+  });
+  const timer = setTimeout(() => halt("time"), limits.timeoutMs);
+  const onAbort = () => halt("aborted");
+  const onExit = () => build2?.kill();
+  if (o.signal?.aborted) onAbort();
+  o.signal?.addEventListener("abort", onAbort);
+  process.once("exit", onExit);
+  const poll = setInterval(() => {
+    const now = disk?.();
+    if (now && atStart.bytes - now.bytes > limits.diskMaxBytes) halt("disk");
+    if (now && atStart.files && atStart.files - now.files > limits.filesMax) halt("files");
+    if (cgroup.pidsDir && pidsLimitReached(cgroup.pidsDir)) halt("pids");
+  }, POLL_MS);
+  let code2;
+  try {
+    code2 = await build2.exited;
+  } finally {
+    clearTimeout(timer);
+    o.signal?.removeEventListener("abort", onAbort);
+    process.off("exit", onExit);
+    clearInterval(poll);
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  await Promise.all([...pending]);
+  stopEvents();
+  if (!stop && oom) stop = "memory";
+  if (!stop && cgroup.pidsDir && pidsLimitReached(cgroup.pidsDir)) stop = "pids";
+  await sweep(docker, cgroup.parent, containers);
+  const logText = tail.text();
+  return { code: code2, stop, log: logText, containers, stepImages: [...froms, ...stepImageIds(logText)] };
+}
+async function sweep(docker, parent, known) {
+  for (let round3 = 0; round3 < 5; round3++) {
+    const found = await docker.containersInCgroupParent(parent);
+    found.forEach((id) => known.add(id));
+    if (!found.length) return;
+    await docker.removeContainers(found);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+async function removeStepImages(docker, containers, candidates) {
+  for (const id of new Set(candidates)) {
+    const origin = await docker.imageOrigin(id);
+    if (origin && origin.tags.length === 0 && containers.has(origin.container)) await docker.untag(id);
+  }
+}
+async function judgeImage(o, limits) {
+  const { docker, log = () => void 0 } = o;
+  const image = await docker.imageInfo(o.tag);
+  if (!image) throw new EntryBuildError(`building ${o.where} failed: no image was produced`, null, "");
+  const refuse = async (why) => {
+    await docker.untag(o.tag);
+    throw new EntryBuildError(`${o.where}: ${why}`, null, "");
+  };
+  if (image.size > limits.imageMaxBytes) {
+    const mib3 = (n) => `${+(n / 2 ** 20).toFixed(1)} MiB`;
+    await refuse(`the image is ${mib3(image.size)}, above the cap of ${mib3(limits.imageMaxBytes)}`);
+  }
+  const config2 = await docker.imageConfig(o.tag);
+  if (!config2) return await refuse("the built image could not be inspected");
+  const verdict2 = imageVerdict(config2);
+  for (const note of verdict2.ignored) log(note);
+  if (verdict2.refused.length) await refuse(verdict2.refused.join("; "));
+  return image;
+}
+function indent(text2) {
+  return text2.split("\n").map((l) => `  ${l}`).join("\n");
 }
 
 // harness/platform-build.ts
 import { createHash } from "node:crypto";
-import { existsSync as existsSync2, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join as join2 } from "node:path";
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync2, statSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join3 } from "node:path";
 function hashTree(dir, skip) {
   const h = createHash("sha256");
   const walk2 = (d) => {
-    for (const name of readdirSync(d).sort()) {
+    for (const name of readdirSync2(d).sort()) {
       if (skip(name)) continue;
-      const p = join2(d, name);
+      const p = join3(d, name);
       if (statSync(p).isDirectory()) walk2(p);
-      else h.update(p.slice(dir.length)).update(readFileSync(p));
+      else h.update(p.slice(dir.length)).update(readFileSync2(p));
     }
   };
   walk2(dir);
   return h.digest("hex").slice(0, 16);
 }
 async function buildPlatform(root, log) {
-  const loadgenDir = join2(root, "loadgen");
+  const loadgenDir = join3(root, "loadgen");
   const loadgenHash = hashTree(loadgenDir, (n) => n === "dist");
-  const stamp = join2(loadgenDir, "dist", ".source-hash");
-  if (!existsSync2(stamp) || readFileSync(stamp, "utf8") !== loadgenHash) {
+  const stamp = join3(loadgenDir, "dist", ".source-hash");
+  if (!existsSync3(stamp) || readFileSync2(stamp, "utf8") !== loadgenHash) {
     const t = Date.now();
     await run("go", ["build", "-trimpath", "-o", "dist/loadgen", "."], {
       cwd: loadgenDir,
       env: { ...process.env, CGO_ENABLED: "0" },
       timeoutMs: 3e5
     });
-    writeFileSync(stamp, loadgenHash);
+    writeFileSync2(stamp, loadgenHash);
     log(`built loadgen (${((Date.now() - t) / 1e3).toFixed(1)} s)`);
   }
   const { buildServices: buildServices2 } = await Promise.resolve().then(() => (init_build(), build_exports));
   await buildServices2(root);
-  const servicesHash = hashTree(join2(root, "services"), (n) => n === "dist" || n === "node_modules");
+  const servicesHash = hashTree(join3(root, "services"), (n) => n === "dist" || n === "node_modules");
   return `${loadgenHash.slice(0, 8)}${servicesHash.slice(0, 8)}`;
 }
 
 // harness/stack.ts
 import { cpus } from "node:os";
-import { mkdirSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { join as join3 } from "node:path";
+import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join4 } from "node:path";
 
 // harness/http.ts
 var HttpError = class extends Error {
@@ -48197,10 +48859,10 @@ function createPrometheus(baseUrl2) {
         return null;
       }
     },
-    async queryRange(query, start, end, step) {
+    async queryRange(query, start2, end, step) {
       const u = new URL(`${baseUrl2}/api/v1/query_range`);
       u.searchParams.set("query", query);
-      u.searchParams.set("start", String(start));
+      u.searchParams.set("start", String(start2));
       u.searchParams.set("end", String(end));
       u.searchParams.set("step", String(step));
       const a = await httpJson(u.toString(), { timeoutMs: 3e4 });
@@ -48234,6 +48896,11 @@ function createLoadGen(baseUrl2) {
 // harness/toxiproxy.ts
 function createToxiproxy(baseUrl2) {
   return {
+    async version() {
+      const r = await fetch(`${baseUrl2}/version`, { signal: AbortSignal.timeout(5e3) });
+      if (!r.ok) throw new Error(`toxiproxy: GET /version answered ${r.status}`);
+      return (await r.text()).trim();
+    },
     async createProxy(name, listen, upstream) {
       await httpJson(`${baseUrl2}/proxies`, {
         method: "POST",
@@ -48277,7 +48944,31 @@ function createUpstreamControl(baseUrl2) {
 }
 
 // harness/stack.ts
-var TARGETS = { entry: "http://toxiproxy:18080", reference: "http://toxiproxy:18081" };
+var TARGETS = { entry: "http://ingress:18080", reference: "http://ingress:18081" };
+var PLATFORM_SERVICES = [
+  "prometheus",
+  "blackbox",
+  "upstream",
+  "upstream-origin",
+  "loadgen",
+  "entry-netns",
+  "reference-netns"
+];
+var COMPOSE_HOST_VARS = [
+  "PATH",
+  "HOME",
+  "DOCKER_HOST",
+  "DOCKER_CONTEXT",
+  "DOCKER_CONFIG",
+  "DOCKER_CERT_PATH",
+  "DOCKER_TLS_VERIFY",
+  "XDG_RUNTIME_DIR"
+];
+function composeEnv(host, vars) {
+  const env = {};
+  for (const k of COMPOSE_HOST_VARS) if (host[k] !== void 0) env[k] = host[k];
+  return { ...env, ...vars };
+}
 function cpuPlacement(count) {
   if (count < 2) return { entry: "shared", load: "shared", entryCpuset: null, loadCpuset: null };
   const entry = String(count - 1);
@@ -48291,9 +48982,9 @@ async function buildPlatformImages(root, docker, tag, log) {
     loadgen: `sre-chaos-local/loadgen:${tag}`
   };
   const contexts = [
-    [images.upstream, join3(root, "services", "upstream")],
-    [images.urlAnvil, join3(root, "services", "url-anvil")],
-    [images.loadgen, join3(root, "loadgen")]
+    [images.upstream, join4(root, "services", "upstream")],
+    [images.urlAnvil, join4(root, "services", "url-anvil")],
+    [images.loadgen, join4(root, "loadgen")]
   ];
   for (const [image, context3] of contexts) {
     if (await docker.imageInfo(image)) continue;
@@ -48317,22 +49008,24 @@ async function startStack(o) {
       cpuset: placement.entryCpuset
     });
   }
-  mkdirSync(o.runDir, { recursive: true });
-  const entryFile = join3(o.runDir, "entry.compose.yml");
-  writeFileSync2(entryFile, entryComposeFile(services));
-  const env = {
-    ...process.env,
+  mkdirSync2(o.runDir, { recursive: true });
+  const entryFile = join4(o.runDir, "entry.compose.yml");
+  writeFileSync3(entryFile, entryComposeFile(services));
+  const envFile = join4(o.runDir, "compose.env");
+  writeFileSync3(envFile, "");
+  const env = composeEnv(process.env, {
     ...o.env,
     SRE_CHAOS_QUOTE_KEY: o.quoteKey,
     SRE_CHAOS_BUILD_TAG: o.buildTag,
     SRE_CHAOS_PLATFORM_CPUS: placement.loadCpuset ?? "",
     SRE_CHAOS_LOAD_CPUS: placement.loadCpuset ?? ""
-  };
+  });
   const compose = await o.docker.compose({
     project: `srechaos-${o.runId.toLowerCase()}`,
-    files: [join3(o.root, "docker-compose.yml"), entryFile],
+    files: [join4(o.root, "docker-compose.yml"), entryFile],
     cwd: o.root,
-    env
+    env,
+    envFile
   });
   const down = async () => {
     try {
@@ -48342,24 +49035,35 @@ async function startStack(o) {
     }
   };
   try {
-    await compose.up();
+    await compose.up([...PLATFORM_SERVICES]);
     const local = async (service, port) => `http://127.0.0.1:${await compose.port(service, port)}`;
     const prometheusUrl = await local("prometheus", 9090);
     const prometheus = createPrometheus(prometheusUrl);
     const loadgen = createLoadGen(await local("loadgen", 9464));
-    const toxiproxy = createToxiproxy(await local("toxiproxy", 8474));
+    const toxiproxy = createToxiproxy(await local("upstream", 8474));
     const upstream = createUpstreamControl(await local("upstream-origin", 8081));
-    await waitFor("toxiproxy", 3e4, async () => {
-      await toxiproxy.createProxy("upstream", "0.0.0.0:8080", "upstream-origin:8080");
-    });
-    const arenaAddress = async (service) => {
-      const id = await compose.containerId(service);
-      return (await o.docker.inspect(id)).addresses[`${compose.project}_arena`] ?? service;
-    };
+    await waitFor("toxiproxy", 3e4, () => toxiproxy.version());
+    const addr = await addressesOf2(o.docker, compose);
+    const edge = addr("upstream");
+    await toxiproxy.createProxy("upstream", `${edge("entry-net")}:8080`, "upstream-origin:8080");
+    await toxiproxy.createProxy(
+      "reference-upstream",
+      `${edge("reference-net")}:8080`,
+      "upstream-origin:8080"
+    );
+    const appPort = { entry: o.entry.port, reference: 8080 };
+    await toxiproxy.createProxy(
+      "entry",
+      `${edge("ingress")}:18080`,
+      `${addr("entry-netns")("entry-net")}:${appPort.entry}`
+    );
+    await toxiproxy.createProxy(
+      "reference",
+      `${edge("ingress")}:18081`,
+      `${addr("reference-netns")("reference-net")}:${appPort.reference}`
+    );
+    await compose.up(services.map((s) => s.name));
     const entryContainer = await compose.containerId("entry");
-    await toxiproxy.createProxy("entry", "0.0.0.0:18080", `${await arenaAddress("entry")}:${o.entry.port}`);
-    if (o.withReference)
-      await toxiproxy.createProxy("reference", "0.0.0.0:18081", `${await arenaAddress("reference")}:8080`);
     await prometheus.ready(6e4);
     await waitFor("loadgen", 3e4, () => loadgen.status());
     return {
@@ -48377,6 +49081,17 @@ async function startStack(o) {
     await down();
     throw e;
   }
+}
+async function addressesOf2(docker, compose) {
+  const byService = /* @__PURE__ */ new Map();
+  for (const service of ["upstream", "entry-netns", "reference-netns"]) {
+    byService.set(service, (await docker.inspect(await compose.containerId(service))).addresses);
+  }
+  return (service) => (network) => {
+    const a = byService.get(service)?.[`${compose.project}_${network}`];
+    if (!a) throw new Error(`stack: ${service} has no address on the ${network} network`);
+    return a;
+  };
 }
 
 // harness/images.ts
@@ -48443,12 +49158,12 @@ async function imageEnv(docker = createDocker(), env = process.env) {
 
 // harness/entry/validate.ts
 import { lstat as lstat3, opendir, readdir as readdir2, readFile as readFile2, readlink as readlink2 } from "node:fs/promises";
-import { dirname as dirname2, join as join6, relative, resolve as resolve2, sep } from "node:path";
+import { dirname as dirname2, join as join7, relative, resolve as resolve2, sep } from "node:path";
 
 // harness/entry/entry-config.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 import { readFile, lstat as lstat2 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 var ENTRY_YML_LIMITS = {
   maxBytes: 16 * 1024,
   maxDescription: 280,
@@ -48469,7 +49184,7 @@ function durationMs(text2) {
   for (const m of text2.matchAll(/(\d+)(ms|s|m|h)/g)) total2 += Number(m[1]) * UNIT_MS[m[2]];
   return total2;
 }
-var fmt2 = (ms) => ms % 1e3 === 0 ? `${ms / 1e3}s` : `${ms}ms`;
+var fmt3 = (ms) => ms % 1e3 === 0 ? `${ms / 1e3}s` : `${ms}ms`;
 function duration3(field) {
   const { min, max } = HEALTHCHECK_BOUNDS[field];
   return external_exports.string({ error: `healthcheck.${field} must be a duration like "2s" or "500ms"` }).refine(
@@ -48478,7 +49193,7 @@ function duration3(field) {
       return ms !== null && ms >= min && ms <= max;
     },
     {
-      error: `healthcheck.${field} must be a duration like "2s" or "500ms" between ${fmt2(min)} and ${fmt2(max)}`
+      error: `healthcheck.${field} must be a duration like "2s" or "500ms" between ${fmt3(min)} and ${fmt3(max)}`
     }
   );
 }
@@ -48632,7 +49347,7 @@ var EntryConfigError = class extends Error {
   problems;
 };
 async function readEntryConfig(dir) {
-  const file2 = join4(dir, "entry.yml");
+  const file2 = join5(dir, "entry.yml");
   const st = await lstat2(file2);
   if (!st.isFile())
     throw new EntryConfigError(file2, [{ rule: "entry-yml-syntax", message: "not a regular file" }]);
@@ -48652,18 +49367,36 @@ async function readEntryConfig(dir) {
 // harness/entry/dockerfile-rules.ts
 var DIRECTIVE = /^#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/;
 var HEREDOC = /<<-?\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\1/g;
-function instructions(text2, problems) {
+var REFUSED = /* @__PURE__ */ new Map([
+  [
+    "HEALTHCHECK",
+    "HEALTHCHECK is not allowed: only the healthcheck in entry.yml counts (the platform disables any other)"
+  ],
+  [
+    "VOLUME",
+    "VOLUME is not allowed: the container gets no volumes (write to /tmp, a tmpfs the platform mounts)"
+  ],
+  ["STOPSIGNAL", "STOPSIGNAL is not allowed: the platform stops every entry with SIGTERM"],
+  ["ONBUILD", "ONBUILD is not allowed: its instructions would run in a later build that nobody checks"]
+]);
+function instructions(text2, problems, heredocs) {
   const lines = text2.split(/\r?\n/);
   let escape = "\\";
   let inPreamble = true;
   const out = [];
   let current = null;
-  let heredocs = [];
+  let pending = [];
+  const finish = (c) => {
+    const m = /^(\S+)\s*([\s\S]*)$/.exec(c.text.trim());
+    if (!m) return;
+    out.push({ line: c.line, keyword: m[1].toUpperCase(), args: m[2] });
+    if (heredocs) pending = [...m[2].matchAll(HEREDOC)].map((h) => h[2]);
+  };
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i];
     const n = i + 1;
-    if (heredocs.length) {
-      if (raw.replace(/^\t+/, "") === heredocs[0]) heredocs.shift();
+    if (pending.length) {
+      if (raw.replace(/^\t+/, "") === pending[0]) pending.shift();
       continue;
     }
     const trimmed = raw.trim();
@@ -48671,10 +49404,12 @@ function instructions(text2, problems) {
       if (current !== null) continue;
       const d = DIRECTIVE.exec(trimmed);
       if (d && d[1].toLowerCase() === "syntax") {
-        problems.push({
-          line: n,
-          message: `a "# syntax=" directive (${d[2]}) selects a custom build frontend, which is not allowed`
-        });
+        if (!heredocs) {
+          problems.push({
+            line: n,
+            message: `a "# syntax=" directive (${d[2]}) selects a custom build frontend, which is not allowed`
+          });
+        }
       } else if (d && inPreamble && d[1].toLowerCase() === "escape" && (d[2] === "`" || d[2] === "\\")) {
         escape = d[2];
       } else if (!d) {
@@ -48687,21 +49422,18 @@ function instructions(text2, problems) {
       continue;
     }
     inPreamble = false;
-    const continues = trimmed.endsWith(escape);
-    const body = continues ? trimmed.slice(0, -escape.length) : trimmed;
-    if (current === null) {
-      const m = /^(\S+)\s*(.*)$/.exec(body);
-      current = { line: n, keyword: m[1].toUpperCase(), args: m[2] };
-    } else {
-      current.args += " " + body;
-    }
+    const body = current === null ? raw.trimStart() : raw;
+    const stripped = body.replace(/[ \t]+$/, "");
+    const continues = stripped.endsWith(escape);
+    const part = continues ? stripped.slice(0, -escape.length) : body;
+    if (current === null) current = { line: n, text: part };
+    else current.text += part;
     if (!continues) {
-      heredocs = [...current.args.matchAll(HEREDOC)].map((m) => m[2]);
-      out.push(current);
+      finish(current);
       current = null;
     }
   }
-  if (current) out.push(current);
+  if (current) finish(current);
   return out;
 }
 function splitFlags(args) {
@@ -48728,50 +49460,72 @@ function sources(rest) {
   return t.split(/\s+/).slice(0, -1);
 }
 function checkDockerfile(text2) {
+  const directives = [];
+  const found = [...instructions(text2, directives, false), ...instructions(text2, directives, true)].flatMap(
+    checkInstruction
+  );
+  const seen = /* @__PURE__ */ new Set();
+  const problems = [...directives, ...found].filter((p) => {
+    const key = `${p.line}
+${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return problems.sort((a, b) => a.line - b.line);
+}
+function checkInstruction(ins) {
   const problems = [];
-  for (const ins of instructions(text2, problems)) {
-    let { keyword, args } = ins;
-    if (keyword === "ONBUILD") {
-      const m = /^(\S+)\s*(.*)$/.exec(args.trim());
-      if (!m) continue;
-      keyword = m[1].toUpperCase();
-      args = m[2];
-    }
-    const { flags, rest } = splitFlags(args);
-    if (keyword === "RUN") {
-      for (const f of flags) {
-        if (f.name === "mount") {
-          const type = /(?:^|,)type=([a-z]+)/.exec(f.value)?.[1];
-          if (type === "secret" || type === "ssh") {
-            problems.push({
-              line: ins.line,
-              message: `RUN --mount=type=${type} is not allowed (no secrets or SSH agents at build)`
-            });
-          }
-        } else if (f.name === "network" && f.value === "host") {
-          problems.push({ line: ins.line, message: "RUN --network=host is not allowed" });
-        } else if (f.name === "security" && f.value === "insecure") {
-          problems.push({ line: ins.line, message: "RUN --security=insecure is not allowed" });
-        }
-      }
-    } else if (keyword === "ADD") {
-      for (const src of sources(rest)) {
-        if (REMOTE_SOURCE.test(src)) {
+  let { keyword, args } = ins;
+  const refused = REFUSED.get(keyword);
+  if (refused) problems.push({ line: ins.line, message: refused });
+  if (keyword === "ONBUILD") {
+    const m = /^(\S+)\s*([\s\S]*)$/.exec(args.trim());
+    if (!m) return problems;
+    keyword = m[1].toUpperCase();
+    args = m[2];
+    const carried = REFUSED.get(keyword);
+    if (carried) problems.push({ line: ins.line, message: `ONBUILD carries: ${carried}` });
+  }
+  const { flags, rest } = splitFlags(args);
+  if (keyword === "RUN") {
+    for (const f of flags) {
+      if (f.name === "mount") {
+        const type = /(?:^|,)type=([a-z]+)/.exec(f.value)?.[1];
+        if (type === "secret" || type === "ssh") {
           problems.push({
             line: ins.line,
-            message: `ADD from a URL or git repository (${src}) is not allowed; the build has no network — copy the files into the entry folder`
+            message: `RUN --mount=type=${type} is not allowed (no secrets or SSH agents at build)`
           });
         }
+      } else if (f.name === "network" && f.value === "host") {
+        problems.push({ line: ins.line, message: "RUN --network=host is not allowed" });
+      } else if (f.name === "security" && f.value === "insecure") {
+        problems.push({ line: ins.line, message: "RUN --security=insecure is not allowed" });
       }
+    }
+  } else if (keyword === "ADD") {
+    const srcs = sources(rest);
+    for (const src of srcs.filter((s) => REMOTE_SOURCE.test(s))) {
+      problems.push({
+        line: ins.line,
+        message: `ADD from a URL or git repository (${src}) is not allowed; the build has no network — copy the files into the entry folder`
+      });
+    }
+    if (srcs.some((s) => !REMOTE_SOURCE.test(s))) {
+      problems.push({
+        line: ins.line,
+        message: "ADD of local files is not allowed (the engine unpacks archives outside the build's limits); use COPY, and RUN tar to unpack"
+      });
     }
   }
   return problems;
 }
 
 // harness/entry/paths.ts
-import { dirname, join as join5, resolve } from "node:path";
+import { dirname, join as join6, resolve } from "node:path";
 function entryDir(root, login) {
-  return join5(root, "contributors", login);
+  return join6(root, "contributors", login);
 }
 
 // harness/entry/validate.ts
@@ -48784,7 +49538,7 @@ var ENTRY_FOLDER_LIMITS = {
   maxDockerfileBytes: 256 * 1024
 };
 var IGNORED_TOP_LEVEL = /^(?:(?:docker-)?compose(?:\.[\w-]+)?\.ya?ml|\.env(?:\..*)?)$/;
-var mib = (n) => `${(n / 2 ** 20).toFixed(n % 2 ** 20 === 0 ? 0 : 1)} MiB`;
+var mib2 = (n) => `${(n / 2 ** 20).toFixed(n % 2 ** 20 === 0 ? 0 : 1)} MiB`;
 async function validateEntry(root, login) {
   return (await inspectEntry(root, login)).violations;
 }
@@ -48804,7 +49558,7 @@ async function inspectEntry(root, login) {
   const dir = entryDir(root, login);
   let names = [];
   try {
-    names = await readdir2(join6(root, "contributors"));
+    names = await readdir2(join7(root, "contributors"));
   } catch {
   }
   if (!names.includes(login)) {
@@ -48857,7 +49611,7 @@ async function inspectEntry(root, login) {
       `the Dockerfile is larger than ${ENTRY_FOLDER_LIMITS.maxDockerfileBytes / 1024} KiB`
     );
   } else {
-    for (const p of checkDockerfile(await readFile2(join6(dir, "Dockerfile"), "utf8"))) {
+    for (const p of checkDockerfile(await readFile2(join7(dir, "Dockerfile"), "utf8"))) {
       add(`${folder}/Dockerfile`, "dockerfile-rules", `line ${p.line}: ${p.message}`);
     }
   }
@@ -48872,7 +49626,7 @@ async function inspectEntry(root, login) {
   } else if (entryYml > ENTRY_YML_LIMITS.maxBytes) {
     add(`${folder}/entry.yml`, "entry-yml-syntax", `entry.yml is ${entryYml} bytes, above the cap of 16 KiB`);
   } else {
-    const r = parseEntryConfig(await readFile2(join6(dir, "entry.yml"), "utf8"));
+    const r = parseEntryConfig(await readFile2(join7(dir, "entry.yml"), "utf8"));
     if (!r.ok) {
       for (const p of r.problems)
         add(`${folder}/entry.yml`, p.rule, (p.line ? `line ${p.line}: ` : "") + p.message);
@@ -48895,11 +49649,11 @@ async function walk(dir, folder, add) {
       add(folder, "file-count", `more than ${L.maxDirs} folders; stopped looking`);
       break;
     }
-    const names = await listNames(join6(dir, relDir), L.maxFiles + L.maxDirs + 1);
+    const names = await listNames(join7(dir, relDir), L.maxFiles + L.maxDirs + 1);
     for (const name of names) {
       const rel = relDir ? `${relDir}/${name}` : name;
       const file2 = `${folder}/${rel}`;
-      const abs = join6(dir, rel);
+      const abs = join7(dir, rel);
       if (!relDir) topLevel.push(name);
       let st;
       try {
@@ -48937,7 +49691,7 @@ async function walk(dir, folder, add) {
       }
       if (!relDir) regular.set(name, st.size);
       if (st.size > L.maxFileBytes) {
-        add(file2, "file-size", `${mib(st.size)}, above the cap of ${mib(L.maxFileBytes)} per file`);
+        add(file2, "file-size", `${mib2(st.size)}, above the cap of ${mib2(L.maxFileBytes)} per file`);
       }
       total2 += st.size;
       if (total2 > L.maxTotalBytes && !totalReported) {
@@ -48945,7 +49699,7 @@ async function walk(dir, folder, add) {
         add(
           folder,
           "total-size",
-          `the files add up to more than ${mib(L.maxTotalBytes)} (passed it at ${rel})`
+          `the files add up to more than ${mib2(L.maxTotalBytes)} (passed it at ${rel})`
         );
       }
     }
@@ -48977,7 +49731,7 @@ async function symlinkMessage(dir, abs) {
 
 // harness/challenge-files.ts
 import { readFile as readFile3 } from "node:fs/promises";
-import { join as join7, relative as relative2 } from "node:path";
+import { join as join8, relative as relative2 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // scoring/challenge-schema.ts
@@ -49042,9 +49796,7 @@ var sloSchema = external_exports.strictObject({
 var calibrationDefSchema = external_exports.strictObject({
   /** `entry-steps`: the reference runs the entry's own steps (robust-service); `steps`: the steps below. */
   mode: external_exports.enum(["entry-steps", "steps"]),
-  steps: stepsDefSchema.optional(),
-  /** Reference capacity (req/s) assumed when none was measured (planning before calibration, tests). */
-  defaultCapacity: external_exports.number().positive().finite()
+  steps: stepsDefSchema.optional()
 });
 var weights = external_exports.record(external_exports.string().regex(/^[a-z][a-zA-Z]{0,40}$/), external_exports.number().nonnegative().finite());
 var challengeDefSchema = external_exports.strictObject({
@@ -49148,7 +49900,7 @@ function parseChallenge(text2, source) {
 // harness/challenge-files.ts
 var DEFAULT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 async function loadChallenge(id, root = DEFAULT_ROOT) {
-  const path7 = join7(root, "scoring", "challenges", `${id}.yml`);
+  const path7 = join8(root, "scoring", "challenges", `${id}.yml`);
   const source = relative2(process.cwd(), path7) || path7;
   let text2;
   try {
@@ -49162,7 +49914,7 @@ async function loadChallenge(id, root = DEFAULT_ROOT) {
 }
 
 // harness/run-phases.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 
 // scoring/plan.ts
 var FAST_FAIL_MS = 100;
@@ -49202,14 +49954,44 @@ function phaseStages(phases, scale, capacity) {
     return s;
   });
 }
-function effectiveCapacity(def, measured) {
-  return measured !== null && Number.isFinite(measured) && measured > 0 ? measured : def.calibration.defaultCapacity;
+function isMeasuredCapacity(capacity) {
+  return capacity !== null && Number.isFinite(capacity) && capacity > 0;
+}
+var NoReferenceCapacityError = class extends Error {
+  constructor(challenge) {
+    super(`${challenge}: its rates are multiples of the reference capacity, and none was measured`);
+    this.challenge = challenge;
+    this.name = "NoReferenceCapacityError";
+  }
+  challenge;
+};
+var usesCapacity = (def) => !def.steps && (def.phases ?? []).some((p) => typeof p.rate === "string" || typeof p.startRate === "string");
+var settings = (def) => ({
+  timeoutMs: def.deadlineMs,
+  maxInFlight: def.maxInFlight,
+  mix: { ...def.mix },
+  fastFailMs: FAST_FAIL_MS
+});
+function planCalibration(def, scale) {
+  const stages = calibrationStages(def, scale);
+  return {
+    ...settings(def),
+    calibration: stages,
+    stages,
+    faults: [],
+    duration: stages.reduce((s, x) => s + x.duration, 0),
+    referenceCapacity: null
+  };
 }
 function planRun(def, opts) {
   if (!(opts.scale > 0) || !Number.isFinite(opts.scale))
     throw new Error(`scale must be > 0, got ${opts.scale}`);
-  const capacity = effectiveCapacity(def, opts.referenceCapacity);
-  const stages = def.steps ? stepStages(def.steps, opts.scale) : phaseStages(def.phases ?? [], opts.scale, capacity);
+  const capacity = isMeasuredCapacity(opts.referenceCapacity) ? opts.referenceCapacity : null;
+  if (capacity === null && usesCapacity(def)) throw new NoReferenceCapacityError(def.id);
+  const stages = def.steps ? stepStages(def.steps, opts.scale) : (
+    // Without a capacity no rate here is "kx" (refused above), so NaN is never multiplied.
+    phaseStages(def.phases ?? [], opts.scale, capacity ?? Number.NaN)
+  );
   const duration4 = stages.reduce((s, x) => s + x.duration, 0);
   const faults = [];
   for (const e of def.chaos) {
@@ -49223,10 +50005,7 @@ function planRun(def, opts) {
     stages,
     faults,
     duration: duration4,
-    timeoutMs: def.deadlineMs,
-    maxInFlight: def.maxInFlight,
-    mix: { ...def.mix },
-    fastFailMs: FAST_FAIL_MS,
+    ...settings(def),
     referenceCapacity: capacity
   };
 }
@@ -49310,7 +50089,7 @@ function total(components, scoreUnit) {
 function clamp(x, lo, hi) {
   return Number.isFinite(x) ? Math.min(hi, Math.max(lo, x)) : lo;
 }
-function fmt3(x, digits = 0) {
+function fmt4(x, digits = 0) {
   return x === null || !Number.isFinite(x) ? "n/a" : x.toFixed(digits);
 }
 function pct(x, digits = 1) {
@@ -49363,8 +50142,7 @@ function scoreGracefulDegradation(def, entry, reference) {
       sent > 0 ? `Of ${sent} requests due during overload, ${good} were good and ${fast} fast-fails (${pct(inTime)}); the other ${sent - good - fast} were bad (timeouts, slow errors, wrong bodies, connection errors, dropped).` : "No request was sent during overload."
     )
   );
-  const refMeasured = reference ? referenceCapacity(def, reference) : 0;
-  const refCap = refMeasured > 0 ? refMeasured : def.calibration.defaultCapacity;
+  const refCap = reference ? referenceCapacity(def, reference) : 0;
   const seconds2 = overload ? overload.end - overload.start : 0;
   const goodput = ratio(good, seconds2);
   const rel = ratio(goodput, refCap);
@@ -49376,7 +50154,7 @@ function scoreGracefulDegradation(def, entry, reference) {
       "req/s",
       w.goodput * clamp(rel, 0, GOODPUT_CAP),
       w.goodput,
-      `${fmt3(goodput)} good req/s during overload = ${fmt3(rel, 2)}× the reference capacity of ${fmt3(refCap)} req/s${refMeasured > 0 ? "" : " (default: none measured)"}; counted up to ${GOODPUT_CAP}×.`
+      refCap > 0 ? `${fmt4(goodput)} good req/s during overload = ${fmt4(rel, 2)}× the reference capacity of ${fmt4(refCap)} req/s; counted up to ${GOODPUT_CAP}×.` : `${fmt4(goodput)} good req/s during overload, but no reference capacity was measured, so there is nothing to compare with (0 points).`
     )
   );
   const q = overload?.byKind.quote;
@@ -49405,7 +50183,7 @@ function scoreGracefulDegradation(def, entry, reference) {
       "s",
       ttr === null ? 0 : w.recovery * clamp(1 - ttr / span, 0, 1),
       w.recovery,
-      ttr === null ? `The SLO was never met for ${window} consecutive seconds during the ${fmt3(len)} s recovery phase.` : `${fmt3(ttr)} s into the recovery phase the SLO held for ${window} consecutive seconds; points fall linearly to 0 at ${fmt3(span)} s.`
+      ttr === null ? `The SLO was never met for ${window} consecutive seconds during the ${fmt4(len)} s recovery phase.` : `${fmt4(ttr)} s into the recovery phase the SLO held for ${window} consecutive seconds; points fall linearly to 0 at ${fmt4(span)} s.`
     )
   );
   const restarts = Math.max(0, entry.restarts);
@@ -49418,7 +50196,7 @@ function scoreGracefulDegradation(def, entry, reference) {
       "restarts",
       servedAny ? w.restarts * clamp(1 - restarts / RESTARTS_TO_ZERO, 0, 1) : 0,
       w.restarts,
-      !servedAny ? "No good answer in the whole run, so no points for staying up without restarts." : restarts === 0 ? "The entry never restarted." : `The entry restarted ${restarts} time(s); each costs ${fmt3(100 / RESTARTS_TO_ZERO)}% of these points.`
+      !servedAny ? "No good answer in the whole run, so no points for staying up without restarts." : restarts === 0 ? "The entry never restarted." : `The entry restarted ${restarts} time(s); each costs ${fmt4(100 / RESTARTS_TO_ZERO)}% of these points.`
     )
   );
   return total(components, "points");
@@ -49499,7 +50277,7 @@ function scoreLongestUpkeep(def, entry) {
       "s",
       streakSeconds * perSecond,
       up.length * step * perSecond,
-      streakSeconds > 0 ? `Up for ${fmt3(streakSeconds)} consecutive seconds (from t=${fmt3(streak.start * step)} s): probe up and that second's requests within SLO (errors ≤ ${pct(def.slo.maxErrorRate)}, dropped ≤ ${pct(def.slo.maxDroppedRate)}, p99 ≤ ${def.slo.p99Ms} ms). This is the score.` : "Not a single second was up (probe up and requests within SLO)."
+      streakSeconds > 0 ? `Up for ${fmt4(streakSeconds)} consecutive seconds (from t=${fmt4(streak.start * step)} s): probe up and that second's requests within SLO (errors ≤ ${pct(def.slo.maxErrorRate)}, dropped ≤ ${pct(def.slo.maxDroppedRate)}, p99 ≤ ${def.slo.p99Ms} ms). This is the score.` : "Not a single second was up (probe up and requests within SLO)."
     ),
     component(
       "availability",
@@ -49517,7 +50295,7 @@ function scoreLongestUpkeep(def, entry) {
       "s",
       0,
       0,
-      mttr === null ? `No fault caused a breach${outcomes.length ? "" : " (no fault ran)"}.` : `Over the ${breached.length} fault(s) that caused a breach, ${fmt3(mttr, 1)} s on average from the fault's start to the next up second${unrecovered ? `; ${unrecovered} never recovered before the end (counted to the end)` : ""}. No points.`
+      mttr === null ? `No fault caused a breach${outcomes.length ? "" : " (no fault ran)"}.` : `Over the ${breached.length} fault(s) that caused a breach, ${fmt4(mttr, 1)} s on average from the fault's start to the next up second${unrecovered ? `; ${unrecovered} never recovered before the end (counted to the end)` : ""}. No points.`
     ),
     component(
       "faults-survived",
@@ -49526,7 +50304,7 @@ function scoreLongestUpkeep(def, entry) {
       "faults",
       0,
       0,
-      `${survived} of ${outcomes.length} faults caused no down second during the fault or the ${BREACH_GRACE_SECONDS} s after it${breached.length ? `; breached by: ${breached.map((o) => `${o.action}@${fmt3(o.start)}s`).join(", ")}` : ""}. No points.`
+      `${survived} of ${outcomes.length} faults caused no down second during the fault or the ${BREACH_GRACE_SECONDS} s after it${breached.length ? `; breached by: ${breached.map((o) => `${o.action}@${fmt4(o.start)}s`).join(", ")}` : ""}. No points.`
     ),
     component(
       "restarts",
@@ -49564,9 +50342,8 @@ function scoreRobustService(def, entry, reference) {
   const w = def.weights;
   const search = stepSearch(def, entry.phases);
   const ref = reference ? stepSearch(def, reference.phases) : null;
-  const refMeasured = ref !== null && ref.capacity > 0;
-  const refCap = refMeasured ? ref.capacity : def.calibration.defaultCapacity;
-  const refNote = refMeasured ? `the reference (url-anvil) sustained ${fmt3(refCap)} req/s in this run` : `no reference capacity was measured; the default of ${fmt3(refCap)} req/s was used`;
+  const refCap = ref !== null && ref.capacity > 0 ? ref.capacity : 0;
+  const refNote = refCap > 0 ? `the reference (url-anvil) sustained ${fmt4(refCap)} req/s in this run` : "no reference capacity was measured, so there is nothing to compare with (0 points)";
   const cap = search.capacity;
   const rel = ratio(cap, refCap);
   const components = [];
@@ -49579,7 +50356,7 @@ function scoreRobustService(def, entry, reference) {
       "req/s",
       w.capacity * clamp(rel, 0, CAPACITY_CAP),
       w.capacity,
-      capStep ? `Highest step within SLO: ${capStep.name} (target ${fmt3(capStep.targetRate)} req/s), ${fmt3(cap)} ok req/s = ${fmt3(rel, 2)}× the reference; ${refNote}.` : `No step met the SLO (p99 ≤ ${def.slo.p99Ms} ms, errors ≤ ${pct(def.slo.maxErrorRate)}, dropped ≤ ${pct(def.slo.maxDroppedRate)}), so the capacity is 0; ${refNote}.`
+      capStep ? `Highest step within SLO: ${capStep.name} (target ${fmt4(capStep.targetRate)} req/s), ${fmt4(cap)} ok req/s = ${fmt4(rel, 2)}× the reference; ${refNote}.` : `No step met the SLO (p99 ≤ ${def.slo.p99Ms} ms, errors ≤ ${pct(def.slo.maxErrorRate)}, dropped ≤ ${pct(def.slo.maxDroppedRate)}), so the capacity is 0; ${refNote}.`
     )
   );
   let half = null;
@@ -49596,7 +50373,7 @@ function scoreRobustService(def, entry, reference) {
       "ms",
       p99 === null ? 0 : w.latency * clamp(1 - p99 / def.slo.p99Ms, 0, 1),
       w.latency,
-      halfStep && p99 !== null ? `At ${halfStep.name} (${fmt3(okRate(halfStep))} ok req/s, nearest half the capacity) p99 was ${fmt3(p99, 1)} ms; points fall linearly to 0 at the SLO's ${def.slo.p99Ms} ms.` : "No step within SLO, so no latency at half capacity."
+      halfStep && p99 !== null ? `At ${halfStep.name} (${fmt4(okRate(halfStep))} ok req/s, nearest half the capacity) p99 was ${fmt4(p99, 1)} ms; points fall linearly to 0 at the SLO's ${def.slo.p99Ms} ms.` : "No step within SLO, so no latency at half capacity."
     )
   );
   const eff = efficiency(entry, search.withinSlo);
@@ -49610,7 +50387,7 @@ function scoreRobustService(def, entry, reference) {
       "req/CPU-s",
       effRel === null ? 0 : w.efficiency * clamp(effRel, 0, EFFICIENCY_CAP),
       w.efficiency,
-      search.withinSlo.length === 0 ? "No step within SLO, so no efficiency points." : eff === null ? "No CPU figures for the steps within SLO, so no efficiency points." : refEff === null ? `${fmt3(eff)} ok requests per CPU-second, but the reference's efficiency is unknown, so no points.` : `${fmt3(eff)} ok requests per CPU-second within SLO versus the reference's ${fmt3(refEff)} (${fmt3(effRel, 2)}×, counted up to ${EFFICIENCY_CAP}×).`
+      search.withinSlo.length === 0 ? "No step within SLO, so no efficiency points." : eff === null ? "No CPU figures for the steps within SLO, so no efficiency points." : refEff === null ? `${fmt4(eff)} ok requests per CPU-second, but the reference's efficiency is unknown, so no points.` : `${fmt4(eff)} ok requests per CPU-second within SLO versus the reference's ${fmt4(refEff)} (${fmt4(effRel, 2)}×, counted up to ${EFFICIENCY_CAP}×).`
     )
   );
   const within = search.withinSlo.reduce((c, i) => addCounts(c, entry.phases[i].counts), emptyCounts());
@@ -49780,9 +50557,6 @@ var ChaosRun = class {
     try {
       await action.apply(this.ctx, f, params);
       this.ctx.log(`chaos: ${f.action} on ${f.target} at ${window.start.toFixed(1)} s`);
-      const startMs = this.t0 + window.start * 1e3;
-      this.ctx.mark?.(f, 1, startMs);
-      if (!action.revert || f.duration <= 0) this.ctx.mark?.(f, 0, startMs + 1e3);
     } catch (e) {
       window.params = { ...window.params, error: String(e instanceof Error ? e.message : e).slice(0, 180) };
       this.ctx.log(`chaos: ${f.action} failed: ${window.params.error}`);
@@ -49797,7 +50571,6 @@ var ChaosRun = class {
         this.ctx.log(`chaos: undoing ${f.action} failed: ${e instanceof Error ? e.message : e}`);
       }
       window.end = this.now();
-      this.ctx.mark?.(f, 0, this.t0 + window.end * 1e3);
     };
     this.reverts.set(f, revert);
     const delay = Math.max(0, this.t0 + (f.at + f.duration) * 1e3 - Date.now());
@@ -49812,77 +50585,33 @@ var ChaosRun = class {
   }
 };
 
-// harness/remote-write.ts
-function varint(n) {
-  const out = [];
-  let v = BigInt(Math.trunc(n));
-  if (v < 0n) v += 1n << 64n;
-  do {
-    let byte = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v > 0n) byte |= 128;
-    out.push(byte);
-  } while (v > 0n);
-  return out;
-}
-function lengthDelimited(field, bytes) {
-  return [field << 3 | 2, ...varint(bytes.length), ...bytes];
-}
-var utf8 = (s) => [...new TextEncoder().encode(s)];
-function encodeWriteRequest(series) {
-  const out = [];
-  for (const s of series) {
-    const ts = [];
-    for (const [name, value] of Object.entries(s.labels).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-      ts.push(...lengthDelimited(1, [...lengthDelimited(1, utf8(name)), ...lengthDelimited(2, utf8(value))]));
-    }
-    for (const sample of s.samples) {
-      const dbl = new Uint8Array(8);
-      new DataView(dbl.buffer).setFloat64(0, sample.value, true);
-      ts.push(...lengthDelimited(2, [9, ...dbl, 16, ...varint(sample.timestampMs)]));
-    }
-    out.push(...lengthDelimited(1, ts));
+// harness/calibration.ts
+var ENTRY_PROXIES = ["entry", "upstream"];
+async function withEntryFrozen(p, measure) {
+  try {
+    await p.docker.pause(p.entryContainer);
+  } catch (e) {
+    throw new Error(
+      `the entry could not be frozen for calibration (${e instanceof Error ? e.message : e}); the reference is never measured while an entry process can run`
+    );
   }
-  return Uint8Array.from(out);
-}
-function snappyLiteral(data) {
-  const n = data.length;
-  const head = [...varint(n)];
-  if (n > 0) {
-    const m = n - 1;
-    if (m < 60) head.push(m << 2);
-    else if (m < 1 << 8) head.push(60 << 2, m);
-    else if (m < 1 << 16) head.push(61 << 2, m & 255, m >> 8);
-    else if (m < 1 << 24) head.push(62 << 2, m & 255, m >> 8 & 255, m >> 16);
-    else head.push(63 << 2, m & 255, m >> 8 & 255, m >> 16 & 255, m >>> 24 & 255);
+  try {
+    for (const proxy of ENTRY_PROXIES) await p.toxiproxy.setEnabled(proxy, false);
+    p.log("the entry is frozen and cut off while the reference is measured");
+    return await measure();
+  } finally {
+    for (const proxy of ENTRY_PROXIES) await p.toxiproxy.setEnabled(proxy, true);
+    await p.docker.unpause(p.entryContainer);
   }
-  const out = new Uint8Array(head.length + n);
-  out.set(head, 0);
-  out.set(data, head.length);
-  return out;
-}
-async function remoteWrite(prometheusUrl, series) {
-  const res = await fetch(`${prometheusUrl}/api/v1/write`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-protobuf",
-      "content-encoding": "snappy",
-      "x-prometheus-remote-write-version": "0.1.0"
-    },
-    body: Buffer.from(snappyLiteral(encodeWriteRequest(series))),
-    signal: AbortSignal.timeout(5e3)
-  });
-  if (!res.ok) throw new Error(`remote write: HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
-}
-var FAULT_METRIC = "sre_chaos_fault_active";
-function faultSample(runId, action, target2, value, timestampMs) {
-  return {
-    labels: { __name__: FAULT_METRIC, run_id: runId, action, target: target2 },
-    samples: [{ value, timestampMs }]
-  };
 }
 
 // harness/measure.ts
+var SCRAPE_TARGETS = {
+  /** The load generator's /metrics. */
+  loadgen: 'job="loadgen",instance="loadgen:9464"',
+  /** The blackbox probe of the entry (the probe job relabels its instance to `entry`). */
+  probe: 'job="probe",instance="entry"'
+};
 var KINDS = REQUEST_KINDS;
 function counterAt(series, times) {
   const pts = series?.points ?? [];
@@ -49987,17 +50716,29 @@ function toMeasurements(raw, phases, faults, restarts, resources) {
   const duration4 = phases.length ? Math.max(...phases.map((p) => p.end)) : n;
   return { stepSeconds: 1, duration: duration4, samples, phases: phaseStats, faults, restarts };
 }
+function rawQueries(loadRunId) {
+  const sel = `${SCRAPE_TARGETS.loadgen},run_id="${loadRunId}"`;
+  return {
+    byKindOutcome: `sum by (kind, outcome) (loadgen_requests_total{${sel}})`,
+    buckets: `sum by (le) (loadgen_request_duration_seconds_bucket{${sel}})`,
+    dropped: `sum(loadgen_dropped_iterations_total{${sel}})`,
+    iterations: `sum(loadgen_iterations_total{${sel}})`,
+    probe: `min(min_over_time(probe_success{${SCRAPE_TARGETS.probe}}[1s]))`,
+    scrapes: `max(timestamp(up{${SCRAPE_TARGETS.loadgen}}))`
+  };
+}
 async function queryRawSeconds(prom, loadRunId, t0, seconds2) {
   const times = Array.from({ length: seconds2 + 1 }, (_, i) => t0 + i);
-  const start = t0;
+  const start2 = t0;
   const end = t0 + seconds2;
-  const sel = `run_id="${loadRunId}"`;
-  const [byKindOutcome, buckets, dropped, probe, scrapes] = await Promise.all([
-    prom.queryRange(`sum by (kind, outcome) (loadgen_requests_total{${sel}})`, start, end, 1),
-    prom.queryRange(`sum by (le) (loadgen_request_duration_seconds_bucket{${sel}})`, start, end, 1),
-    prom.queryRange(`sum(loadgen_dropped_iterations_total{${sel}})`, start, end, 1),
-    prom.queryRange(`min(min_over_time(probe_success{job="probe"}[1s]))`, start + 1, end, 1),
-    prom.queryRange(`max(timestamp(up{job="loadgen"}))`, start + 1, end, 1)
+  const q = rawQueries(loadRunId);
+  const [byKindOutcome, buckets, dropped, iterations, probe, scrapes] = await Promise.all([
+    prom.queryRange(q.byKindOutcome, start2, end, 1),
+    prom.queryRange(q.buckets, start2, end, 1),
+    prom.queryRange(q.dropped, start2, end, 1),
+    prom.queryRange(q.iterations, start2, end, 1),
+    prom.queryRange(q.probe, start2 + 1, end, 1),
+    prom.queryRange(q.scrapes, start2 + 1, end, 1)
   ]);
   const counts = Array.from({ length: seconds2 }, () => ({
     echo: emptyCounts(),
@@ -50035,7 +50776,8 @@ async function queryRawSeconds(prom, loadRunId, t0, seconds2) {
     buckets: perSecondBuckets,
     dropped: increments(dropped[0], times),
     probeUp,
-    loadScraped: freshScrapes(scrapes[0], t0, seconds2)
+    loadScraped: freshScrapes(scrapes[0], t0, seconds2),
+    iterations: counterAt(iterations[0], times).at(-1) ?? 0
   };
 }
 
@@ -50071,6 +50813,7 @@ async function runLoad(loadgen, prometheus, config2, hooks) {
   hooks.onStart?.(t0ms);
   let stageIndex = status.stageIndex;
   let stoppedEarly = false;
+  let finished = true;
   const deadline = startedAt + (planned + 30) * 1e3;
   while (!status.done) {
     if (hooks.signal?.aborted) {
@@ -50079,7 +50822,8 @@ async function runLoad(loadgen, prometheus, config2, hooks) {
     }
     if (Date.now() > deadline) {
       await loadgen.stop().catch(() => void 0);
-      throw new Error(`load generator did not finish within ${planned + 30} s`);
+      finished = false;
+      break;
     }
     await sleep(1e3);
     try {
@@ -50101,7 +50845,7 @@ async function runLoad(loadgen, prometheus, config2, hooks) {
   const t0 = t0ms / 1e3;
   const seconds2 = Math.max(1, Math.ceil(Math.min(status.elapsed || planned, planned)));
   const raw = await queryRawSeconds(prometheus, config2.runId, t0, seconds2);
-  return { t0, seconds: seconds2, raw, final: status, stoppedEarly };
+  return { t0, seconds: seconds2, raw, final: status, stoppedEarly, finished, plannedSeconds: planned };
 }
 
 // harness/run-phases.ts
@@ -50141,10 +50885,10 @@ function phasesOf(stages, seconds2) {
   let at = 0;
   const out = [];
   for (const s of stages) {
-    const start = at;
+    const start2 = at;
     at += s.duration;
-    if (start >= seconds2) break;
-    out.push({ name: s.name, start, end: Math.min(at, seconds2), targetRate: s.rate });
+    if (start2 >= seconds2) break;
+    out.push({ name: s.name, start: start2, end: Math.min(at, seconds2), targetRate: s.rate });
   }
   return out;
 }
@@ -50194,7 +50938,7 @@ function watchRestarts(docker, container, startedAt) {
 async function loadAndMeasure(ctx, label, target2, container, plan, stages, withChaos) {
   const { stack, def, docker, log } = ctx;
   const config2 = {
-    runId: `${label}-${randomBytes(4).toString("hex")}`,
+    runId: `${label}-${randomBytes2(4).toString("hex")}`,
     target: target2,
     stages: stages.map((s) => ({ ...s })),
     mix: plan.mix,
@@ -50217,13 +50961,8 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
       signal: ctx.signal,
       onStart: (t0ms) => {
         if (!withChaos || plan.faults.length === 0) return;
-        let writes = Promise.resolve();
-        const mark = (f, active, atMs) => {
-          const sample = faultSample(config2.runId, f.action, f.target, active, atMs);
-          writes = writes.then(() => remoteWrite(stack.prometheusUrl, [sample])).catch((e) => log(`chaos: could not export the fault metric: ${e.message}`));
-        };
         chaos = new ChaosRun(
-          { docker, entry: container, toxiproxy: stack.toxiproxy, upstream: stack.upstream, log, mark },
+          { docker, entry: container, toxiproxy: stack.toxiproxy, upstream: stack.upstream, log },
           t0ms
         );
         chaos.schedule(plan.faults);
@@ -50241,14 +50980,15 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
     });
     faults = chaos ? await chaos.finish() : [];
     await restarts.check();
-    const m = toMeasurements(
-      result.raw,
-      phasesOf(stages, result.seconds),
-      faults,
-      restarts.count,
-      resources.perSecond(result.t0, result.seconds)
-    );
-    return { m, t0: result.t0 };
+    const perSecond = resources.perSecond(result.t0, result.seconds);
+    const m = toMeasurements(result.raw, phasesOf(stages, result.seconds), faults, restarts.count, perSecond);
+    const facts = {
+      label: `${label} load`,
+      runId: config2.runId,
+      cpu: perSecond.cpu,
+      cpuLimit: ENTRY_LIMITS.cpus
+    };
+    return { m, t0: result.t0, problems: checkLoad({ ...result, ...facts }) };
   } finally {
     if (chaos && faults === null) await chaos.finish();
     resources.stop();
@@ -50273,28 +51013,77 @@ async function measureAndScore(ctx) {
       verificationPassed: false,
       measurements: null,
       loadStart: (/* @__PURE__ */ new Date()).toISOString(),
-      calibration: null
+      calibration: null,
+      integrity: verdict([])
     };
   }
   let reference = null;
   let capacity = null;
-  const draft = planRun(def, { scale, referenceCapacity: null });
-  if (draft.calibration) {
+  const problems = [];
+  const draft = planCalibration(def, scale);
+  const calibration = draft.calibration;
+  if (calibration) {
     const refContainer = await stack.compose.containerId("reference");
-    const refGate = await gateWhenHealthy(ctx, TARGETS.reference, refContainer, "reference");
-    if (!refGate.passed)
-      throw new Error(`the reference app failed its own gate: ${JSON.stringify(refGate.checks)}`);
-    log("calibrating on the reference app (url-anvil)…");
-    const tRef = Date.now();
-    reference = (await loadAndMeasure(ctx, "reference", TARGETS.reference, refContainer, draft, draft.calibration, false)).m;
-    loadSeconds.reference = (Date.now() - tRef) / 1e3;
+    const parts = { ...stack, docker: ctx.docker, log };
+    reference = await withEntryFrozen(parts, async () => {
+      const refGate = await gateWhenHealthy(ctx, TARGETS.reference, refContainer, "reference");
+      if (!refGate.passed)
+        throw new Error(`the reference app failed its own gate: ${JSON.stringify(refGate.checks)}`);
+      log("calibrating on the reference app (url-anvil)…");
+      const tRef = Date.now();
+      const measuredRef = await loadAndMeasure(
+        ctx,
+        "reference",
+        TARGETS.reference,
+        refContainer,
+        draft,
+        calibration,
+        false
+      );
+      loadSeconds.reference = (Date.now() - tRef) / 1e3;
+      problems.push(...measuredRef.problems);
+      return measuredRef.m;
+    });
+    await ctx.docker.stop(refContainer);
     const measured = referenceCapacity(def, reference);
     capacity = measured;
     log(`reference capacity: ${measured.toFixed(0)} req/s`);
+    const thawed = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry");
+    if (!thawed.passed) {
+      log("verification gate after calibration: FAILED");
+      const checks = thawed.checks.map((c) => ({ ...c, name: `after calibration: ${c.name}`.slice(0, 100) }));
+      const score2 = scoreRun(def, null, null, { passed: false, wrongBodyRatio: 0 });
+      return {
+        ...base,
+        score: score2,
+        checks,
+        verificationPassed: false,
+        measurements: null,
+        loadStart: (/* @__PURE__ */ new Date()).toISOString(),
+        calibration: null,
+        integrity: verdict(problems)
+      };
+    }
+  }
+  const noCapacity = checkCalibration(capacity);
+  if (noCapacity.length) {
+    problems.push(...noCapacity);
+    log(`invalid run: ${problems.join("; ")}`);
+    const why = "The reference calibration measured no capacity, so the run is invalid and scores 0.";
+    return {
+      ...base,
+      score: zeroScore(def, why),
+      checks: gate.checks,
+      verificationPassed: true,
+      measurements: null,
+      loadStart: (/* @__PURE__ */ new Date()).toISOString(),
+      calibration: null,
+      integrity: verdict(problems)
+    };
   }
   const plan = planRun(def, { scale, referenceCapacity: capacity });
   const tEntry = Date.now();
-  const { m, t0 } = await loadAndMeasure(
+  const { m, t0, ...entryLoad } = await loadAndMeasure(
     ctx,
     "entry",
     TARGETS.entry,
@@ -50304,6 +51093,8 @@ async function measureAndScore(ctx) {
     true
   );
   loadSeconds.entry = (Date.now() - tEntry) / 1e3;
+  problems.push(...entryLoad.problems);
+  if (problems.length) log(`invalid run: ${problems.join("; ")}`);
   const { checked, failed } = loadChecks(m);
   const score = scoreRun(def, m, reference, { passed: true, wrongBodyRatio: checked ? failed / checked : 0 });
   return {
@@ -50314,14 +51105,15 @@ async function measureAndScore(ctx) {
     verificationPassed: true,
     measurements: m,
     loadStart: new Date(t0 * 1e3).toISOString(),
-    calibration: capacity === null ? null : { referenceCapacityRps: Number(capacity.toFixed(1)) }
+    calibration: capacity === null ? null : { referenceCapacityRps: Number(capacity.toFixed(1)) },
+    integrity: verdict(problems)
   };
 }
 
 // harness/provenance.ts
 import { cpus as cpus2 } from "node:os";
-import { readFileSync as readFileSync2 } from "node:fs";
-import { join as join8 } from "node:path";
+import { readFileSync as readFileSync3 } from "node:fs";
+import { join as join9 } from "node:path";
 var LOADGEN_NAME = "sre-chaos loadgen";
 async function gitCommit(root) {
   try {
@@ -50332,14 +51124,14 @@ async function gitCommit(root) {
 }
 function loadgenVersion(root) {
   try {
-    const src = readFileSync2(join8(root, "loadgen", "main.go"), "utf8");
+    const src = readFileSync3(join9(root, "loadgen", "main.go"), "utf8");
     return /const version = "([^"]+)"/.exec(src)?.[1] ?? "unknown";
   } catch {
     return "unknown";
   }
 }
 async function collectProvenance(i) {
-  const pkg = JSON.parse(readFileSync2(join8(i.root, "package.json"), "utf8"));
+  const pkg = JSON.parse(readFileSync3(join9(i.root, "package.json"), "utf8"));
   const cpuList = cpus2();
   return {
     repository: i.ci.repository ?? null,
@@ -50375,7 +51167,7 @@ var EntryInvalidError = class extends Error {
 };
 function newRunId(now) {
   const ts = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  return `${ts}-${randomBytes2(4).toString("hex")}`;
+  return `${ts}-${randomBytes3(4).toString("hex")}`;
 }
 async function runEntry(opts) {
   const log = opts.log ?? (() => void 0);
@@ -50391,26 +51183,24 @@ async function runEntry(opts) {
   const def = await loadChallenge(challenge, root);
   const scale = opts.scale ?? 1;
   const runId = newRunId(started);
-  const outDir = opts.outDir ?? join9(root, ".sre-chaos", "runs", login, runId);
-  const workDir = join9(root, ".sre-chaos", "work", runId);
+  const outDir = opts.outDir ?? join10(root, ".sre-chaos", "runs", login, runId);
+  const workDir = join10(root, ".sre-chaos", "work", runId);
   log(`run ${runId}: ${login} on ${challenge} (scale ${scale})`);
   const buildTag = await buildPlatform(root, log);
   const entryImage = `sre-chaos-entry/${login.toLowerCase()}:${runId.toLowerCase()}`;
   const t = Date.now();
-  await docker.build({ context: dir, tag: entryImage, timeoutMs: ENTRY_LIMITS.buildTimeoutMs }).catch((e) => {
-    throw new Error(`building contributors/${login}/Dockerfile failed: ${e.message}`);
+  const image = await buildEntryImage({
+    docker,
+    context: dir,
+    tag: entryImage,
+    where: `contributors/${login}/Dockerfile`,
+    signal: opts.signal,
+    log
   });
-  const image = await docker.imageInfo(entryImage);
-  if (!image) throw new Error(`building contributors/${login}: no image was produced`);
-  if (image.size > ENTRY_LIMITS.imageMaxBytes) {
-    throw new Error(
-      `contributors/${login}: the image is ${(image.size / 2 ** 20).toFixed(0)} MiB, above the cap of ${ENTRY_LIMITS.imageMaxBytes / 2 ** 20} MiB`
-    );
-  }
   log(
     `built the entry image (${((Date.now() - t) / 1e3).toFixed(1)} s, ${(image.size / 2 ** 20).toFixed(0)} MiB)`
   );
-  const quoteKey = randomBytes2(32).toString("hex");
+  const quoteKey = randomBytes3(32).toString("hex");
   let stack = null;
   const onAbort = () => log("aborting: tearing the stack down…");
   opts.signal?.addEventListener("abort", onAbort);
@@ -50474,13 +51264,14 @@ async function runEntry(opts) {
     verificationPassed: scored.verificationPassed,
     measurements: scored.measurements,
     loadStart: scored.loadStart,
-    provenance
+    provenance,
+    integrity: scored.integrity
   });
   const json2 = serializeRunRecord(record2, `run ${runId}`);
   const report = renderReport(record2);
-  mkdirSync2(outDir, { recursive: true });
-  writeFileSync3(join9(outDir, "run.json"), json2);
-  writeFileSync3(join9(outDir, "report.md"), report);
+  mkdirSync3(outDir, { recursive: true });
+  writeFileSync4(join10(outDir, "run.json"), json2);
+  writeFileSync4(join10(outDir, "report.md"), report);
   const timings = {
     total: (Date.now() - started.getTime()) / 1e3,
     referenceLoad: scored.loadSeconds.reference,
@@ -50575,7 +51366,7 @@ function readConfig(read = (n) => getInput(n), env = process.env) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync3, existsSync as existsSync3 } from "fs";
+import { readFileSync as readFileSync4, existsSync as existsSync4 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -50585,8 +51376,8 @@ var Context = class {
     var _a3, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync3(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      if (existsSync4(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse(readFileSync4(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path7 = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path7} does not exist${EOL5}`);
@@ -51298,15 +52089,15 @@ function parseParameters(header, type, index, len, stopFlags) {
   }
   return { type, index, parameters };
 }
-function unescapeQuotedPairs(str, start, end) {
+function unescapeQuotedPairs(str, start2, end) {
   let result = "";
-  for (let index = start; index < end; index++) {
+  for (let index = start2; index < end; index++) {
     if (str.charCodeAt(index) === BSLASH) {
-      result += str.slice(start, index);
-      start = ++index;
+      result += str.slice(start2, index);
+      start2 = ++index;
     }
   }
-  return result + str.slice(start, end);
+  return result + str.slice(start2, end);
 }
 
 // node_modules/json-with-bigint/json-with-bigint.js
@@ -55411,15 +56202,29 @@ function rankOf(entries, record2) {
   const others = entries.filter((e) => e.login.toLowerCase() !== record2.login.toLowerCase()).map((e) => e.runs[record2.challenge]?.best.score).filter((s) => s !== void 0);
   return { rank: 1 + others.filter((s) => s > record2.score).length, total: others.length + 1 };
 }
+function invalidSection(problems) {
+  return [
+    "### Invalid run",
+    "",
+    "The platform's own measurements of this run do not add up, so the score is 0:",
+    "",
+    ...problems.map((p) => `- ${md(p)}`),
+    "",
+    "The components below show what was measured, for diagnosis only.",
+    ""
+  ];
+}
 function renderRunComment(c) {
   const r = c.record;
   const unit = r.scoreUnit === "seconds" ? " s" : " points";
+  const invalid = r.integrity !== void 0 && !r.integrity.valid;
   const lines = [
     commentMarker(r.login),
     `## SRE Chaos Challenge: ${r.challenge}`,
     "",
-    `**Score: ${num2(r.score)}${unit}** for @${r.login} at \`${c.headSha.slice(0, 7)}\` (run \`${r.runId}\`)`,
+    `**Score: ${num2(r.score)}${unit}**${invalid ? " (**invalid run**)" : ""} for @${r.login} at \`${c.headSha.slice(0, 7)}\` (run \`${r.runId}\`)`,
     "",
+    ...invalid ? invalidSection(r.integrity.problems) : [],
     `Rank on the ${r.challenge} board if this were your best: **${c.rank.rank} of ${c.rank.total}**`,
     "",
     "| component | value | points | max | how |",
