@@ -56,6 +56,8 @@ export interface Docker {
     cgroupParent: string;
     cpus: number;
     memoryMiB: number;
+    /** Past this the client is SIGKILLed by `timeout(1)`, even if the harness itself is gone. */
+    hardTimeoutMs: number;
     onOutput: (text: string) => void;
   }): Started;
   /** Streams container events with these actions (create, oom…) from `sinceSeconds` on, until stopped. */
@@ -212,7 +214,7 @@ export function createDocker(): Docker {
         .map((j) => String(JSON.parse(j) ?? ""));
       return { cgroupDriver: cgroupDriver!, cgroupVersion: cgroupVersion!, rootDir: rootDir! };
     },
-    startBuild({ context, tag, cgroupParent, cpus, memoryMiB, onOutput }) {
+    startBuild({ context, tag, cgroupParent, cpus, memoryMiB, hardTimeoutMs, onOutput }) {
       const period = 100_000;
       const args = [
         "build",
@@ -230,7 +232,11 @@ export function createDocker(): Docker {
         context,
       ];
       // BuildKit ignores these limits; the classic builder applies them to every RUN container.
-      return start("docker", args, { env: { ...process.env, DOCKER_BUILDKIT: "0" }, onOutput });
+      const env = { ...process.env, DOCKER_BUILDKIT: "0" };
+      // A SIGKILLed client makes the engine cancel the step; `timeout` does it even when nothing
+      // else is left to (its group is killed whole, so the client never outlives it either).
+      const limit = `${Math.ceil(hardTimeoutMs / 1000)}s`;
+      return start("timeout", ["-s", "KILL", limit, "docker", ...args], { env, onOutput, ownGroup: true });
     },
     containerEvents(sinceSeconds, actions, onEvent) {
       const args = ["events", "--since", sinceSeconds.toFixed(3), "--filter", "type=container"];

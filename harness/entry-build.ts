@@ -183,6 +183,8 @@ async function watch(
     cgroupParent: cgroup.parent,
     cpus: limits.cpus,
     memoryMiB: limits.memoryMiB,
+    // The watchdog's limit, with a margin, for when the harness is killed and no watchdog is left.
+    hardTimeoutMs: limits.timeoutMs + Math.min(30_000, limits.timeoutMs),
     onOutput: (text) => {
       if (stop === "output") return;
       tail.push(text);

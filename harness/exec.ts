@@ -91,12 +91,19 @@ export interface Started {
 export function start(
   file: string,
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; onOutput: (text: string) => void },
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    onOutput: (text: string) => void;
+    /** Its own process group, killed whole: for a program that wraps another (e.g. `timeout`). */
+    ownGroup?: boolean;
+  },
 ): Started {
   const child = spawn(file, args, {
     cwd: opts.cwd,
     env: opts.env ?? process.env,
     stdio: ["ignore", "pipe", "pipe"],
+    detached: opts.ownGroup ?? false,
   });
   for (const s of [child.stdout, child.stderr]) {
     s.setEncoding("utf8");
@@ -109,5 +116,13 @@ export function start(
     });
     child.on("close", (code) => resolve(code));
   });
-  return { exited, kill: () => void child.kill("SIGKILL") };
+  const kill = () => {
+    try {
+      if (opts.ownGroup && child.pid) process.kill(-child.pid, "SIGKILL");
+      else child.kill("SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  };
+  return { exited, kill };
 }

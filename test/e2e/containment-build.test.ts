@@ -8,9 +8,9 @@
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, existsSync, readdirSync, statfsSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, rmdirSync, statfsSync } from "node:fs";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createDocker, type EngineInfo } from "../../harness/docker.ts";
 import {
   buildEntryImage,
@@ -171,6 +171,40 @@ describe("hostile builds (real Docker)", { timeout: 240_000 }, () => {
     });
   });
 
+  it("a harness killed mid-build leaves no step running past the time limit", async () => {
+    const id = `e2e${process.pid}kill`;
+    const parent = buildCgroupParent(info.cgroupDriver, id);
+    const script = `
+      import { createDocker } from "./harness/docker.ts";
+      import { buildEntryImage } from "./harness/entry-build.ts";
+      await buildEntryImage({ docker: createDocker(), context: ${JSON.stringify(join(FIXTURES, "endless"))},
+        tag: ${JSON.stringify(tag("killed"))}, where: "killed", id: ${JSON.stringify(id)}, limits: { timeoutMs: 3000 } });`;
+    const harness = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: REPO,
+      stdio: "ignore",
+    });
+    try {
+      // Killed once the endless step runs: no watchdog, no clean-up, only the client's hard limit.
+      await until(async () => (await docker.containersInCgroupParent(parent)).length > 0, 20_000);
+      harness.kill("SIGKILL");
+      const killedAt = Date.now();
+      await until(async () => (await docker.containersInCgroupParent(parent)).length === 0, 20_000);
+      assert.ok(Date.now() - killedAt < 15_000, "the step outlived the hard limit");
+      assert.deepEqual(runningCommands("sleep 100000"), []);
+    } finally {
+      harness.kill("SIGKILL");
+      // What only the dead harness would have removed: its cgroup and its steps' images (and, had
+      // the test failed, the step itself).
+      await docker.removeContainers(await docker.containersInCgroupParent(parent));
+      for (const c of ["", ...readdirSync("/sys/fs/cgroup")]) {
+        const d = join("/sys/fs/cgroup", c, parent);
+        if (existsSync(d)) rmdirSync(d);
+      }
+      for (const image of labelledImages()) await docker.untag(image);
+    }
+    assert.deepEqual(labelledImages(), []);
+  });
+
   it("validate refuses VOLUME, HEALTHCHECK, STOPSIGNAL and ONBUILD, naming the file, the line and the rule", () => {
     const tmp = tempRoot();
     try {
@@ -239,6 +273,15 @@ describe("hostile builds (real Docker)", { timeout: 240_000 }, () => {
     }
   });
 });
+
+/** Polls `check` every 200 ms until it holds; fails after `ms`. */
+async function until(check: () => Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
