@@ -200,9 +200,13 @@ async function watch(
   o.signal?.addEventListener("abort", onAbort);
   process.once("exit", onExit);
   const poll = setInterval(() => {
-    const now = disk?.();
-    if (now && atStart.bytes - now.bytes > limits.diskMaxBytes) halt("disk");
-    if (now && atStart.files && atStart.files - now.files > limits.filesMax) halt("files");
+    try {
+      const now = disk?.();
+      if (now && atStart.bytes - now.bytes > limits.diskMaxBytes) halt("disk");
+      if (now && atStart.files && atStart.files - now.files > limits.filesMax) halt("files");
+    } catch {
+      // One unreadable sample (the next one comes in 100 ms) must not crash the harness.
+    }
     if (cgroup.pidsDir && pidsLimitReached(cgroup.pidsDir)) halt("pids");
   }, POLL_MS);
   let code: number | null;
