@@ -25,6 +25,7 @@ export async function withEntryFrozen<T>(p: FreezeParts, measure: () => Promise<
     throw new Error(
       `the entry could not be frozen for calibration (${e instanceof Error ? e.message : e}); ` +
         "the reference is never measured while an entry process can run",
+      { cause: e },
     );
   }
   try {
