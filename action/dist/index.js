@@ -48021,7 +48021,8 @@ function start(file2, args, opts) {
   const child = spawn(file2, args, {
     cwd: opts.cwd,
     env: opts.env ?? process.env,
-    stdio: ["ignore", "pipe", "pipe"]
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: opts.ownGroup ?? false
   });
   for (const s of [child.stdout, child.stderr]) {
     s.setEncoding("utf8");
@@ -48035,7 +48036,14 @@ function start(file2, args, opts) {
     });
     child.on("close", (code2) => resolve3(code2));
   });
-  return { exited, kill: () => void child.kill("SIGKILL") };
+  const kill = () => {
+    try {
+      if (opts.ownGroup && child.pid) process.kill(-child.pid, "SIGKILL");
+      else child.kill("SIGKILL");
+    } catch {
+    }
+  };
+  return { exited, kill };
 }
 
 // harness/docker.ts
@@ -48116,7 +48124,7 @@ function createDocker() {
       const [cgroupDriver, cgroupVersion, rootDir] = (await docker(["info", "-f", f])).stdout.trim().split(" ").map((j) => String(JSON.parse(j) ?? ""));
       return { cgroupDriver, cgroupVersion, rootDir };
     },
-    startBuild({ context: context3, tag, cgroupParent, cpus: cpus3, memoryMiB, onOutput }) {
+    startBuild({ context: context3, tag, cgroupParent, cpus: cpus3, memoryMiB, hardTimeoutMs, onOutput }) {
       const period = 1e5;
       const args = [
         "build",
@@ -48133,7 +48141,9 @@ function createDocker() {
         tag,
         context3
       ];
-      return start("docker", args, { env: { ...process.env, DOCKER_BUILDKIT: "0" }, onOutput });
+      const env = { ...process.env, DOCKER_BUILDKIT: "0" };
+      const limit = `${Math.ceil(hardTimeoutMs / 1e3)}s`;
+      return start("timeout", ["-s", "KILL", limit, "docker", ...args], { env, onOutput, ownGroup: true });
     },
     containerEvents(sinceSeconds, actions, onEvent) {
       const args = ["events", "--since", sinceSeconds.toFixed(3), "--filter", "type=container"];
@@ -48684,6 +48694,8 @@ async function watch(o, limits, cgroup, disk) {
     cgroupParent: cgroup.parent,
     cpus: limits.cpus,
     memoryMiB: limits.memoryMiB,
+    // The watchdog's limit, with a margin, for when the harness is killed and no watchdog is left.
+    hardTimeoutMs: limits.timeoutMs + Math.min(3e4, limits.timeoutMs),
     onOutput: (text2) => {
       if (stop === "output") return;
       tail.push(text2);
@@ -48697,9 +48709,12 @@ async function watch(o, limits, cgroup, disk) {
   o.signal?.addEventListener("abort", onAbort);
   process.once("exit", onExit);
   const poll = setInterval(() => {
-    const now = disk?.();
-    if (now && atStart.bytes - now.bytes > limits.diskMaxBytes) halt("disk");
-    if (now && atStart.files && atStart.files - now.files > limits.filesMax) halt("files");
+    try {
+      const now = disk?.();
+      if (now && atStart.bytes - now.bytes > limits.diskMaxBytes) halt("disk");
+      if (now && atStart.files && atStart.files - now.files > limits.filesMax) halt("files");
+    } catch {
+    }
     if (cgroup.pidsDir && pidsLimitReached(cgroup.pidsDir)) halt("pids");
   }, POLL_MS);
   let code2;
@@ -50592,7 +50607,8 @@ async function withEntryFrozen(p, measure) {
     await p.docker.pause(p.entryContainer);
   } catch (e) {
     throw new Error(
-      `the entry could not be frozen for calibration (${e instanceof Error ? e.message : e}); the reference is never measured while an entry process can run`
+      `the entry could not be frozen for calibration (${e instanceof Error ? e.message : e}); the reference is never measured while an entry process can run`,
+      { cause: e }
     );
   }
   try {
