@@ -18,6 +18,7 @@ import {
 import type { Docker } from "./docker.ts";
 import { ChaosRun } from "./chaos.ts";
 import { withEntryFrozen } from "./calibration.ts";
+import { phasesOf, sampleResources, watchRestarts } from "./load-watch.ts";
 import { loadChecks } from "./record-build.ts";
 import { ENTRY_LIMITS } from "./compose-entry.ts";
 import { checkCalibration, checkLoad, verdict } from "./integrity.ts";
@@ -93,69 +94,6 @@ async function gateWhenHealthy(
     }
     await sleep(1000);
   }
-}
-
-function phasesOf(stages: StagePlan[], seconds: number) {
-  let at = 0;
-  const out = [];
-  for (const s of stages) {
-    const start = at;
-    at += s.duration;
-    if (start >= seconds) break;
-    out.push({ name: s.name, start, end: Math.min(at, seconds), targetRate: s.rate });
-  }
-  return out;
-}
-
-/** Samples the Docker stats of a container, bucketed per second after `t0`. */
-function sampleResources(docker: Docker, container: string) {
-  const samples: { t: number; cpu: number; memory: number }[] = [];
-  const stop = docker.stats(container, (s) =>
-    samples.push({ t: Date.now() / 1000, cpu: s.cpu, memory: s.memoryMiB }),
-  );
-  return {
-    stop,
-    perSecond(t0: number, seconds: number) {
-      const cpu: (number | null)[] = Array.from({ length: seconds }, () => null);
-      const memory: (number | null)[] = Array.from({ length: seconds }, () => null);
-      for (const s of samples) {
-        const i = Math.floor(s.t - t0);
-        if (i < 0 || i >= seconds) continue;
-        cpu[i] = Math.max(cpu[i] ?? 0, s.cpu);
-        memory[i] = Math.max(memory[i] ?? 0, s.memory);
-      }
-      return { cpu, memory };
-    },
-  };
-}
-
-/**
- * Counts the entry's restarts (crash recovery by its restart policy, or a `docker restart`) by
- * watching when its process started, once a second. Docker's RestartCount cannot be used: a
- * `docker restart` resets it to 0.
- */
-export function watchRestarts(docker: Docker, container: string, startedAt: string) {
-  let last = startedAt;
-  let count = 0;
-  const check = async () => {
-    try {
-      const s = await docker.inspect(container);
-      if (s.startedAt !== last && s.running) {
-        count++;
-        last = s.startedAt;
-      }
-    } catch {
-      // The engine was too busy to answer this second; the next check catches up.
-    }
-  };
-  const timer = setInterval(() => void check(), 1000);
-  return {
-    check,
-    stop: () => clearInterval(timer),
-    get count() {
-      return count;
-    },
-  };
 }
 
 /** One load run against a target, measured into `Measurements`. */

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { watchRestarts } from "../../../harness/run-phases.ts";
+import { watchRestarts } from "../../../harness/load-watch.ts";
 import type { ContainerState, Docker } from "../../../harness/docker.ts";
 
 test("restarts are counted from start times, also across a docker restart that resets RestartCount", async () => {
