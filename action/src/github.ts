@@ -35,6 +35,16 @@ export interface IssueComment {
 
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 
+/** One run of a workflow, as the runs API lists it. */
+export interface WorkflowRun {
+  id: number;
+  event: string;
+  headSha: string;
+  /** queued, in_progress, completed, … */
+  status: string;
+  createdAt: string;
+}
+
 export interface GitHubApi {
   /** Open or closed PRs whose head is this commit (repos/commits/{sha}/pulls). */
   findPullRequestsForSha(sha: string): Promise<PullRequestInfo[]>;
@@ -48,7 +58,10 @@ export interface GitHubApi {
   createComment(issue: number, body: string): Promise<{ id: number }>;
   updateComment(commentId: number, body: string): Promise<void>;
   createReaction(commentId: number, content: "+1" | "-1" | "eyes" | "confused"): Promise<void>;
-  dispatchWorkflow(workflowFile: string, ref: string, inputs: Record<string, string>): Promise<void>;
+  /** Runs of one workflow file for one event and head commit, newest first (one page of 100). */
+  listWorkflowRuns(workflowFile: string, filter: { event: string; headSha: string }): Promise<WorkflowRun[]>;
+  /** Re-runs every job of a finished run, with the run's own event, commit and token. */
+  rerunWorkflowRun(runId: number): Promise<void>;
   getDefaultBranch(): Promise<string>;
   /** A text file at a ref (e.g. `entries/<login>.json` on the results branch); null when absent. */
   getFileText(path: string, ref: string): Promise<string | null>;
@@ -90,6 +103,37 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}
   }
 }
 
+/**
+ * A failed API call, naming the endpoint (`GET /repos/o/r/pulls/7`) so a failed job says which call
+ * failed. Keeps the HTTP status (callers map a 404) and the original error as the cause.
+ */
+export class GitHubApiError extends Error {
+  readonly status: number | undefined;
+  constructor(
+    readonly endpoint: string,
+    cause: unknown,
+  ) {
+    const e = cause as HttpishError;
+    super(
+      `GitHub API ${endpoint} failed${e?.status ? ` (${e.status})` : ""}: ${e?.message ?? String(cause)}`,
+      {
+        cause,
+      },
+    );
+    this.name = "GitHubApiError";
+    this.status = e?.status;
+  }
+}
+
+/** `METHOD /path` of an Octokit request error, without the host or query string; "" when unknown. */
+function endpointOf(err: unknown): string {
+  const req = (err as { request?: { method?: string; url?: string } })?.request;
+  if (!req?.url) return "";
+  // Octokit gives an absolute URL; the query string (pagination, filters) is noise in a message.
+  const p = /^https?:\/\//.test(req.url) ? new URL(req.url).pathname : (req.url.split("?")[0] ?? req.url);
+  return `${req.method ?? "?"} ${p}`;
+}
+
 const PERMISSIONS: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
 
 /** The real API for one repository, authenticated with the workflow's token. */
@@ -101,7 +145,14 @@ export function createGitHubApi(
 ): GitHubApi {
   // baseUrl: tests (a local server) and GHES; otherwise GITHUB_API_URL as @actions/github reads it.
   const octokit = getOctokit(token, opts.baseUrl ? { baseUrl: opts.baseUrl } : {});
-  const r = <T>(fn: () => Promise<T>) => withRetry(fn, opts.retry ?? {});
+  const r = async <T>(fn: () => Promise<T>) => {
+    try {
+      return await withRetry(fn, opts.retry ?? {});
+    } catch (err) {
+      const endpoint = endpointOf(err);
+      throw endpoint ? new GitHubApiError(endpoint, err) : err;
+    }
+  };
   const pr = (p: {
     number: number;
     state: string;
@@ -191,10 +242,29 @@ export function createGitHubApi(
         octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: commentId, content }),
       );
     },
-    async dispatchWorkflow(workflowFile, ref, inputs) {
-      await r(() =>
-        octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: workflowFile, ref, inputs }),
+    async listWorkflowRuns(workflowFile, filter) {
+      const res = await r(() =>
+        octokit.rest.actions.listWorkflowRuns({
+          owner,
+          repo,
+          workflow_id: workflowFile,
+          event: filter.event,
+          head_sha: filter.headSha,
+          per_page: 100,
+        }),
       );
+      return res.data.workflow_runs
+        .map((w) => ({
+          id: w.id,
+          event: w.event,
+          headSha: w.head_sha,
+          status: w.status ?? "",
+          createdAt: w.created_at,
+        }))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    },
+    async rerunWorkflowRun(runId) {
+      await r(() => octokit.rest.actions.reRunWorkflow({ owner, repo, run_id: runId }));
     },
     async getDefaultBranch() {
       const res = await r(() => octokit.rest.repos.get({ owner, repo }));

@@ -12,7 +12,7 @@ import { readConfig, type ActionConfig } from "./config.ts";
 import { createGitHubApi } from "./github.ts";
 import { createResultsStore } from "./results.ts";
 import { runCommand } from "./modes/command.ts";
-import { runEvaluate } from "./modes/evaluate.ts";
+import { runEvaluate, runScope } from "./modes/evaluate.ts";
 import { runPublish } from "./modes/publish.ts";
 import { publishRescore, rescoreMatrix } from "./modes/rescore.ts";
 
@@ -43,6 +43,16 @@ async function dispatch(config: ActionConfig): Promise<void> {
   const api = createGitHubApi(config.githubToken, config.owner, config.repo);
   const log = (line: string) => core.info(line);
   switch (config.mode) {
+    case "scope": {
+      const login = await runScope(event, {
+        api,
+        artifactDir: path.resolve(config.workspace, config.artifactDir),
+        eventName: config.eventName,
+      });
+      core.setOutput("login", login);
+      log(`the pull request changes only contributors/${login}/`);
+      return;
+    }
     case "evaluate": {
       const out = await runEvaluate(event, {
         api,
@@ -52,7 +62,6 @@ async function dispatch(config: ActionConfig): Promise<void> {
         challenge: config.challenge,
         scale: config.scale,
         login: config.login,
-        prNumber: config.prNumber,
         headSha: config.headSha,
         resultsBranch: config.resultsBranch,
         provenance: {

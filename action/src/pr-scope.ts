@@ -47,6 +47,20 @@ export function folderFromFiles(files: readonly PullRequestFile[], authorLogin: 
 }
 
 /**
+ * Every changed path (and rename's old path) that is not inside `contributors/<author>/`, in the
+ * order the API listed them, so a refusal can name them all rather than the first.
+ */
+export function outOfScopeFiles(files: readonly PullRequestFile[], authorLogin: string): string[] {
+  const out: string[] = [];
+  for (const f of files) {
+    for (const p of [f.filename, f.previousFilename].filter((x): x is string => x !== undefined)) {
+      if (entryFolderOf(p)?.toLowerCase() !== authorLogin.toLowerCase() && !out.includes(p)) out.push(p);
+    }
+  }
+  return out;
+}
+
+/**
  * Checks the PR's files (paginated, through the API) and its head tree (no symlink or submodule in
  * the entry); returns the entry folder name (the login as spelled on disk). Throws ScopeError.
  */

@@ -196,6 +196,8 @@ describe("evaluate workflow under act", () => {
     const stands = join(dir, "stand-ins");
     const head = copyWorkspace(ws);
     // The fixture PR's head is this commit, so the workflow checks out exactly this tree.
+    // The default branch (main, the trusted code) is that commit too: the workflow runs it and
+    // brings in contributors/example from the head.
     const event = JSON.parse(readFileSync(EVENT, "utf8")) as { pull_request: { head: { sha: string } } };
     event.pull_request.head.sha = head;
     const eventPath = join(dir, "event.json");
@@ -205,9 +207,9 @@ describe("evaluate workflow under act", () => {
     const standIns: Record<string, string> = {
       "actions/checkout": composite(
         "checkout",
-        ["ref", "persist-credentials"],
-        'cd "$GITHUB_WORKSPACE" && git init -q && git fetch -q --depth 1 "$ORIGIN" "$REF" && git checkout -q --force FETCH_HEAD',
-        { ORIGIN: ws, REF: "${{ inputs.ref }}" },
+        ["ref", "path", "persist-credentials"],
+        'mkdir -p "$GITHUB_WORKSPACE/$DEST" && cd "$GITHUB_WORKSPACE/$DEST" && git init -q && git fetch -q --depth 1 "$ORIGIN" "$REF" && git checkout -q --force FETCH_HEAD',
+        { ORIGIN: ws, REF: "${{ inputs.ref }}", DEST: "${{ inputs.path }}" },
       ),
       "actions/setup-node": composite("setup-node", ["node-version"], "node --version"),
       "actions/upload-artifact": composite(

@@ -17,6 +17,7 @@ interface CommentEvent {
 export interface CommandDeps {
   api: GitHubApi;
   results: ResultsStore;
+  /** The workflow file whose `pull_request` run for the PR's head is re-run (evaluate.yml). */
   evaluateWorkflow: string;
   now: () => Date;
   log: (line: string) => void;
@@ -25,22 +26,38 @@ export interface CommandDeps {
 export type CommandOutcome =
   | { kind: "ignored"; reason: string }
   | { kind: "refused"; reason: string }
-  | { kind: "accepted"; login: string; challenge: ChallengeId; headSha: string };
+  /** The choice is recorded, but no finished evaluation of the head could be re-run (the reply says why). */
+  | { kind: "recorded"; login: string; challenge: ChallengeId; headSha: string; reason: string }
+  | { kind: "accepted"; login: string; challenge: ChallengeId; headSha: string; rerunRunId: number };
 
 const WRITE_OR_HIGHER: readonly Permission[] = ["admin", "maintain", "write"];
-const COMMAND = /^\/challenge\s+([a-z-]+)\s*$/;
-const LOOKS_LIKE_COMMAND = /^\/challenge(?:\s|$)/;
+const KEYWORD = "/challenge";
+const ARGUMENT = /^ +([a-z-]+)[ \t]*$/;
+
+/**
+ * Whether a comment is a `/challenge` command at all: exactly `/challenge`, or `/challenge ` and
+ * more, the keyword in any case. This is the same test as command.yml's job `if:` (whose `==` and
+ * `startsWith` ignore case), so a comment either starts no job or reaches this parser.
+ */
+export function isChallengeCommand(body: string): boolean {
+  const lower = body.toLowerCase();
+  return lower === KEYWORD || lower.startsWith(`${KEYWORD} `);
+}
 
 /** The challenge id of a `/challenge <id>` first line; null when the line is malformed; undefined when not a command. */
 export function parseChallengeCommand(body: string): string | null | undefined {
+  if (!isChallengeCommand(body)) return undefined;
   const first = body.split(/\r?\n/, 1)[0] ?? "";
-  if (!LOOKS_LIKE_COMMAND.test(first)) return undefined;
-  return COMMAND.exec(first)?.[1] ?? null;
+  // Ids stay case-sensitive: `RoBuSt-service` is not an id.
+  return ARGUMENT.exec(first.slice(KEYWORD.length))?.[1] ?? null;
 }
 
 const validList = () => CHALLENGE_IDS.map((c) => `\`${c}\``).join(", ");
+/** Marks the one refusal reply a commenter gets per PR, so repeating the command adds no comment. */
+const refusalMarker = (login: string) => `<!-- sre-chaos:refused:${login.toLowerCase()} -->`;
+const short = (sha: string) => sha.slice(0, 7);
 
-/** Handles one issue_comment event. Throws only on API/git failures. */
+/** Handles one issue_comment event. Throws only on API/git failures (after replying when the choice was recorded). */
 export async function runCommand(event: CommentEvent, deps: CommandDeps): Promise<CommandOutcome> {
   const { api } = deps;
   if (event.action !== "created") return { kind: "ignored", reason: `action ${String(event.action)}` };
@@ -55,7 +72,9 @@ export async function runCommand(event: CommentEvent, deps: CommandDeps): Promis
   const parsed = parseChallengeCommand(event.comment?.body ?? "");
   if (parsed === undefined) return { kind: "ignored", reason: "not a /challenge command" };
   const commentId = event.comment?.id;
-
+  const react = async (content: "+1" | "-1") => {
+    if (typeof commentId === "number") await api.createReaction(commentId, content);
+  };
   const reply = async (text: string) => {
     await api.createComment(number, text);
   };
@@ -65,9 +84,15 @@ export async function runCommand(event: CommentEvent, deps: CommandDeps): Promis
   let allowed = commenter.toLowerCase() === author.toLowerCase();
   if (!allowed) allowed = WRITE_OR_HIGHER.includes(await api.getCollaboratorPermission(commenter));
   if (!allowed) {
-    await reply(
-      `Sorry @${commenter}, only the author of this pull request or a maintainer can choose its challenge.`,
-    );
+    // A stranger can repeat the command at will: a reaction every time, a reply only the first.
+    await react("-1");
+    const marker = refusalMarker(commenter);
+    const earlier = await api.listIssueComments(number);
+    if (!earlier.some((c) => c.userLogin.endsWith("[bot]") && c.body.includes(marker))) {
+      await reply(
+        `Sorry @${commenter}, only the author of this pull request or a maintainer can choose its challenge.\n\n${marker}`,
+      );
+    }
     return { kind: "refused", reason: "not the author and no write permission" };
   }
   if (parsed === null || !(CHALLENGE_IDS as readonly string[]).includes(parsed)) {
@@ -89,17 +114,43 @@ export async function runCommand(event: CommentEvent, deps: CommandDeps): Promis
     const next = { ...entry, challenge, challengeSetBy: commenter, challengeSetAt: setAt };
     return [{ path: `entries/${author}.json`, content: serializeEntryRecord(next) }];
   }, `${author}: challenge ${challenge} (set by ${commenter} on #${number})`);
+  deps.log(`challenge ${challenge} recorded for ${author} (#${number}, ${pr.headSha})`);
+  const recorded = { login: author, challenge, headSha: pr.headSha };
 
-  const ref = await api.getDefaultBranch();
-  await api.dispatchWorkflow(deps.evaluateWorkflow, ref, {
-    "pr-number": String(number),
-    challenge,
-    "head-sha": pr.headSha,
+  // The PR's own pull_request run is re-run (same event, fork rules and read-only token); it reads
+  // the choice just recorded. Nothing here starts a run that checks out PR code with more rights.
+  const [latest] = await api.listWorkflowRuns(deps.evaluateWorkflow, {
+    event: "pull_request",
+    headSha: pr.headSha,
   });
-  if (typeof commentId === "number") await api.createReaction(commentId, "+1");
+  const notRerun = async (reason: string, text: string): Promise<CommandOutcome> => {
+    await react("+1");
+    await reply(`Challenge set to \`${challenge}\` for @${author}. ${text}`);
+    return { kind: "recorded", ...recorded, reason };
+  };
+  if (!latest) {
+    return notRerun(
+      "no evaluate run for the head",
+      `No evaluation of ${short(pr.headSha)} was found to re-run; push a commit to \`contributors/${author}/\` to evaluate it.`,
+    );
+  }
+  if (latest.status !== "completed") {
+    return notRerun(
+      "the evaluate run is still going",
+      `The evaluation of ${short(pr.headSha)} is still running and may use the previous challenge; re-run it from the Checks tab when it finishes (or push a commit).`,
+    );
+  }
+  try {
+    await api.rerunWorkflowRun(latest.id);
+  } catch (err) {
+    await reply(
+      `Challenge set to \`${challenge}\` for @${author}, but re-running the evaluation of ${short(pr.headSha)} failed; a maintainer can re-run it from the Checks tab, or push a commit.`,
+    );
+    throw err;
+  }
+  await react("+1");
   await reply(
-    `Challenge set to \`${challenge}\` for @${author}. Evaluating ${pr.headSha.slice(0, 7)} now; the score comment will update when it finishes.`,
+    `Challenge set to \`${challenge}\` for @${author}. Re-running the evaluation of ${short(pr.headSha)}; the score comment will update when it finishes.`,
   );
-  deps.log(`challenge ${challenge} for ${author} (#${number}, ${pr.headSha})`);
-  return { kind: "accepted", login: author, challenge, headSha: pr.headSha };
+  return { kind: "accepted", ...recorded, rerunRunId: latest.id };
 }

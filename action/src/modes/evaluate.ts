@@ -1,7 +1,9 @@
 /**
- * `evaluate` mode (pull_request, read-only token, no secrets; also a `/challenge` dispatch and a
- * rescore matrix job): find the entry, validate it, run it with the same `runEntry` as the CLI, and
- * leave `meta.json` + `run.json` + `report.md` (or `validation.json`) for the workflow to upload.
+ * `evaluate` mode (pull_request, read-only token, no secrets; also a rescore matrix job): find the
+ * entry, validate it, run it with the same `runEntry` as the CLI, and leave `meta.json` +
+ * `run.json` + `report.md` (or `validation.json`) for the workflow to upload. `scope` mode is the
+ * first step of the same job: it refuses a PR that changes anything outside its author's folder
+ * before any of the PR's files are brought into the base checkout.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -10,7 +12,7 @@ import type { ChallengeId } from "../../../record/run-record.ts";
 import type { RunOptions, RunResult } from "../../../harness/run.ts";
 import type { ArtifactMeta, ArtifactViolation } from "../artifact.ts";
 import type { GitHubApi } from "../github.ts";
-import { folderFromFiles, ScopeError } from "../pr-scope.ts";
+import { folderFromFiles, outOfScopeFiles, ScopeError } from "../pr-scope.ts";
 
 /** The part of a pull_request payload this mode reads. */
 interface PullRequestEvent {
@@ -22,11 +24,10 @@ export interface EvaluateDeps {
   root: string;
   artifactDir: string;
   eventName: string;
-  /** Inputs: challenge override, scale, login (rescore), PR and SHA (dispatch). */
+  /** Inputs: challenge override, scale, login and SHA (rescore). */
   challenge: ChallengeId | null;
   scale: number;
   login: string | null;
-  prNumber: number | null;
   headSha: string | null;
   resultsBranch: string;
   provenance: { repository: string; workflowRunId: number | null; workflowRunAttempt: number | null };
@@ -61,18 +62,55 @@ interface Target {
   sha: string | null;
 }
 
-async function target(event: PullRequestEvent, deps: EvaluateDeps): Promise<Target> {
-  if (deps.eventName === "pull_request" || deps.eventName === "pull_request_target") {
+// Only a pull_request run evaluates a PR: that is where GitHub's fork rules, the approval gate
+// for first-time contributors and the read-only token apply. No other event names a PR here.
+function target(event: PullRequestEvent, eventName: string, headSha: string | null): Target {
+  if (eventName === "pull_request") {
     const p = event.pull_request;
     if (!p?.number || !p.user?.login || !p.head?.sha)
       throw new Error("the pull_request payload has no number, author or head");
     return { pr: p.number, author: p.user.login, sha: p.head.sha };
   }
-  if (deps.prNumber !== null) {
-    const pr = await deps.api.getPullRequest(deps.prNumber);
-    return { pr: pr.number, author: pr.authorLogin, sha: deps.headSha ?? pr.headSha };
+  return { pr: null, author: null, sha: headSha };
+}
+
+/** What `scope` mode needs: the API (the PR's files) and where a refusal's artifact goes. */
+export type ScopeDeps = Pick<EvaluateDeps, "api" | "artifactDir" | "eventName">;
+
+/**
+ * `scope` mode: the PR's changed files (through the API) must all sit in `contributors/<author>/`.
+ * Returns the folder to bring in from the PR head. A refusal writes `validation.json` (so publish
+ * comments on the PR) and throws, naming every file outside the folder.
+ */
+export async function runScope(event: PullRequestEvent, deps: ScopeDeps): Promise<string> {
+  if (deps.eventName !== "pull_request")
+    throw new Error(`scope mode runs only on pull_request (this is ${deps.eventName})`);
+  const t = target(event, deps.eventName, null);
+  const author = t.author ?? "";
+  const files = await deps.api.listPullRequestFiles(t.pr ?? 0);
+  try {
+    return folderFromFiles(files, author);
+  } catch (e) {
+    if (!(e instanceof ScopeError)) throw e;
+    const outside = outOfScopeFiles(files, author);
+    const message =
+      outside.length > 0
+        ? `this pull request may change only contributors/${author}/, but it changes: ${outside.slice(0, 20).join(", ")}${outside.length > 20 ? ` and ${outside.length - 20} more` : ""}`
+        : e.message;
+    const violations = [{ file: "(pull request)", rule: "pr-scope", message: message.slice(0, 2000) }];
+    const meta: ArtifactMeta = {
+      schemaVersion: 1,
+      pullRequest: t.pr,
+      headSha: t.sha,
+      login: author,
+      outcome: "invalid",
+    };
+    await writeArtifact(deps.artifactDir, {
+      "meta.json": JSON.stringify(meta) + "\n",
+      "validation.json": JSON.stringify(violations, null, 2) + "\n",
+    });
+    throw new EntryRejectedError(author, violations);
   }
-  return { pr: null, author: null, sha: deps.headSha };
 }
 
 /** The challenge chosen with `/challenge`, read from the results branch; null when none. */
@@ -90,7 +128,7 @@ async function writeArtifact(dir: string, files: Record<string, string>): Promis
 
 /** Runs one evaluation. Throws EntryRejectedError (after writing the artifact) when the entry is refused. */
 export async function runEvaluate(event: PullRequestEvent, deps: EvaluateDeps): Promise<EvaluateOutcome> {
-  const t = await target(event, deps);
+  const t = target(event, deps.eventName, deps.headSha);
   let login: string;
   let violations: ArtifactViolation[] = [];
   if (t.pr !== null && t.author !== null) {

@@ -26,8 +26,22 @@ function event(body: string, commenter = AUTHOR, type = "User") {
   return e;
 }
 
+/** The PR's own pull_request runs of evaluate.yml for its head: the older one and the latest. */
+const RUNS = [
+  { id: 11, event: "pull_request", headSha: HEAD, status: "completed", createdAt: "2026-11-28T10:00:00Z" },
+  { id: 12, event: "pull_request", headSha: HEAD, status: "completed", createdAt: "2026-11-28T11:00:00Z" },
+  {
+    id: 13,
+    event: "pull_request",
+    headSha: "b".repeat(40),
+    status: "completed",
+    createdAt: "2026-11-28T11:30:00Z",
+  },
+];
+
 function fake() {
   return new FakeGitHub({
+    runs: { "evaluate.yml": structuredClone(RUNS) },
     pulls: [
       {
         number: PR,
@@ -55,7 +69,7 @@ describe("command mode (/challenge)", () => {
     log: () => undefined,
   });
 
-  it("the author switches challenge: entry written, evaluation dispatched for the API's head, reply", async () => {
+  it("the author switches challenge: entry written, the PR's latest pull_request run for the API's head re-run, reply", async () => {
     const api = fake();
     const out = await runCommand(event("/challenge graceful-degradation"), deps(api));
     assert.equal(out.kind, "accepted");
@@ -63,13 +77,10 @@ describe("command mode (/challenge)", () => {
     assert.equal(entry.challenge, "graceful-degradation");
     assert.equal(entry.challengeSetBy, AUTHOR);
     assert.equal(entry.challengeSetAt, "2026-11-28T12:00:00.000Z");
-    assert.deepEqual(api.callsOf("dispatchWorkflow"), [
-      [
-        "evaluate.yml",
-        "main",
-        { "pr-number": String(PR), challenge: "graceful-degradation", "head-sha": HEAD },
-      ],
+    assert.deepEqual(api.callsOf("listWorkflowRuns"), [
+      ["evaluate.yml", { event: "pull_request", headSha: HEAD }],
     ]);
+    assert.deepEqual(api.callsOf("rerunWorkflowRun"), [[12]]);
     assert.equal(api.callsOf("getCollaboratorPermission").length, 0, "the author needs no permission lookup");
     assert.deepEqual(api.callsOf("createReaction"), [[onPr.comment.id, "+1"]]);
     const [reply] = api.callsOf("createComment");
@@ -93,18 +104,75 @@ describe("command mode (/challenge)", () => {
     { case: "a stranger", who: "stranger" },
   ];
   for (const c of refusedByPermission) {
-    it(`${c.case} is politely refused and nothing is written or dispatched`, async () => {
+    it(`${c.case} is refused once with a reply, then only with a reaction; nothing written or re-run`, async () => {
       const before = results.show(`entries/${AUTHOR}.json`);
       const api = fake();
-      const out = await runCommand(event("/challenge robust-service", c.who), deps(api));
-      assert.equal(out.kind, "refused");
+      for (let i = 0; i < 3; i++) {
+        const out = await runCommand(event("/challenge robust-service", c.who), deps(api));
+        assert.equal(out.kind, "refused");
+      }
       assert.equal(results.show(`entries/${AUTHOR}.json`), before);
-      assert.deepEqual(api.callsOf("dispatchWorkflow"), []);
+      assert.deepEqual(api.callsOf("listWorkflowRuns"), []);
+      assert.deepEqual(api.callsOf("rerunWorkflowRun"), []);
       const replies = api.callsOf("createComment");
-      assert.equal(replies.length, 1);
+      assert.equal(replies.length, 1, "one reply however often the command is repeated");
       assert.match(String(replies[0]?.[1]), /only the author/);
+      assert.deepEqual(api.callsOf("createReaction"), [
+        [onPr.comment.id, "-1"],
+        [onPr.comment.id, "-1"],
+        [onPr.comment.id, "-1"],
+      ]);
     });
   }
+
+  it("a second stranger still gets their one reply", async () => {
+    const api = fake();
+    await runCommand(event("/challenge robust-service", "stranger"), deps(api));
+    await runCommand(event("/challenge robust-service", "other-stranger"), deps(api));
+    assert.equal(api.callsOf("createComment").length, 2);
+  });
+
+  const notRerun = [
+    {
+      case: "no evaluate run exists for the head",
+      setup: (api: FakeGitHub) => (api.state.runs["evaluate.yml"] = []),
+      reply: /No evaluation of aaaaaaa was found to re-run; push a commit/,
+    },
+    {
+      case: "the latest run is still in progress",
+      setup: (api: FakeGitHub) => (api.state.runs["evaluate.yml"]![1]!.status = "in_progress"),
+      reply: /still running and may use the previous challenge/,
+    },
+  ];
+  for (const c of notRerun) {
+    it(`${c.case}: the choice is recorded and the reply says nothing was re-run`, async () => {
+      const api = fake();
+      c.setup(api);
+      const out = await runCommand(event("/challenge longest-upkeep"), deps(api));
+      assert.equal(out.kind, "recorded");
+      assert.equal(JSON.parse(results.show(`entries/${AUTHOR}.json`) ?? "null").challenge, "longest-upkeep");
+      assert.deepEqual(api.callsOf("rerunWorkflowRun"), []);
+      const replies = api.callsOf("createComment");
+      assert.equal(replies.length, 1);
+      assert.match(String(replies[0]?.[1]), c.reply);
+    });
+  }
+
+  it("the re-run fails after the choice was recorded: a reply says so and the job fails", async () => {
+    const api = fake();
+    api.state.rerunError = new Error("GitHub API POST /repos/o/r/actions/runs/12/rerun failed (403): nope");
+    await assert.rejects(
+      runCommand(event("/challenge robust-service"), deps(api)),
+      /POST \/repos\/o\/r\/actions\/runs\/12\/rerun/,
+    );
+    assert.equal(JSON.parse(results.show(`entries/${AUTHOR}.json`) ?? "null").challenge, "robust-service");
+    const replies = api.callsOf("createComment");
+    assert.equal(replies.length, 1);
+    assert.match(
+      String(replies[0]?.[1]),
+      /Challenge set to `robust-service`.*but re-running the evaluation of aaaaaaa failed/,
+    );
+  });
 
   const ignored = [
     { case: "a bot (type Bot)", e: () => event("/challenge robust-service", "renovate", "Bot") },
@@ -123,6 +191,11 @@ describe("command mode (/challenge)", () => {
       },
     },
     { case: "the command on line 2", e: () => event("thanks!\n/challenge robust-service") },
+    { case: "a longer word", e: () => event("/challenges robust-service") },
+    {
+      case: "a tab after the keyword (command.yml's if: skips it too)",
+      e: () => event("/challenge\trobust-service"),
+    },
     { case: "plain text", e: () => event("looks good") },
   ];
   for (const c of ignored) {
@@ -148,7 +221,7 @@ describe("command mode (/challenge)", () => {
       const api = fake();
       const out = await runCommand(event(c.body), deps(api));
       assert.equal(out.kind, "refused");
-      assert.deepEqual(api.callsOf("dispatchWorkflow"), []);
+      assert.deepEqual(api.callsOf("rerunWorkflowRun"), []);
       assert.deepEqual(api.callsOf("createReaction"), []);
       const replies = api.callsOf("createComment");
       assert.equal(replies.length, 1);
@@ -160,18 +233,30 @@ describe("command mode (/challenge)", () => {
     });
   }
 
-  it("a closed PR gets a reply and no dispatch", async () => {
+  it("a closed PR gets a reply and no re-run", async () => {
     const api = fake();
     api.state.pulls[0]!.state = "closed";
     const out = await runCommand(event("/challenge robust-service"), deps(api));
     assert.equal(out.kind, "refused");
-    assert.deepEqual(api.callsOf("dispatchWorkflow"), []);
+    assert.deepEqual(api.callsOf("rerunWorkflowRun"), []);
+  });
+
+  it("the keyword in any case is the same command (/Challenge, /CHALLENGE)", async () => {
+    for (const body of ["/Challenge longest-upkeep", "/CHALLENGE graceful-degradation"]) {
+      const api = fake();
+      const out = await runCommand(event(body), deps(api));
+      assert.equal(out.kind, "accepted", body);
+    }
   });
 
   const parseTable = [
     { input: "/challenge robust-service", expected: "robust-service" },
     { input: "/challenge robust-service  \r\nmore", expected: "robust-service" },
-    { input: "/challenge\trobust-service", expected: "robust-service" },
+    { input: "/challenge\trobust-service", expected: undefined },
+    { input: "/Challenge robust-service", expected: "robust-service" },
+    { input: "/challenge Robust-service", expected: null },
+    { input: "/challenge", expected: null },
+    { input: "/challenge\r\nrobust-service", expected: undefined },
     { input: "/challenge robust service", expected: null },
     { input: " /challenge robust-service", expected: undefined },
     { input: "/challenges robust-service", expected: undefined },

@@ -54,7 +54,6 @@ describe("evaluate mode", () => {
     challenge: null,
     scale: 0.5,
     login: null,
-    prNumber: null,
     headSha: null,
     resultsBranch: "results",
     provenance: { repository: "Codertocat/Hello-World", workflowRunId: 9, workflowRunAttempt: 1 },
@@ -136,23 +135,15 @@ describe("evaluate mode", () => {
     assert.equal(art.outcome === "invalid" && art.violations[0]?.rule, "pr-scope");
   });
 
-  it("a /challenge dispatch: the PR and its author come from the API", async () => {
-    const api = new FakeGitHub({
-      pulls: [{ number: 5, state: "open", authorLogin: "alice", headSha: "b".repeat(40), htmlUrl: "" }],
-      files: { 5: [{ filename: "contributors/alice/entry.yml", status: "modified" }] },
-    });
-    const out = await runEvaluate(
-      {},
-      deps(api, {
-        eventName: "workflow_dispatch",
-        prNumber: 5,
-        challenge: "robust-service",
-        headSha: "c".repeat(40),
-      }),
+  it("only a pull_request run evaluates a PR: a dispatch with a PR payload is not one", async () => {
+    // The dispatch path is gone: any other event needs the login input and never reads a PR.
+    const api = new FakeGitHub({ files: { [PR]: inFolder } });
+    await assert.rejects(
+      runEvaluate(prEvent, deps(api, { eventName: "workflow_dispatch" })),
+      /input "login" is required/,
     );
-    assert.equal(out.login, "alice");
-    assert.deepEqual(api.callsOf("getPullRequest"), [[5]]);
-    assert.equal(runs[0]?.provenance?.headSha, "c".repeat(40), "the SHA checked out is the one recorded");
+    assert.deepEqual(api.names(), []);
+    assert.equal(runs.length, 0);
   });
 
   it("a rescore job runs the login input with no PR", async () => {

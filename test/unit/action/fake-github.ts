@@ -9,6 +9,7 @@ import type {
   PullRequestFile,
   PullRequestInfo,
   TreeEntry,
+  WorkflowRun,
 } from "../../../action/src/github.ts";
 
 export interface Call {
@@ -25,6 +26,10 @@ export interface FakeState {
   defaultBranch: string;
   /** `<ref>:<path>` → text. */
   contents: Record<string, string>;
+  /** Every workflow run, by workflow file. */
+  runs: Record<string, WorkflowRun[]>;
+  /** When set, rerunWorkflowRun throws this (e.g. a 403 of a run still in progress). */
+  rerunError: Error | null;
 }
 
 export class FakeGitHub implements GitHubApi {
@@ -41,6 +46,8 @@ export class FakeGitHub implements GitHubApi {
       comments: {},
       defaultBranch: "main",
       contents: {},
+      runs: {},
+      rerunError: null,
       ...state,
     };
   }
@@ -105,8 +112,15 @@ export class FakeGitHub implements GitHubApi {
   async createReaction(commentId: number, content: "+1" | "-1" | "eyes" | "confused") {
     this.record("createReaction", commentId, content);
   }
-  async dispatchWorkflow(workflowFile: string, ref: string, inputs: Record<string, string>) {
-    this.record("dispatchWorkflow", workflowFile, ref, inputs);
+  async listWorkflowRuns(workflowFile: string, filter: { event: string; headSha: string }) {
+    this.record("listWorkflowRuns", workflowFile, filter);
+    return (this.state.runs[workflowFile] ?? [])
+      .filter((r) => r.event === filter.event && r.headSha === filter.headSha)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+  async rerunWorkflowRun(runId: number) {
+    this.record("rerunWorkflowRun", runId);
+    if (this.state.rerunError) throw this.state.rerunError;
   }
   async getDefaultBranch() {
     this.record("getDefaultBranch");

@@ -96,6 +96,74 @@ describe("GitHub API wrapper against a local HTTP server", () => {
     assert.equal(hits.get("/repos/o/r/pulls/10"), 1);
   });
 
+  const endpointErrors = [
+    {
+      case: "a 500 after the retries",
+      route: "GET /repos/o/r/pulls/11",
+      status: 500,
+      call: () => api().getPullRequest(11),
+    },
+    { case: "a 404", route: "GET /repos/o/r/pulls/12", status: 404, call: () => api().getPullRequest(12) },
+    {
+      case: "a refused re-run",
+      route: "POST /repos/o/r/actions/runs/77/rerun",
+      status: 403,
+      call: () => api().rerunWorkflowRun(77),
+    },
+  ];
+  for (const t of endpointErrors) {
+    it(`an API error names the endpoint and keeps the status: ${t.case}`, async () => {
+      routes.set(t.route, (_req, res) => json(res, t.status, { message: "nope" }));
+      await assert.rejects(t.call(), (e: Error & { status?: number }) => {
+        assert.match(e.message, new RegExp(`^GitHub API ${t.route} failed \\(${t.status}\\): nope`));
+        assert.equal(e.status, t.status);
+        return true;
+      });
+    });
+  }
+
+  it("lists a workflow's runs for one event and head, newest first, and re-runs one", async () => {
+    let query = "";
+    routes.set("GET /repos/o/r/actions/workflows/evaluate.yml/runs", (req, res) => {
+      query = new URL(req.url ?? "", "http://x").search;
+      json(res, 200, {
+        total_count: 2,
+        workflow_runs: [
+          {
+            id: 1,
+            event: "pull_request",
+            head_sha: "a".repeat(40),
+            status: "completed",
+            created_at: "2026-01-01T00:00:00Z",
+          },
+          {
+            id: 2,
+            event: "pull_request",
+            head_sha: "a".repeat(40),
+            status: "queued",
+            created_at: "2026-01-02T00:00:00Z",
+          },
+        ],
+      });
+    });
+    routes.set("POST /repos/o/r/actions/runs/2/rerun", (_req, res) => json(res, 201, {}));
+    const runs = await api().listWorkflowRuns("evaluate.yml", {
+      event: "pull_request",
+      headSha: "a".repeat(40),
+    });
+    assert.match(query, /event=pull_request/);
+    assert.match(query, new RegExp(`head_sha=${"a".repeat(40)}`));
+    assert.deepEqual(
+      runs.map((r) => [r.id, r.status]),
+      [
+        [2, "queued"],
+        [1, "completed"],
+      ],
+    );
+    await api().rerunWorkflowRun(2);
+    assert.equal(hits.get("/repos/o/r/actions/runs/2/rerun"), 1);
+  });
+
   it("reads role_name for the permission and maps a non-collaborator (404) to none", async () => {
     routes.set("GET /repos/o/r/collaborators/m/permission", (_req, res) =>
       json(res, 200, { permission: "write", role_name: "maintain", user: { login: "m" } }),
