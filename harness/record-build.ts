@@ -10,6 +10,7 @@ import {
   type RunRecord,
   type Series,
 } from "../record/run-record.ts";
+import { compactMeasurements } from "../record/measurements-record.ts";
 import { totalOf, type Measurements } from "../scoring/measurements.ts";
 import { verdict } from "./integrity.ts";
 
@@ -58,6 +59,8 @@ export interface RecordInput {
   checks: Check[];
   verificationPassed: boolean;
   measurements: Measurements | null;
+  /** The reference's calibration load the score was computed against; null when none ran. */
+  reference?: Measurements | null;
   loadStart: string;
   provenance: Provenance;
   /** The plausibility checks' verdict on every load of the run (harness/integrity.ts). */
@@ -110,5 +113,7 @@ export function buildRecord(i: RecordInput): RunRecord {
     series: m ? seriesOf(m, i.loadStart) : { stepSeconds: 1, start: i.loadStart, values: {} },
     provenance: i.provenance,
     integrity,
+    // Unrounded: publish recomputes the score from exactly what the harness scored.
+    measurements: compactMeasurements(m, i.reference ?? null),
   };
 }

@@ -46,6 +46,8 @@ export interface ScoredRun {
   checks: Check[];
   verificationPassed: boolean;
   measurements: Measurements | null;
+  /** The reference's calibration load the score was computed against (absent: none ran). */
+  reference?: Measurements | null;
   /** ISO time of the entry's load start (t = 0 of the series). */
   loadStart: string;
   prometheusVersion: string | null;
@@ -284,6 +286,7 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
     checks: gate.checks,
     verificationPassed: true,
     measurements: m,
+    reference,
     loadStart: new Date(t0 * 1000).toISOString(),
     calibration: capacity === null ? null : { referenceCapacityRps: Number(capacity.toFixed(1)) },
     integrity: verdict(problems),

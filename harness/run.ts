@@ -179,6 +179,7 @@ export async function runEntry(opts: RunOptions): Promise<RunResult> {
     checks: scored.checks,
     verificationPassed: scored.verificationPassed,
     measurements: scored.measurements,
+    reference: scored.reference ?? null,
     loadStart: scored.loadStart,
     provenance,
     integrity: scored.integrity,

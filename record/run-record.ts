@@ -3,6 +3,7 @@
  * written (harness), when it is read (site, publisher) and when it arrives as an artifact.
  */
 import { z } from "zod";
+import { measurementsRecordSchema } from "./measurements-record.ts";
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -175,6 +176,11 @@ export const runRecordSchema = z.strictObject({
   provenance: provenanceSchema,
   /** Written on every new record; absent in records from before it existed (read as not checked). */
   integrity: integritySchema.optional(),
+  /**
+   * What the score was computed from, so publish can compute it again with its own scoring code.
+   * Absent in records from before it existed: publish refuses those.
+   */
+  measurements: measurementsRecordSchema.optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

@@ -34,22 +34,8 @@ export function trendOf(latest: number, previous: number | undefined): Trend {
   return { symbol: "=", delta: "", label: "same as the previous run" };
 }
 
-/** Competition ranking ("1, 2, 2, 4"): higher score first; equal scores share a rank, listed by login. */
-export function rank<T extends { score: number; login: string }>(
-  items: readonly T[],
-): (T & { rank: number })[] {
-  const sorted = [...items].sort(
-    (a, b) => b.score - a.score || (a.login < b.login ? -1 : a.login > b.login ? 1 : 0),
-  );
-  let prevScore = NaN;
-  let prevRank = 0;
-  return sorted.map((it, i) => {
-    const r = it.score === prevScore ? prevRank : i + 1;
-    prevScore = it.score;
-    prevRank = r;
-    return { ...it, rank: r };
-  });
-}
+/** The ranking rule is shared with the PR comment: record/ranking.ts. */
+export { rank } from "../record/ranking.ts";
 
 /** Splits rows into pages of `size` (at least one page, possibly empty). */
 export function paginate<T>(rows: readonly T[], size: number): T[][] {

@@ -3,7 +3,6 @@
  * updated in place so reruns never stack comments (STYLE 13). Record text is untrusted (it came from
  * an artifact), so every string from it is escaped before it reaches Markdown.
  */
-import type { EntryRecord } from "../../record/entry-record.ts";
 import type { RunRecord } from "../../record/run-record.ts";
 import type { ArtifactViolation } from "./artifact.ts";
 import type { GitHubApi } from "./github.ts";
@@ -47,21 +46,55 @@ export function sparkline(values: readonly (number | null)[], width = 60): strin
 
 const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
-/** 1 + how many other entries' best on this challenge beat this score; total = ranked entries incl. this one. */
-export function rankOf(entries: readonly EntryRecord[], record: RunRecord): { rank: number; total: number } {
-  const others = entries
-    .filter((e) => e.login.toLowerCase() !== record.login.toLowerCase())
-    .map((e) => e.runs[record.challenge]?.best.score)
-    .filter((s): s is number => s !== undefined);
-  return { rank: 1 + others.filter((s) => s > record.score).length, total: others.length + 1 };
+/** A run this one is compared with: the entrant's previous or best on the same challenge. */
+export interface RunRefLike {
+  runId: string;
+  score: number;
 }
 
 export interface RunCommentInput {
   record: RunRecord;
-  rank: { rank: number; total: number };
+  /** Place on the challenge's board (record/ranking.ts), or null when the entry is not on it. */
+  rank: { rank: number; total: number } | null;
+  /** The entry's current challenge (the board it is on). */
+  currentChallenge: string;
+  /** Every challenge id, for the `/challenge` hint. */
+  challengeIds: readonly string[];
+  /** The entrant's latest and best run on this challenge before this one, when there were any. */
+  previous: RunRefLike | null;
+  best: RunRefLike | null;
   /** Link to the run page, or null. */
   runUrl: string | null;
+  /** Link to the workflow run that measured it, or null. */
+  workflowUrl: string | null;
   headSha: string;
+}
+
+/** A component's value as a person reads it: ratios as percentages, other units as recorded. */
+export function formatValue(value: number | null, unit: string): string {
+  if (value === null) return "–";
+  if (unit === "ratio") return `${num(Math.round(value * 1000) / 10)} %`;
+  return `${num(value)} ${md(unit)}`;
+}
+
+/** "+3.5" / "−2" / "±0": the change from `from` to `to`. */
+function delta(to: number, from: number): string {
+  const d = Math.round((to - from) * 100) / 100;
+  return d > 0 ? `+${num(d)}` : d < 0 ? `−${num(-d)}` : "±0";
+}
+
+/** GitHub refuses comments above 65,536 characters; this leaves room for the cut note. */
+export const MAX_COMMENT_CHARS = 60_000;
+
+/** Cuts a body that is too long at a line break, closes an open code block and says so. */
+export function capComment(body: string, max = MAX_COMMENT_CHARS): string {
+  if (body.length <= max) return body;
+  const note =
+    "\n\n_The rest was cut: a comment holds at most 65,536 characters. The run page has everything._\n";
+  let cut = body.slice(0, max - note.length - 8);
+  cut = cut.slice(0, Math.max(0, cut.lastIndexOf("\n")));
+  if ((cut.match(/^```/gm)?.length ?? 0) % 2 === 1) cut += "\n```";
+  return cut + note;
 }
 
 /** The verdict of an invalid run: why the platform's own measurements could not be scored. */
@@ -78,6 +111,16 @@ function invalidSection(problems: readonly string[]): string[] {
   ];
 }
 
+/** The change against the entrant's previous and best run on this challenge. */
+function comparison(c: RunCommentInput): string[] {
+  const r = c.record;
+  const parts: string[] = [];
+  if (c.previous)
+    parts.push(`${delta(r.score, c.previous.score)} against your previous run (${num(c.previous.score)})`);
+  if (c.best) parts.push(`${delta(r.score, c.best.score)} against your best (${num(c.best.score)})`);
+  return [parts.length ? `Change: ${parts.join(", ")}.` : `Your first run on ${r.challenge}.`, ""];
+}
+
 /** The comment (and summary) for a scored run. */
 export function renderRunComment(c: RunCommentInput): string {
   const r = c.record;
@@ -90,13 +133,16 @@ export function renderRunComment(c: RunCommentInput): string {
     `**Score: ${num(r.score)}${unit}**${invalid ? " (**invalid run**)" : ""} for @${r.login} at \`${c.headSha.slice(0, 7)}\` (run \`${r.runId}\`)`,
     "",
     ...(invalid ? invalidSection(r.integrity!.problems) : []),
-    `Rank on the ${r.challenge} board if this were your best: **${c.rank.rank} of ${c.rank.total}**`,
+    ...comparison(c),
+    c.rank
+      ? `Rank on the ${r.challenge} board: **${c.rank.rank} of ${c.rank.total}**`
+      : `Not on the ${r.challenge} board: your current challenge is ${md(c.currentChallenge)}.`,
     "",
     "| component | value | points | max | how |",
     "| --- | --- | ---: | ---: | --- |",
     ...r.components.map(
       (k) =>
-        `| ${md(k.label)} | ${k.value === null ? "–" : `${num(k.value)} ${md(k.unit)}`} | ${num(k.points)} | ${num(k.maxPoints)} | ${md(k.explanation)} |`,
+        `| ${md(k.label)} | ${formatValue(k.value, k.unit)} | ${num(k.points)} | ${num(k.maxPoints)} | ${md(k.explanation)} |`,
     ),
     "",
   ];
@@ -125,7 +171,15 @@ export function renderRunComment(c: RunCommentInput): string {
     );
   }
   lines.push(`Restarts: ${r.restarts}. Faults injected: ${r.faults.length}.`);
-  if (c.runUrl) lines.push("", `[The whole run, with charts](${c.runUrl})`);
+  const links = [
+    ...(c.runUrl ? [`[The whole run, with charts](${c.runUrl})`] : []),
+    ...(c.workflowUrl ? [`[The workflow run that measured it](${c.workflowUrl})`] : []),
+  ];
+  if (links.length) lines.push("", links.join(" · "));
+  lines.push(
+    "",
+    `To enter another challenge, comment \`/challenge <id>\` on this PR with one of: ${c.challengeIds.map((id) => `\`${id}\``).join(", ")}.`,
+  );
   return lines.join("\n") + "\n";
 }
 
@@ -157,6 +211,7 @@ export async function upsertComment(
   body: string,
 ): Promise<{ id: number; created: boolean }> {
   const marker = commentMarker(login);
+  body = capComment(body);
   // Only a bot's comment counts: anyone can paste the marker into a comment of their own.
   const existing = (await api.listIssueComments(pr)).find(
     (c) => c.body.startsWith(marker) && c.userLogin.endsWith("[bot]"),

@@ -10,6 +10,10 @@ export interface PullRequestInfo {
   authorLogin: string;
   headSha: string;
   htmlUrl: string;
+  /** `owner/name` of the head repository (a fork's or this one); absent when GitHub gave none (deleted fork). */
+  headRepo?: string;
+  /** The head branch's name. */
+  headRef?: string;
 }
 
 /** One changed file as the pulls files API reports it. */
@@ -157,7 +161,7 @@ export function createGitHubApi(
     number: number;
     state: string;
     user: { login: string } | null;
-    head: { sha: string };
+    head: { sha: string; ref?: string; repo?: { full_name?: string } | null };
     html_url: string;
   }): PullRequestInfo => ({
     number: p.number,
@@ -165,6 +169,8 @@ export function createGitHubApi(
     authorLogin: p.user?.login ?? "",
     headSha: p.head.sha,
     htmlUrl: p.html_url,
+    ...(p.head.ref ? { headRef: p.head.ref } : {}),
+    ...(p.head.repo?.full_name ? { headRepo: p.head.repo.full_name } : {}),
   });
   return {
     async findPullRequestsForSha(sha) {

@@ -197,7 +197,11 @@ export async function publishToResults(
       await writeFile(abs, f.content);
       await git(opts.repoDir, ["add", "--", f.path]);
     }
-    await git(opts.repoDir, ["commit", "--quiet", "--allow-empty", "-m", message]);
+    // A rerun that writes what is already there adds no empty commit (and pushes nothing).
+    if (exists && (await git(opts.repoDir, ["status", "--porcelain"])).trim() === "") {
+      return { commit: (await git(opts.repoDir, ["rev-parse", "HEAD"])).trim(), attempts: attempt };
+    }
+    await git(opts.repoDir, ["commit", "--quiet", "-m", message]);
     const commit = (await git(opts.repoDir, ["rev-parse", "HEAD"])).trim();
     try {
       // A plain refspec (no +, no --force): the remote refuses anything but a fast-forward.

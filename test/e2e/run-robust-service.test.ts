@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { parseRunRecord } from "../../record/run-record.ts";
 import { provisionSandbox } from "../../sandbox/provision.ts";
 import { runEntry } from "../../harness/run.ts";
+import { loadChallenge } from "../../harness/challenge-files.ts";
+import { verifiedRecord } from "../../action/src/recompute.ts";
 import { cli, leftoverContainers, entryImageTagExists, tempRoot, type TempRoot } from "./helpers.ts";
 
 let t: TempRoot;
@@ -20,7 +22,7 @@ before(async () => {
 });
 after(() => t?.cleanup());
 
-test("sre-chaos new + run: a fresh entry gets a valid record with a positive score and named components", () => {
+test("sre-chaos new + run: a fresh entry gets a valid record with a positive score and named components", async () => {
   const made = cli(t.root, ["new", "e2e-demo"]);
   assert.equal(made.status, 0, made.stderr);
   const out = join(t.root, "out");
@@ -42,6 +44,10 @@ test("sre-chaos new + run: a fresh entry gets a valid record with a positive sco
   assert.ok((record.provenance.calibration?.referenceCapacityRps ?? 0) > 0, "reference capacity measured");
   assert.ok(record.verification.duringLoad.checked > 100);
   assert.match(record.provenance.entryImageDigest ?? "", /^sha256:/);
+  // Publish scores the record again from the measurements it carries, and gets the same score.
+  assert.ok(record.measurements?.entry, "the record carries its measurements");
+  const recomputed = verifiedRecord(await loadChallenge("robust-service"), record);
+  assert.equal(recomputed.score, record.score, "the record recomputes to its own score");
   assert.ok(existsSync(join(out, "report.md")));
   assert.match(r.stdout, /robust-service: e2e-demo scored/);
   assert.deepEqual(leftoverContainers(record.runId), [], "the stack was torn down");

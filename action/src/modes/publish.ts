@@ -1,11 +1,15 @@
 /**
  * `publish` mode (workflow_run of evaluate): trusted, never runs PR code. The PR comes from the
- * run's head SHA through the API; the artifact is only cross-checked against it.
+ * run's head SHA, repository and branch through the API; the artifact is only cross-checked against
+ * it, and its score is computed again here (recompute.ts) by the scoring code publish runs from.
  */
-import { applyRun } from "../../../record/entry-record.ts";
-import { serializeRunRecord, type RunRecord } from "../../../record/run-record.ts";
+import { loadChallenge } from "../../../harness/challenge-files.ts";
+import { applyRun, type RunRef } from "../../../record/entry-record.ts";
+import { rankOn } from "../../../record/ranking.ts";
+import { CHALLENGE_IDS, serializeRunRecord, type RunRecord } from "../../../record/run-record.ts";
 import { readArtifact, ArtifactError } from "../artifact.ts";
-import { rankOf, renderInvalidComment, renderRunComment, upsertComment, md } from "../comment.ts";
+import { renderInvalidComment, renderRunComment, upsertComment, md } from "../comment.ts";
+import { verifiedRecord } from "../recompute.ts";
 import type { GitHubApi, PullRequestInfo } from "../github.ts";
 import { checkPrScope, ScopeError } from "../pr-scope.ts";
 import { readEntryRecord, serializeEntryRecord, type ResultsStore } from "../results.ts";
@@ -17,6 +21,9 @@ interface WorkflowRunEvent {
     id?: number;
     run_attempt?: number;
     head_sha?: string;
+    head_branch?: string | null;
+    head_repository?: { full_name?: string } | null;
+    html_url?: string;
     event?: string;
     display_title?: string;
   };
@@ -26,6 +33,10 @@ export interface PublishDeps {
   api: GitHubApi;
   results: ResultsStore;
   artifactDir: string;
+  /** Checkout of the commit publish runs from: its scoring/challenges/ score the run again. */
+  root: string;
+  /** That commit (`git rev-parse HEAD` of `root`): the record's harnessCommit must be it. */
+  baseCommit: string;
   /** Base URL of the Pages site (ends with /), or null. */
   siteUrl: string | null;
   summary: (markdown: string) => Promise<void>;
@@ -54,11 +65,18 @@ async function findPr(
   if (wr.event === "pull_request") {
     const sha = wr.head_sha ?? "";
     if (!SHA.test(sha)) throw new Error(`workflow_run head_sha ${JSON.stringify(sha)} is not a commit SHA`);
+    // The SHA alone is not the PR: another PR (any fork) can push the same commit. Its head
+    // repository and branch, from the trusted payload, say which PR this run was for.
+    const repo = wr.head_repository?.full_name ?? "";
+    const branch = wr.head_branch ?? "";
+    if (!repo || !branch) throw new Error("workflow_run names no head repository and branch");
     const prs = (await api.findPullRequestsForSha(sha)).filter(
-      (p) => p.state === "open" && p.headSha === sha,
+      (p) => p.state === "open" && p.headSha === sha && p.headRepo === repo && p.headRef === branch,
     );
     if (prs.length !== 1)
-      throw new Error(`${prs.length} open pull requests have head ${sha}; expected exactly one`);
+      throw new Error(
+        `${prs.length} open pull requests have head ${repo}:${branch} at ${sha}; expected exactly one`,
+      );
     return { pr: prs[0]!, sha };
   }
   if (wr.event === "workflow_dispatch") {
@@ -117,10 +135,16 @@ export async function runPublish(event: WorkflowRunEvent, deps: PublishDeps): Pr
     forged(`run.json provenance.headSha ${p.headSha} is not ${sha}`);
   if (p.pullRequest !== null && p.pullRequest !== pr.number)
     forged(`run.json provenance.pullRequest ${p.pullRequest} is not #${pr.number}`);
+  // The scoring code that ran must be the one that checks it: the base's, not the PR's.
+  if (p.harnessCommit !== deps.baseCommit)
+    forged(
+      `run.json was measured by harness ${p.harnessCommit ?? "(unknown)"}, not the base's ${deps.baseCommit}; evaluate again`,
+    );
   const wr = event.workflow_run ?? {};
-  // What we know for certain replaces what the artifact said.
+  // What we know for certain replaces what the artifact said; the score is ours (recompute.ts).
+  const checked = verifiedRecord(await loadChallenge(art.record.challenge, deps.root), art.record);
   const record: RunRecord = {
-    ...art.record,
+    ...checked,
     provenance: {
       ...p,
       repository: event.repository?.full_name ?? p.repository,
@@ -133,11 +157,18 @@ export async function runPublish(event: WorkflowRunEvent, deps: PublishDeps): Pr
   };
   const runPath = `runs/${folder}/${record.runId}.json`;
   const runJson = serializeRunRecord(record, runPath);
+  // The entrant's previous and best on this challenge, as they were before this run.
+  let before: { latest: RunRef; best: RunRef } | null = null;
   await deps.results.publish(
     async (read) => {
-      // A rerun of the same publish must not count the run twice.
-      if ((await read(runPath)) !== null) return [];
       const entry = await readEntryRecord(read, folder, record.challenge);
+      const prev = entry.runs[record.challenge];
+      // A rerun (say, after the comment failed) writes nothing again: the run already counts.
+      if ((await read(runPath)) !== null) {
+        before = prev && prev.latest.runId !== record.runId ? prev : null;
+        return [];
+      }
+      before = prev ?? null;
       return [
         { path: runPath, content: runJson },
         { path: `entries/${folder}.json`, content: serializeEntryRecord(applyRun(entry, record)) },
@@ -146,12 +177,19 @@ export async function runPublish(event: WorkflowRunEvent, deps: PublishDeps): Pr
     `${folder}: ${record.challenge} run ${record.runId} (#${pr.number}, ${sha.slice(0, 7)})`,
   );
 
-  const rank = rankOf(await deps.results.readEntries(), record);
+  const entries = await deps.results.readEntries();
+  const mine = entries.find((e) => e.login === folder);
+  const prior = before as { latest: RunRef; best: RunRef } | null;
   const body = renderRunComment({
     record,
-    rank,
+    rank: rankOn(entries, record.challenge, folder),
+    currentChallenge: mine?.challenge ?? record.challenge,
+    challengeIds: CHALLENGE_IDS,
+    previous: prior && prior.latest.runId !== record.runId ? prior.latest : null,
+    best: prior && prior.best.runId !== record.runId ? prior.best : null,
     headSha: sha,
     runUrl: deps.siteUrl ? `${deps.siteUrl}run/${record.runId}/` : null,
+    workflowUrl: wr.html_url ?? null,
   });
   const comment = await upsertComment(api, pr.number, folder, body);
   await deps.summary(body);

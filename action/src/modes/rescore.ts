@@ -8,9 +8,17 @@ import { lstat, readdir } from "node:fs/promises";
 import path from "node:path";
 import { applyRun, type EntryRecord } from "../../../record/entry-record.ts";
 import { LOGIN_PATTERN, serializeRunRecord, type RunRecord } from "../../../record/run-record.ts";
+import { loadChallenge } from "../../../harness/challenge-files.ts";
 import { readArtifact } from "../artifact.ts";
+import { verifiedRecord } from "../recompute.ts";
 import { md } from "../comment.ts";
 import { readEntryRecord, serializeEntryRecord, type ResultsStore } from "../results.ts";
+
+/**
+ * Each matrix job uploads `sre-chaos-run-<login>` (rescore.yml), which download-artifact unpacks
+ * into a folder of that name: the name binds the artifact to the one entry it may speak for.
+ */
+export const RESCORE_ARTIFACT_PREFIX = "sre-chaos-run-";
 
 /** GitHub's limit on jobs in one matrix. */
 export const MAX_MATRIX = 256;
@@ -37,6 +45,10 @@ export async function rescoreMatrix(root: string): Promise<string> {
 
 export interface RescorePublishDeps {
   root: string;
+  /** Where scoring/challenges/ is read from (default `root`). */
+  scoringRoot?: string;
+  /** The commit of `root` the rescore runs from; when given, every record must be measured by it. */
+  baseCommit?: string;
   results: ResultsStore;
   /** Holds one sub-directory per matrix job's artifact. */
   artifactDir: string;
@@ -56,12 +68,25 @@ export async function publishRescore(
   for (const d of subdirs.map((x) => x.name).sort()) {
     try {
       const art = await readArtifact(path.join(deps.artifactDir, d));
+      // A job can only have measured its own matrix login; another login's record is a forgery.
+      if (d !== RESCORE_ARTIFACT_PREFIX + art.meta.login)
+        throw new Error(`artifact ${d} holds a record of ${art.meta.login}`);
       if (art.meta.pullRequest !== null) throw new Error("a rescore artifact names a pull request");
       if (!entries.has(art.meta.login))
         throw new Error(`contributors/${art.meta.login} is not an entry on the default branch`);
       if (art.outcome === "invalid") throw new Error(`the entry broke ${art.violations.length} rule(s)`);
       if (art.record.provenance.pullRequest !== null) throw new Error("run.json names a pull request");
-      records.push({ ...art.record, provenance: { ...art.record.provenance, local: false } });
+      const p = art.record.provenance;
+      if (deps.baseCommit !== undefined && p.harnessCommit !== deps.baseCommit)
+        throw new Error(
+          `run.json was measured by harness ${p.harnessCommit ?? "(unknown)"}, not ${deps.baseCommit}`,
+        );
+      // Rescored entries are merged code, but their runs still earn only what this code computes.
+      const checked = verifiedRecord(
+        await loadChallenge(art.record.challenge, deps.scoringRoot ?? deps.root),
+        art.record,
+      );
+      records.push({ ...checked, provenance: { ...p, local: false } });
     } catch (e) {
       refused.push(`${d}: ${(e as Error).message}`);
     }

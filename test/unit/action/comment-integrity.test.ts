@@ -7,7 +7,17 @@ import { matchSnapshot } from "./snapshot.ts";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const comment = (r: RunRecord) =>
-  renderRunComment({ record: r, rank: { rank: 3, total: 3 }, runUrl: null, headSha: SHA });
+  renderRunComment({
+    record: r,
+    rank: { rank: 3, total: 3 },
+    currentChallenge: r.challenge,
+    challengeIds: ["robust-service"],
+    previous: null,
+    best: null,
+    runUrl: null,
+    workflowUrl: null,
+    headSha: SHA,
+  });
 
 test("the PR comment of an invalid run says so next to the score, with each reason escaped", () => {
   const r = validateRunRecord(

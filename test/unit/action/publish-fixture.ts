@@ -7,7 +7,13 @@ import { after, before, beforeEach } from "node:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { PullRequestFile } from "../../../action/src/github.ts";
+import { buildRecord } from "../../../harness/record-build.ts";
+import { scoreRun } from "../../../scoring/score.ts";
+import { referenceCapacity } from "../../../scoring/slo.ts";
+import type { ChallengeId } from "../../../record/run-record.ts";
+import { def, honest, measure, stagesOf } from "../scoring/synthetic.ts";
 import { FakeGitHub } from "./fake-github.ts";
 import { makeResultsRepo, type TestResults } from "./results-repo.ts";
 
@@ -17,10 +23,50 @@ export const SHA: string = wrEvent.workflow_run.head_sha;
 export const LOGIN = "Codertocat";
 export const PR = 7;
 export const baseRecord = JSON.parse(fx("results/runs/alice/20261101T080000Z-00003dde.json"));
+/** The commit publish runs from in these tests; a record must have been measured by it. */
+export const BASE_COMMIT = "ba5e".repeat(10);
+/** The workspace whose scoring/challenges/ publish scores with: this repository. */
+export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/**
+ * The PR author's record as the harness writes it: scored from synthetic measurements (an honest
+ * app of 900 req/s against a reference of 1200) that it carries, so publish can score it again.
+ */
+export function scoredRecord(challenge: ChallengeId = "robust-service", login = LOGIN) {
+  const d = def(challenge);
+  const stages = stagesOf(d, 0.1, 1200);
+  const ref = measure(stages, honest(1200));
+  const m = measure(stages, honest(900));
+  const score = scoreRun(d, m, ref, { passed: true, wrongBodyRatio: 0 });
+  const r = baseRecord;
+  return buildRecord({
+    runId: r.runId,
+    login,
+    challenge,
+    description: r.description,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    score: score.score,
+    scoreUnit: score.scoreUnit,
+    components: score.components,
+    checks: r.verification.checks,
+    verificationPassed: true,
+    measurements: m,
+    reference: ref,
+    loadStart: r.series.start,
+    provenance: {
+      ...r.provenance,
+      pullRequest: PR,
+      headSha: SHA,
+      harnessCommit: BASE_COMMIT,
+      calibration: { referenceCapacityRps: Number(referenceCapacity(d, ref).toFixed(1)) },
+    },
+    integrity: { valid: true, problems: [] },
+  });
+}
 
 export function record(overrides: Record<string, unknown> = {}) {
-  const r = structuredClone(baseRecord);
-  return { ...r, login: LOGIN, provenance: { ...r.provenance, pullRequest: PR, headSha: SHA }, ...overrides };
+  return { ...structuredClone(scoredRecord()), ...overrides };
 }
 export const meta = (o: Record<string, unknown> = {}) => ({
   schemaVersion: 1,
@@ -48,6 +94,8 @@ export function fake(
         authorLogin: LOGIN,
         headSha: SHA,
         htmlUrl: "https://example.invalid/pull/7",
+        headRepo: wrEvent.workflow_run.head_repository.full_name,
+        headRef: wrEvent.workflow_run.head_branch,
       },
     ],
     files: { [PR]: files },
@@ -71,6 +119,8 @@ export function publishSetup() {
         api,
         results: s.results.store,
         artifactDir: s.dir,
+        root: ROOT,
+        baseCommit: BASE_COMMIT,
         siteUrl: "https://codertocat.github.io/Hello-World/",
         summary: async (m: string) => void s.summaries.push(m),
         log: () => undefined,

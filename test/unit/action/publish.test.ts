@@ -88,8 +88,11 @@ describe("publish mode", () => {
     await assert.rejects(runPublish(ev, s.deps(fake())), /moved on/);
   });
   it("a user's comment carrying the marker is never taken over; hostile record text is escaped", async () => {
+    // An invalid run keeps its own components (for diagnosis), so its text reaches the comment.
     const hostile = record({
       runId: "20261101T090000Z-0000abcd",
+      score: 0,
+      integrity: { valid: false, problems: ["entry load: 2 seconds missing"] },
       components: [
         {
           ...baseRecord.components[0],

@@ -1,20 +1,22 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { publishRescore, rescoreMatrix } from "../../../action/src/modes/rescore.ts";
 import { makeResultsRepo, type TestResults } from "./results-repo.ts";
 
-const fx = (p: string) => readFileSync(new URL(`../../fixtures/${p}`, import.meta.url), "utf8");
-const baseRecord = JSON.parse(fx("results/runs/alice/20261101T080000Z-00003dde.json"));
+import { BASE_COMMIT, ROOT, scoredRecord } from "./publish-fixture.ts";
+import type { ChallengeId } from "../../../record/run-record.ts";
+
+const baseRecord = scoredRecord();
 
 describe("rescore", () => {
   let root = "";
   let results: TestResults;
   before(() => {
     root = mkdtempSync(path.join(tmpdir(), "rescore-"));
-    for (const d of ["alice", "bob", "-bad", "example"])
+    for (const d of ["alice", "bob", "carol", "dave", "-bad", "example"])
       mkdirSync(path.join(root, "contributors", d), { recursive: true });
     writeFileSync(path.join(root, "contributors", "README.md"), "x");
     symlinkSync(path.join(root, "contributors", "alice"), path.join(root, "contributors", "linked"));
@@ -27,7 +29,13 @@ describe("rescore", () => {
 
   it("the matrix lists plain folders with valid logins only", async () => {
     assert.deepEqual(JSON.parse(await rescoreMatrix(root)), {
-      include: [{ login: "alice" }, { login: "bob" }, { login: "example" }],
+      include: [
+        { login: "alice" },
+        { login: "bob" },
+        { login: "carol" },
+        { login: "dave" },
+        { login: "example" },
+      ],
     });
   });
 
@@ -52,28 +60,41 @@ describe("rescore", () => {
           ...meta,
         }),
       );
-      const provenance = { ...baseRecord.provenance, pullRequest: null, headSha: null };
-      writeFileSync(path.join(d, "run.json"), JSON.stringify({ ...baseRecord, login, provenance, ...rec }));
+      const r = scoredRecord((rec.challenge as ChallengeId | undefined) ?? "robust-service", login);
+      const provenance = { ...r.provenance, pullRequest: null, headSha: null };
+      writeFileSync(path.join(d, "run.json"), JSON.stringify({ ...r, provenance, ...rec }));
     };
-    put("a", "alice");
-    put(
-      "b",
-      "bob",
-      {},
-      { runId: "20261101T080000Z-0000beef", challenge: "longest-upkeep", scoreUnit: "seconds" },
-    );
-    put("c", "mallory");
-    put("d", "bob", { pullRequest: 3 });
+    const dir = (login: string) => `sre-chaos-run-${login}`;
+    put(dir("alice"), "alice");
+    put(dir("bob"), "bob", {}, { runId: "20261101T080000Z-0000beef", challenge: "longest-upkeep" });
+    put(dir("mallory"), "mallory");
+    put(dir("carol"), "carol", { pullRequest: 3 });
+    // The artifact named for example holds alice's record: a job may only speak for its own login.
+    put(dir("example"), "alice", {}, { runId: "20261101T080000Z-0000dead" });
+    // A score the measurements do not give.
+    put(dir("dave"), "dave", {}, { score: 99 });
     const summaries: string[] = [];
     await assert.rejects(
       publishRescore({
         root,
+        scoringRoot: ROOT,
+        baseCommit: BASE_COMMIT,
         results: results.store,
         artifactDir: arts,
         summary: async (m) => void summaries.push(m),
         log: () => undefined,
       }),
-      /2 rescore artifact\(s\) refused:\n {2}c: contributors\/mallory is not an entry[^]*d: a rescore artifact names a pull request/,
+      (e: Error) => {
+        const lines = e.message.split("\n  ");
+        assert.match(lines[0] ?? "", /^4 rescore artifact\(s\) refused:$/);
+        assert.deepEqual(lines.slice(1), [
+          "sre-chaos-run-carol: a rescore artifact names a pull request",
+          "sre-chaos-run-dave: score refused: the record's figures do not follow from its measurements: score 99, recomputed 78.58",
+          "sre-chaos-run-example: artifact sre-chaos-run-example holds a record of alice",
+          "sre-chaos-run-mallory: contributors/mallory is not an entry on the default branch",
+        ]);
+        return true;
+      },
     );
     assert.deepEqual(results.files(), [
       "README.md",
