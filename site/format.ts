@@ -34,6 +34,15 @@ export function trendOf(latest: number, previous: number | undefined): Trend {
   return { symbol: "=", delta: "", label: "same as the previous run" };
 }
 
+/**
+ * A component's figure as a person reads it, on the site and in the PR comment: a ratio (0..1) as a
+ * percentage ("83.4 %", not "0.834 ratio"), anything else rounded to 0.01 with its unit.
+ */
+export function componentValue(value: number, unit: string): string {
+  if (unit === "ratio") return `${Math.round(value * 1000) / 10} %`;
+  return `${Math.round(value * 100) / 100} ${unit}`;
+}
+
 /** The ranking rule is shared with the PR comment: record/ranking.ts. */
 export { rank } from "../record/ranking.ts";
 

@@ -6,6 +6,7 @@
 import type { RunRecord, SeriesName } from "../record/run-record.ts";
 import { lineChart, type Line } from "./charts.ts";
 import { paths } from "./links.ts";
+import { componentValue } from "./format.ts";
 import { formatDate, formatScore, type PageBase, type SiteContext } from "./view-model.ts";
 
 export interface RunPage extends PageBase {
@@ -142,7 +143,7 @@ export function runPage(r: RunRecord, ctx: SiteContext): RunPage {
     charts,
     components: r.components.map((c) => ({
       label: c.label,
-      value: c.value === null ? "not measured" : `${num(c.value, 2)} ${c.unit}`,
+      value: c.value === null ? "not measured" : componentValue(c.value, c.unit),
       points: num(c.points),
       maxPoints: num(c.maxPoints),
       explanation: c.explanation,

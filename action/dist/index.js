@@ -56481,6 +56481,12 @@ async function readArtifact(dir) {
   return { meta: meta3, outcome: "run", record: record2 };
 }
 
+// site/format.ts
+function componentValue(value, unit) {
+  if (unit === "ratio") return `${Math.round(value * 1e3) / 10} %`;
+  return `${Math.round(value * 100) / 100} ${unit}`;
+}
+
 // action/src/comment.ts
 var code = (text2) => "`" + text2.replace(/[`\r\n]/g, " ").slice(0, 300) + "`";
 var commentMarker = (login) => `<!-- sre-chaos:comment login=${login} -->`;
@@ -56502,7 +56508,7 @@ function sparkline(values, width = 60) {
 var num2 = (v) => Number.isInteger(v) ? String(v) : v.toFixed(1);
 function formatValue(value, unit) {
   if (value === null) return "–";
-  if (unit === "ratio") return `${num2(Math.round(value * 1e3) / 10)} %`;
+  if (unit === "ratio") return componentValue(value, unit);
   return `${num2(value)} ${md(unit)}`;
 }
 function delta(to, from) {

@@ -4,6 +4,7 @@
  * an artifact), so every string from it is escaped before it reaches Markdown.
  */
 import type { RunRecord } from "../../record/run-record.ts";
+import { componentValue } from "../../site/format.ts";
 import type { ArtifactViolation } from "./artifact.ts";
 import type { GitHubApi } from "./github.ts";
 
@@ -73,7 +74,7 @@ export interface RunCommentInput {
 /** A component's value as a person reads it: ratios as percentages, other units as recorded. */
 export function formatValue(value: number | null, unit: string): string {
   if (value === null) return "–";
-  if (unit === "ratio") return `${num(Math.round(value * 1000) / 10)} %`;
+  if (unit === "ratio") return componentValue(value, unit);
   return `${num(value)} ${md(unit)}`;
 }
 

@@ -188,6 +188,36 @@ describe("GitHub API wrapper against a local HTTP server", () => {
     );
   });
 
+  it("reads a PR's head repository and branch (publish matches on both), and none of a deleted fork", async () => {
+    const sha = "d".repeat(40);
+    routes.set(`GET /repos/o/r/commits/${sha}/pulls`, (_req, res) =>
+      json(res, 200, [
+        {
+          number: 3,
+          state: "open",
+          user: { login: "x" },
+          head: { sha, ref: "feature", repo: { full_name: "x/fork" } },
+          html_url: "",
+        },
+        {
+          number: 4,
+          state: "open",
+          user: { login: "y" },
+          head: { sha, ref: "gone", repo: null },
+          html_url: "",
+        },
+      ]),
+    );
+    const prs = await api().findPullRequestsForSha(sha);
+    assert.deepEqual(
+      prs.map((p) => [p.number, p.headRepo, p.headRef]),
+      [
+        [3, "x/fork", "feature"],
+        [4, undefined, "gone"],
+      ],
+    );
+  });
+
   const retryTable = [
     { case: "500", err: { status: 500 }, expected: true },
     { case: "429", err: { status: 429 }, expected: true },
