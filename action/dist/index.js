@@ -56639,6 +56639,25 @@ function zeroed(r) {
   return { ...r, score: 0, components: r.components.map((c) => ({ ...c, points: 0 })) };
 }
 var far = (a, b) => !(Math.abs(a - b) <= SCORE_TOLERANCE);
+function seriesMismatch(r) {
+  const smp = r.measurements?.entry?.samples;
+  if (!smp) return null;
+  const v = r.series.values;
+  const want = [
+    ["rps", v.rps, (i) => smp.total[i]],
+    ["errors", v.errors, (i) => smp.total[i] - smp.ok[i]],
+    ["dropped", v.dropped, (i) => smp.dropped[i]],
+    ["availability", v.availability, (i) => smp.probeUp[i]]
+  ];
+  for (const [name, col, of] of want) {
+    if (col === void 0) return `series.${name} is missing`;
+    if (col.length !== smp.t.length)
+      return `series.${name} has ${col.length} points, the samples ${smp.t.length}`;
+    const i = col.findIndex((x, k) => x !== of(k));
+    if (i >= 0) return `series.${name}[${i}] is ${col[i]}, the samples say ${of(i)}`;
+  }
+  return null;
+}
 function verifiedRecord(def, r) {
   if (def.id !== r.challenge) throw new Error(`challenge ${def.id} given for a ${r.challenge} run`);
   if (!mayScore(r)) return zeroed(r);
@@ -56662,6 +56681,8 @@ function verifiedRecord(def, r) {
       `provenance.calibration says ${cal} req/s, the reference's measurements ${referenceCapacity(def, reference).toFixed(1)}`
     );
   }
+  const drawn = seriesMismatch(r);
+  if (drawn) throw new ScoreMismatchError(`the charts do not show the measurements: ${drawn}`);
   const ours = scoreRun(def, entry, reference, {
     passed: true,
     wrongBodyRatio: checked ? failed / checked : 0

@@ -32,6 +32,27 @@ export function zeroed(r: RunRecord): RunRecord {
 
 const far = (a: number, b: number) => !(Math.abs(a - b) <= SCORE_TOLERANCE);
 
+/** The first series column that is not what the harness draws from the samples, or null. */
+function seriesMismatch(r: RunRecord): string | null {
+  const smp = r.measurements?.entry?.samples;
+  if (!smp) return null;
+  const v = r.series.values;
+  const want: [string, readonly (number | null)[] | undefined, (i: number) => number | null][] = [
+    ["rps", v.rps, (i) => smp.total[i]!],
+    ["errors", v.errors, (i) => smp.total[i]! - smp.ok[i]!],
+    ["dropped", v.dropped, (i) => smp.dropped[i]!],
+    ["availability", v.availability, (i) => smp.probeUp[i]!],
+  ];
+  for (const [name, col, of] of want) {
+    if (col === undefined) return `series.${name} is missing`;
+    if (col.length !== smp.t.length)
+      return `series.${name} has ${col.length} points, the samples ${smp.t.length}`;
+    const i = col.findIndex((x, k) => x !== of(k));
+    if (i >= 0) return `series.${name}[${i}] is ${col[i]}, the samples say ${of(i)}`;
+  }
+  return null;
+}
+
 /**
  * The record to publish: zeroed when it may not score, else the record itself once its score and
  * every component's points are recomputed from `measurements` and agree, carrying the recomputed
@@ -60,6 +81,8 @@ export function verifiedRecord(def: ChallengeDef, r: RunRecord): RunRecord {
       `provenance.calibration says ${cal} req/s, the reference's measurements ${referenceCapacity(def, reference).toFixed(1)}`,
     );
   }
+  const drawn = seriesMismatch(r);
+  if (drawn) throw new ScoreMismatchError(`the charts do not show the measurements: ${drawn}`);
   const ours = scoreRun(def, entry, reference, {
     passed: true,
     wrongBodyRatio: checked ? failed / checked : 0,

@@ -78,6 +78,16 @@ describe("publish recomputes the score", () => {
       err: /provenance.calibration says 5 req\/s, the reference's measurements 1109\.0/,
     },
     {
+      case: "a chart that does not show the measurements",
+      run: record({
+        series: {
+          ...good.series,
+          values: { ...good.series.values, rps: good.series.values.rps!.map((x) => (x ?? 0) * 2) },
+        },
+      }),
+      err: /the charts do not show the measurements: series.rps\[0\] is \d+, the samples say \d+/,
+    },
+    {
       case: "a harness that is not the base's",
       run: record({ provenance: { ...good.provenance, harnessCommit: "f".repeat(40) } }),
       err: /forged: run.json was measured by harness f{40}, not the base's ba5e/,
