@@ -5,7 +5,7 @@
  * completed, ok, dropped, p99, probe, scrape), and the reference's phases (all scoring reads of it).
  */
 import { z } from "zod";
-import type { Measurements, OutcomeCounts, PhaseStats } from "../scoring/measurements.ts";
+import { totalOf, type Measurements, type OutcomeCounts, type PhaseStats } from "../scoring/measurements.ts";
 
 // Not imported from run-record.ts, which imports this file: the caps are the record's own.
 const MAX_POINTS = 3600;
@@ -95,7 +95,8 @@ export function compactMeasurements(
       faults: entry.faults,
       samples: {
         t: entry.samples.map((s) => s.t),
-        total: entry.samples.map((s) => Object.values(s.counts).reduce((a, b) => a + b, 0)),
+        // The same sum the charts' rps column is drawn with (harness/record-build.ts).
+        total: entry.samples.map((s) => totalOf(s.counts)),
         ok: entry.samples.map((s) => s.counts.ok),
         dropped: entry.samples.map((s) => s.dropped),
         p99: entry.samples.map((s) => s.p99),

@@ -47525,6 +47525,16 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// scoring/measurements.ts
+var OUTCOMES = ["ok", "fast_fail", "http_error", "wrong_body", "timeout", "conn_error"];
+var REQUEST_KINDS = ["echo", "page", "quote"];
+function emptyCounts() {
+  return { ok: 0, fast_fail: 0, http_error: 0, wrong_body: 0, timeout: 0, conn_error: 0 };
+}
+function totalOf(c) {
+  return c.ok + c.fast_fail + c.http_error + c.wrong_body + c.timeout + c.conn_error;
+}
+
 // record/measurements-record.ts
 var MAX_POINTS = 3600;
 var MAX_FAULTS = 256;
@@ -47596,7 +47606,8 @@ function compactMeasurements(entry, reference) {
       faults: entry.faults,
       samples: {
         t: entry.samples.map((s) => s.t),
-        total: entry.samples.map((s) => Object.values(s.counts).reduce((a, b) => a + b, 0)),
+        // The same sum the charts' rps column is drawn with (harness/record-build.ts).
+        total: entry.samples.map((s) => totalOf(s.counts)),
         ok: entry.samples.map((s) => s.counts.ok),
         dropped: entry.samples.map((s) => s.dropped),
         p99: entry.samples.map((s) => s.p99),
@@ -47829,16 +47840,6 @@ function serializeRunRecord(record2, source = "run record") {
     throw new RecordError(source, [`larger than ${RECORD_LIMITS.maxBytes} bytes`]);
   }
   return json2;
-}
-
-// scoring/measurements.ts
-var OUTCOMES = ["ok", "fast_fail", "http_error", "wrong_body", "timeout", "conn_error"];
-var REQUEST_KINDS = ["echo", "page", "quote"];
-function emptyCounts() {
-  return { ok: 0, fast_fail: 0, http_error: 0, wrong_body: 0, timeout: 0, conn_error: 0 };
-}
-function totalOf(c) {
-  return c.ok + c.fast_fail + c.http_error + c.wrong_body + c.timeout + c.conn_error;
 }
 
 // harness/integrity.ts
