@@ -1,10 +1,13 @@
 /**
  * The one home of the Docker Engine (through its CLI, which every runner has): image builds,
- * container control for chaos, stats, and Compose projects. Callers receive a `Docker` so tests
+ * container control for chaos, stats, and Compose projects (harness/compose.ts). Callers receive a `Docker` so tests
  * of the orchestration could hand in a fake; the end-to-end tests use this real one.
  */
 import type { ChildProcess } from "node:child_process";
 import { ExecError, run, start, stream, type ExecResult, type Started } from "./exec.ts";
+import { createCompose, type Compose, type ComposeOptions } from "./compose.ts";
+
+export type { Compose } from "./compose.ts";
 
 export interface ContainerState {
   id: string;
@@ -24,17 +27,6 @@ export interface StatsSample {
   /** CPU cores in use (1.0 = one core busy). */
   cpu: number;
   memoryMiB: number;
-}
-
-export interface Compose {
-  readonly project: string;
-  up(services?: string[]): Promise<void>;
-  build(services: string[]): Promise<void>;
-  down(): Promise<void>;
-  /** The host port that `service:port` is published on (always 127.0.0.1). */
-  port(service: string, port: number): Promise<number>;
-  containerId(service: string): Promise<string>;
-  logs(service: string, tail: number): Promise<string>;
 }
 
 export interface Docker {
@@ -83,14 +75,8 @@ export interface Docker {
   crash(container: string): Promise<void>;
   /** Streams per-second stats of a container until the returned function is called. */
   stats(container: string, onSample: (s: StatsSample) => void): () => void;
-  /** `env` is Compose's whole environment; `envFile` replaces the project directory's `.env`. */
-  compose(opts: {
-    project: string;
-    files: string[];
-    cwd: string;
-    env: NodeJS.ProcessEnv;
-    envFile?: string;
-  }): Promise<Compose>;
+  /** A Compose project (harness/compose.ts). */
+  compose(opts: ComposeOptions): Promise<Compose>;
 }
 
 /** `docker info` facts for entry builds. */
@@ -165,20 +151,8 @@ async function orMissing(p: Promise<ExecResult>): Promise<string | null> {
   }
 }
 
-/** Which Compose is installed: the v2 plugin (`docker compose`) or v1 (`docker-compose`). */
-async function composeCommand(): Promise<[string, string[]]> {
-  try {
-    await run("docker", ["compose", "version"], { timeoutMs: 10_000 });
-    return ["docker", ["compose"]];
-  } catch {
-    await run("docker-compose", ["version"], { timeoutMs: 10_000 });
-    return ["docker-compose", []];
-  }
-}
-
 /** The real Docker Engine, through the docker CLI. */
 export function createDocker(): Docker {
-  let composeCmd: Promise<[string, string[]]> | null = null;
   const docker = (args: string[], timeoutMs = 60_000) => run("docker", args, { timeoutMs });
   return {
     async version() {
@@ -351,49 +325,6 @@ export function createDocker(): Docker {
       // `docker stats` ignores SIGTERM while it streams; only SIGKILL ends it.
       return () => child.kill("SIGKILL");
     },
-    async compose({ project, files, cwd, env, envFile }) {
-      composeCmd ??= composeCommand();
-      const [bin, pre] = await composeCmd;
-      const base = [
-        ...pre,
-        ...(envFile ? ["--env-file", envFile] : []),
-        "-p",
-        project,
-        ...files.flatMap((f) => ["-f", f]),
-      ];
-      const c = (args: string[], timeoutMs = 180_000) =>
-        run(bin, [...base, ...args], { cwd, env, timeoutMs });
-      return {
-        project,
-        async up(services = []) {
-          await c(["up", "-d", "--no-build", ...services], 240_000);
-        },
-        async build(services) {
-          await c(["build", ...services], 600_000);
-        },
-        async down() {
-          await c(["down", "-v", "--remove-orphans", "--timeout", "3"], 120_000);
-        },
-        async port(service, port) {
-          const out = (await c(["port", service, String(port)])).stdout.trim();
-          const m = /:(\d+)$/.exec(out);
-          if (!m) throw new Error(`compose: ${service}:${port} is not published (got "${out}")`);
-          return Number(m[1]);
-        },
-        async containerId(service) {
-          const id = (await c(["ps", "-q", service])).stdout.trim().split("\n")[0];
-          if (!id) throw new Error(`compose: no container for service ${service}`);
-          return id;
-        },
-        async logs(service, tail) {
-          try {
-            const r = await c(["logs", "--no-color", "--tail", String(tail), service], 30_000);
-            return r.stdout + r.stderr;
-          } catch (e) {
-            return e instanceof Error ? e.message : String(e);
-          }
-        },
-      };
-    },
+    compose: (opts) => createCompose(opts),
   };
 }

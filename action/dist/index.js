@@ -48180,6 +48180,61 @@ function start(file2, args, opts) {
   return { exited, kill };
 }
 
+// harness/compose.ts
+async function composeCommand() {
+  try {
+    await run("docker", ["compose", "version"], { timeoutMs: 1e4 });
+    return ["docker", ["compose"]];
+  } catch {
+    await run("docker-compose", ["version"], { timeoutMs: 1e4 });
+    return ["docker-compose", []];
+  }
+}
+var composeCmd = null;
+async function createCompose({ project, files, cwd, env, envFile }) {
+  composeCmd ??= composeCommand();
+  const [bin, pre] = await composeCmd;
+  const base = [
+    ...pre,
+    ...envFile ? ["--env-file", envFile] : [],
+    "-p",
+    project,
+    ...files.flatMap((f) => ["-f", f])
+  ];
+  const c = (args, timeoutMs = 18e4) => run(bin, [...base, ...args], { cwd, env, timeoutMs });
+  return {
+    project,
+    async up(services = []) {
+      await c(["up", "-d", "--no-build", ...services], 24e4);
+    },
+    async build(services) {
+      await c(["build", ...services], 6e5);
+    },
+    async down() {
+      await c(["down", "-v", "--remove-orphans", "--timeout", "3"], 12e4);
+    },
+    async port(service, port) {
+      const out = (await c(["port", service, String(port)])).stdout.trim();
+      const m = /:(\d+)$/.exec(out);
+      if (!m) throw new Error(`compose: ${service}:${port} is not published (got "${out}")`);
+      return Number(m[1]);
+    },
+    async containerId(service) {
+      const id = (await c(["ps", "-q", service])).stdout.trim().split("\n")[0];
+      if (!id) throw new Error(`compose: no container for service ${service}`);
+      return id;
+    },
+    async logs(service, tail) {
+      try {
+        const r = await c(["logs", "--no-color", "--tail", String(tail), service], 3e4);
+        return r.stdout + r.stderr;
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+    }
+  };
+}
+
 // harness/docker.ts
 var MIB = 1024 * 1024;
 function parseSize(text2) {
@@ -48216,17 +48271,7 @@ async function orMissing(p) {
     throw e;
   }
 }
-async function composeCommand() {
-  try {
-    await run("docker", ["compose", "version"], { timeoutMs: 1e4 });
-    return ["docker", ["compose"]];
-  } catch {
-    await run("docker-compose", ["version"], { timeoutMs: 1e4 });
-    return ["docker-compose", []];
-  }
-}
 function createDocker() {
-  let composeCmd = null;
   const docker = (args, timeoutMs = 6e4) => run("docker", args, { timeoutMs });
   return {
     async version() {
@@ -48374,49 +48419,7 @@ function createDocker() {
       });
       return () => child.kill("SIGKILL");
     },
-    async compose({ project, files, cwd, env, envFile }) {
-      composeCmd ??= composeCommand();
-      const [bin, pre] = await composeCmd;
-      const base = [
-        ...pre,
-        ...envFile ? ["--env-file", envFile] : [],
-        "-p",
-        project,
-        ...files.flatMap((f) => ["-f", f])
-      ];
-      const c = (args, timeoutMs = 18e4) => run(bin, [...base, ...args], { cwd, env, timeoutMs });
-      return {
-        project,
-        async up(services = []) {
-          await c(["up", "-d", "--no-build", ...services], 24e4);
-        },
-        async build(services) {
-          await c(["build", ...services], 6e5);
-        },
-        async down() {
-          await c(["down", "-v", "--remove-orphans", "--timeout", "3"], 12e4);
-        },
-        async port(service, port) {
-          const out = (await c(["port", service, String(port)])).stdout.trim();
-          const m = /:(\d+)$/.exec(out);
-          if (!m) throw new Error(`compose: ${service}:${port} is not published (got "${out}")`);
-          return Number(m[1]);
-        },
-        async containerId(service) {
-          const id = (await c(["ps", "-q", service])).stdout.trim().split("\n")[0];
-          if (!id) throw new Error(`compose: no container for service ${service}`);
-          return id;
-        },
-        async logs(service, tail) {
-          try {
-            const r = await c(["logs", "--no-color", "--tail", String(tail), service], 3e4);
-            return r.stdout + r.stderr;
-          } catch (e) {
-            return e instanceof Error ? e.message : String(e);
-          }
-        }
-      };
-    }
+    compose: (opts) => createCompose(opts)
   };
 }
 
