@@ -1,4 +1,4 @@
-/** Provenance of a run (SPEC §6): what ran, where, on what, measured rather than declared. */
+/** Provenance of a run (docs/ARCHITECTURE.md): what ran, where, on what, measured rather than declared. */
 import { cpus } from "node:os";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -58,7 +58,7 @@ export interface RunResult {
   timings: { total: number; referenceLoad: number; entryLoad: number };
 }
 
-/** An entry that breaks a rule of SPEC §3: nothing is built or run. */
+/** An entry that breaks a rule of docs/ENTRY.md: nothing is built or run. */
 export class EntryInvalidError extends Error {
   constructor(readonly violations: { file: string; rule: string; message: string }[]) {
     super(

@@ -1,5 +1,5 @@
 /**
- * The entry record (SPEC §6): `entries/<login>.json` on the results branch — the contributor's current
+ * The entry record (docs/ARCHITECTURE.md): `entries/<login>.json` on the results branch — the contributor's current
  * challenge and, per challenge, the latest and best run.
  */
 import { z } from "zod";

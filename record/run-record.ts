@@ -1,5 +1,5 @@
 /**
- * The run record (SPEC §6): one JSON document per run, validated by this one schema when it is
+ * The run record (docs/ARCHITECTURE.md): one JSON document per run, validated by this one schema when it is
  * written (harness), when it is read (site, publisher) and when it arrives as an artifact.
  */
 import { z } from "zod";

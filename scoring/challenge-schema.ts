@@ -1,5 +1,5 @@
 /**
- * The schema of a challenge definition (`scoring/challenges/<id>.yml`, SPEC §5). Strict: an
+ * The schema of a challenge definition (`scoring/challenges/<id>.yml`, docs/CHALLENGES.md). Strict: an
  * unknown key, an unknown chaos action or a malformed rate is refused at load time, with a
  * message naming the file and the field, so a typo never silently changes a competition.
  */

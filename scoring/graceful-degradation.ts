@@ -1,5 +1,5 @@
 /**
- * graceful-degradation (SPEC §5): overwhelmed while the dependency fails — bend or break? Each
+ * graceful-degradation (docs/CHALLENGES.md): overwhelmed while the dependency fails — bend or break? Each
  * answer is good (ok), fast-fail (429/503 within 100 ms) or bad (every other outcome, and every
  * dropped iteration: load the app never got to answer). Goodput carries the largest weight so
  * that refusing everything fast scores below serving honestly.

@@ -1,5 +1,5 @@
 /**
- * longest-upkeep (SPEC §5): how long can you stay up while chaos escalates? Each second is up or
+ * longest-upkeep (docs/CHALLENGES.md): how long can you stay up while chaos escalates? Each second is up or
  * down from the probe and the load generator; the score is the longest up streak, in seconds.
  * Availability, time to recover, faults survived and restarts are shown with 0 points so the
  * score stays exactly "the longest streak".

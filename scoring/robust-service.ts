@@ -1,5 +1,5 @@
 /**
- * robust-service (SPEC §5): how much traffic can you serve within SLO? Capacity by step search,
+ * robust-service (docs/CHALLENGES.md): how much traffic can you serve within SLO? Capacity by step search,
  * normalized by the reference app (url-anvil) run through the same steps in the same run.
  */
 import type { ChallengeDef } from "./challenge-schema.ts";

@@ -1,5 +1,5 @@
 /**
- * Builds the static leaderboard (SPEC §9). Used by the CLI (`sre-chaos site`) and the publisher.
+ * Builds the static leaderboard (docs/SITE.md). Used by the CLI (`sre-chaos site`) and the publisher.
  * Data flow: records on disk → load-results (validate, skip bad ones) → view-model (pure) → Handlebars
  * templates → `<outDir>/**\/index.html`. Run pages are rendered while their login's records are being
  * read, so full series never pile up in memory (docs/SITE.md).

@@ -1,5 +1,5 @@
 /**
- * Inline SVG charts made at build time (SPEC §9): pure functions, numbers in, markup out. Every text
+ * Inline SVG charts made at build time (docs/SITE.md): pure functions, numbers in, markup out. Every text
  * that reaches the SVG goes through `esc`, because fault names and labels come from records. No `style`
  * attributes (the CSP allows only the site's stylesheet): colours are classes styled in site.css.
  */

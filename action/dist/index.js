@@ -49745,7 +49745,7 @@ async function inspectEntry(root, login) {
       warnings.push({
         file: `${folder}/${name}`,
         rule: "ignored-files",
-        message: "ignored: the platform generates the entry's compose service itself (SPEC §3)"
+        message: "ignored: the platform generates the entry's compose service itself (docs/ENTRY.md)"
       });
     }
   }

@@ -1,5 +1,5 @@
 /**
- * The one module that talks to git for the `results` branch (SPEC §6, §7).
+ * The one module that talks to git for the `results` branch (docs/OPERATIONS.md).
  *
  * Every write goes through {@link publishToResults}: fetch the branch, let the caller
  * compute its files against the fresh tree, commit, push. A rejected (non-fast-forward)

@@ -1,5 +1,5 @@
 /**
- * `entry.yml` (SPEC §3): the challenge an entry plays and a small allowlist of operational choices
+ * `entry.yml` (docs/ENTRY.md): the challenge an entry plays and a small allowlist of operational choices
  * (port, restart policy, healthcheck). Everything else is refused, so no key can reach the generated
  * compose service that the platform did not mean to allow (`privileged`, `volumes`, `cap_add`…).
  * YAML features that hide what a file says (anchors, aliases, tags, several documents) are refused

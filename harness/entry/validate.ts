@@ -1,5 +1,5 @@
 /**
- * Every rule an entry folder must pass before anything builds or runs it (SPEC §3). One violation per
+ * Every rule an entry folder must pass before anything builds or runs it (docs/ENTRY.md). One violation per
  * problem, each naming the file (relative to the repository root) and a stable rule id, so the CLI,
  * the PR comment and the docs speak the same language. The walk uses lstat only (a symlink is never
  * followed) and stops early on huge trees, so a hostile folder costs bounded work.
@@ -129,7 +129,7 @@ export async function inspectEntry(root: string, login: string): Promise<EntryRe
       warnings.push({
         file: `${folder}/${name}`,
         rule: "ignored-files",
-        message: "ignored: the platform generates the entry's compose service itself (SPEC §3)",
+        message: "ignored: the platform generates the entry's compose service itself (docs/ENTRY.md)",
       });
     }
   }

@@ -14,7 +14,7 @@ import { run } from "../../harness/exec.ts";
 import { didWork, formatStep, provisionSandbox, type StepReport } from "../../sandbox/provision.ts";
 import { imageEnv } from "../../harness/images.ts";
 
-/** The entry sandbox the harness applies (SPEC §3), as `docker run` flags. */
+/** The entry sandbox the harness applies (docs/ENTRY.md), as `docker run` flags. */
 const ENTRY_FLAGS = [
   "--read-only",
   ...["/tmp", "/var/cache/nginx", "/var/run", "/run"].flatMap((p) => ["--tmpfs", p]),

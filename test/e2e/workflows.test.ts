@@ -1,5 +1,5 @@
 /**
- * The workflows' security rules (SPEC §7), checked three ways: actionlint (no findings),
+ * The workflows' security rules (docs/SECURITY.md), checked three ways: actionlint (no findings),
  * zizmor offline at medium severity or above (no findings), and our own table of rules
  * that neither linter enforces as strictly (pins with a version comment, timeouts, top-level
  * `permissions: {}`, no expressions in `run:`, the publisher never checking out PR code).

@@ -1,5 +1,5 @@
 /**
- * url-anvil: the reference implementation of the service contract (SPEC §3), written the way
+ * url-anvil: the reference implementation of the service contract (docs/ENTRY.md), written the way
  * the platform hopes entries will be: a bounded amount of work in flight (excess is shed with a
  * fast 503), a dependency that is coalesced, cached and served stale when it fails, keep-alive,
  * metrics, and a graceful drain on shutdown.

@@ -134,7 +134,7 @@ test("sre-chaos validate: one line per violation, warnings prefixed, exit 1", ()
     const io = recordingIo();
     assert.equal(await validateCommand(["demo"], io, root), 1);
     assert.deepEqual(io.outLines, [
-      "warning: contributors/demo/compose.yml: [ignored-files] ignored: the platform generates the entry's compose service itself (SPEC §3)",
+      "warning: contributors/demo/compose.yml: [ignored-files] ignored: the platform generates the entry's compose service itself (docs/ENTRY.md)",
     ]);
     assert.equal(io.errLines.length, 2);
     assert.match(

@@ -36,7 +36,7 @@ test("digests, where known, are sha256 and appended to the official reference", 
   }
 });
 
-test("every image of the Compose stack is pinned by digest (SPEC §3)", () => {
+test("every image of the Compose stack is pinned by digest (docs/ENTRY.md)", () => {
   for (const i of STACK_IMAGES.filter((x) => x.envVar))
     assert.ok(i.digest, `${i.name} (${i.official}) has no digest`);
 });
