@@ -248,10 +248,10 @@ export async function readResultsTree(
   opts: Pick<ResultsBranchOptions, "remote" | "branch">,
   only?: readonly string[],
 ): Promise<string> {
+  for (const top of only ?? []) validateResultsPath(`${top}/x`);
   const dir = await mkdtemp(path.join(tmpdir(), "sre-chaos-results-"));
   const heads = await git(dir, ["ls-remote", "--heads", opts.remote, opts.branch]);
   if (heads.trim() === "") return dir;
-  for (const top of only ?? []) validateResultsPath(`${top}/x`);
   const sparse = only ? ["--filter=blob:none", "--sparse"] : [];
   await git(dir, [
     "clone",

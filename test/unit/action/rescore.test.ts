@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { listEntries, publishRescore, rescoreMatrix, runShard } from "../../../action/src/modes/rescore.ts";
 import { readArtifact } from "../../../action/src/artifact.ts";
+import { readResultsTree, removeResultsTree } from "../../../action/src/results-branch.ts";
 import { RESCORE_DEFAULTS } from "../../../action/src/rescore-plan.ts";
 import { makeResultsRepo, type TestResults } from "./results-repo.ts";
 import { BASE_COMMIT, ROOT } from "./publish-fixture.ts";
@@ -201,6 +202,26 @@ describe("rescore shard job", () => {
     assert.deepEqual(api.names(), []);
     rmSync(root, { recursive: true, force: true });
     rmSync(arts, { recursive: true, force: true });
+  });
+
+  it("reads the entry records with one sparse checkout of entries/ (no runs)", async () => {
+    const repo = makeResultsRepo();
+    await repo.store.publish(
+      async () => [
+        { path: "entries/ann.json", content: "{}\n" },
+        { path: "runs/ann/20261101T080000Z-00003dde.json", content: "{}\n" },
+      ],
+      "seed",
+    );
+    const tree = await readResultsTree({ remote: repo.bare, branch: "results" }, ["entries"]);
+    assert.ok(existsSync(path.join(tree, "entries", "ann.json")));
+    assert.ok(!existsSync(path.join(tree, "runs")), "runs/ is not checked out");
+    await removeResultsTree(tree);
+    await assert.rejects(
+      readResultsTree({ remote: repo.bare, branch: "results" }, ["../x"]),
+      /refused results path/,
+    );
+    repo.cleanup();
   });
 
   it("a checkout with fewer entries than the plan's shards is not the plan's", async () => {

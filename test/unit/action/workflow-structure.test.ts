@@ -17,7 +17,7 @@ interface Step {
   if?: string;
   uses?: string;
   run?: string;
-  with?: Record<string, string>;
+  with?: Record<string, string | boolean>;
 }
 interface Job {
   if?: string;
@@ -72,7 +72,7 @@ describe("workflow structure", () => {
     assert.equal(checkouts.length, 2);
     assert.equal(checkouts[0]?.with?.ref, "${{ github.event.repository.default_branch }}");
     assert.equal(checkouts[1]?.with?.ref, "${{ github.event.pull_request.head.sha }}");
-    const headPath = checkouts[1]?.with?.path ?? "";
+    const headPath = String(checkouts[1]?.with?.path ?? "");
     assert.match(headPath, /^\.sre-chaos\//, "the head goes to a separate path, not over the base");
     const iHead = steps.indexOf(checkouts[1]!);
     const iScope = steps.findIndex((s) => s.with?.mode === "scope");
@@ -187,6 +187,8 @@ describe("workflow structure", () => {
       assert.equal(up?.with?.name, `${SHARD_ARTIFACT_PREFIX}\${{ inputs.shard }}`);
       assert.equal(up?.with?.path, shard?.with?.["artifact-dir"]);
       assert.equal(up?.if, "${{ !cancelled() }}");
+      // A re-run of a failed shard uploads the same name again.
+      assert.equal(up?.with?.overwrite, true);
     });
   });
 
