@@ -134,7 +134,7 @@ async function main(): Promise<void> {
       );
       if (!o.keep) {
         rmSync(readFileSync(join(dir, "root"), "utf8"), { recursive: true, force: true });
-        rmSync(dir, { recursive: true, force: true });
+        rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
       }
     }
     for (let i = 1; i < rows.length; i++) {
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
     );
     if (o.keep) console.log(`kept: ${tmp}`);
   } finally {
-    if (!o.keep) rmSync(tmp, { recursive: true, force: true });
+    if (!o.keep) rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 

@@ -150,7 +150,11 @@ async function dispatch(config: ActionConfig): Promise<void> {
       return;
     }
     case "rescore-matrix": {
-      const { plan, outputs } = await rescoreMatrix(config.workspace, readRescoreSettings(input));
+      const { plan, outputs } = await rescoreMatrix(
+        config.workspace,
+        readRescoreSettings(input),
+        path.resolve(config.workspace, config.artifactDir),
+      );
       for (const [k, v] of Object.entries(outputs)) core.setOutput(k, v);
       log(describePlan(plan));
       return;

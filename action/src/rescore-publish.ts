@@ -24,6 +24,12 @@ import { readEntryRecord, serializeEntryRecord, type ResultsStore } from "./resu
 export const RESCORE_ARTIFACT_PREFIX = "sre-chaos-run-";
 /** The artifact of shard `i`; download-artifact unpacks each into a folder of its name. */
 export const SHARD_ARTIFACT_PREFIX = "sre-chaos-shard-";
+/**
+ * The plan job's artifact, matched by the publisher's pattern too: download-artifact unpacks a
+ * lone match flat (without the folder that names it), so this one makes every shard's artifact
+ * land in a folder of its name even when a single shard uploaded anything.
+ */
+export const PLAN_ARTIFACT = `${SHARD_ARTIFACT_PREFIX}plan`;
 /** Lines of the job summary's table and lists, and of the error, before "… and N more". */
 const SHOWN = { rows: 1000, refused: 200, error: 50 } as const;
 
@@ -70,18 +76,16 @@ async function locate(artifactDir: string, shards: number): Promise<{ found: Fou
   const top = (await readdir(artifactDir, { withFileTypes: true })).sort((a, b) =>
     a.name < b.name ? -1 : 1,
   );
-  // download-artifact unpacks a lone match flat: one shard's folders then sit at the top.
-  const flat = shards === 1 && !top.some((d) => SHARD_DIR.test(d.name));
-  const holders = flat
-    ? [{ name: "", shard: 0, dir: artifactDir }]
-    : top.flatMap((d) => {
-        const m = SHARD_DIR.exec(d.name);
-        if (!d.isDirectory() || !m || Number(m[1]) >= shards) {
-          refused.push(`${d.name}: not the artifact of one of the ${shards} shard(s)`);
-          return [];
-        }
-        return [{ name: `${d.name}/`, shard: Number(m[1]), dir: path.join(artifactDir, d.name) }];
-      });
+  const holders = top.flatMap((d) => {
+    // The plan's artifact, in its folder, or unpacked flat when no shard uploaded anything.
+    if (d.name === PLAN_ARTIFACT || d.name === "plan.json") return [];
+    const m = SHARD_DIR.exec(d.name);
+    if (!d.isDirectory() || !m || Number(m[1]) >= shards) {
+      refused.push(`${d.name}: not the artifact of one of the ${shards} shard(s)`);
+      return [];
+    }
+    return [{ name: `${d.name}/`, shard: Number(m[1]), dir: path.join(artifactDir, d.name) }];
+  });
   for (const h of holders) {
     for (const d of await readdir(h.dir, { withFileTypes: true })) {
       const name = h.name + d.name;

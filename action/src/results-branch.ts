@@ -128,6 +128,10 @@ async function ensureRepo(opts: ResultsBranchOptions): Promise<void> {
   }
   await git(opts.repoDir, ["config", "user.name", opts.author.name]);
   await git(opts.repoDir, ["config", "user.email", opts.author.email]);
+  // A rescore commits thousands of loose objects; a detached `gc --auto` would then repack this
+  // throwaway clone behind the publisher's back (and race its cleanup).
+  await git(opts.repoDir, ["config", "gc.auto", "0"]);
+  await git(opts.repoDir, ["config", "maintenance.auto", "false"]);
 }
 
 /** Resets the work tree to the remote branch tip; returns false when the branch does not exist. */

@@ -6,7 +6,7 @@
  * entries are merged code on the default branch, but the artifacts are still checked like any
  * other: they were written next to running entries.
  */
-import { readdir, rm } from "node:fs/promises";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { LOGIN_PATTERN } from "../../../record/run-record.ts";
 import type { GitHubApi } from "../github.ts";
@@ -20,7 +20,12 @@ import {
 import { RESCORE_ARTIFACT_PREFIX } from "../rescore-publish.ts";
 import { EntryRejectedError, runEvaluate, type EvaluateDeps } from "./evaluate.ts";
 
-export { publishRescore, RESCORE_ARTIFACT_PREFIX, SHARD_ARTIFACT_PREFIX } from "../rescore-publish.ts";
+export {
+  PLAN_ARTIFACT,
+  publishRescore,
+  RESCORE_ARTIFACT_PREFIX,
+  SHARD_ARTIFACT_PREFIX,
+} from "../rescore-publish.ts";
 export { MAX_MATRIX } from "../rescore-plan.ts";
 
 /** The valid entry folders under `<root>/contributors/` (plain directories only), sorted. */
@@ -33,12 +38,24 @@ export async function listEntries(root: string): Promise<string[]> {
     .sort();
 }
 
-/** `rescore-matrix`: the plan of this checkout's entries and the outputs rescore.yml reads. */
+/**
+ * `rescore-matrix`: the plan of this checkout's entries and the outputs rescore.yml reads. With
+ * `outDir`, also writes `plan.json` there for the plan's artifact (see PLAN_ARTIFACT).
+ */
 export async function rescoreMatrix(
   root: string,
   settings: RescoreSettings,
+  outDir?: string,
 ): Promise<{ plan: ShardPlan; outputs: Record<string, string> }> {
   const plan = planShards((await listEntries(root)).length, settings);
+  if (outDir !== undefined) {
+    await mkdir(outDir, { recursive: true });
+    const { groups, ...figures } = plan;
+    await writeFile(
+      path.join(outDir, "plan.json"),
+      JSON.stringify({ ...figures, matrices: groups.map((g) => g.length) }) + "\n",
+    );
+  }
   return { plan, outputs: planOutputs(plan) };
 }
 

@@ -50,7 +50,12 @@ describe(`rescore of ${N} entries: plan → shard jobs → one publish`, () => {
   });
 
   it("the plan: 256 shard jobs of at most 4 entries, in one matrix", async () => {
-    const { plan, outputs } = await rescoreMatrix(root, { shards: null, ...RESCORE_DEFAULTS });
+    // The plan job's own artifact is downloaded beside the shards' (it keeps their folders).
+    const { plan, outputs } = await rescoreMatrix(
+      root,
+      { shards: null, ...RESCORE_DEFAULTS },
+      path.join(downloads, "sre-chaos-shard-plan"),
+    );
     assert.deepEqual([plan.entries, plan.shards, plan.perShard, plan.groups.length], [N, 256, 4, 1]);
     shards = Number(outputs.shards);
     const jobs = [1, 2, 3, 4].flatMap(

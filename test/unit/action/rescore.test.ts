@@ -1,6 +1,15 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { listEntries, publishRescore, rescoreMatrix, runShard } from "../../../action/src/modes/rescore.ts";
@@ -44,8 +53,18 @@ describe("rescore", () => {
 
   it("the plan counts plain folders with valid logins only", async () => {
     assert.deepEqual(await listEntries(root), ["alice", "bob", "carol", "dave", "erin", "example"]);
-    const { plan, outputs } = await rescoreMatrix(root, auto);
+    const out = mkdtempSync(path.join(tmpdir(), "rescore-plan-"));
+    const { plan, outputs } = await rescoreMatrix(root, auto, out);
     assert.equal(plan.shards, 6);
+    assert.deepEqual(JSON.parse(readFileSync(path.join(out, "plan.json"), "utf8")), {
+      entries: 6,
+      shards: 6,
+      perShard: 1,
+      parallel: 4,
+      timeoutMinutes: 45,
+      matrices: [6],
+    });
+    rmSync(out, { recursive: true, force: true });
     assert.deepEqual(JSON.parse(outputs["matrix-1"]!), {
       include: [0, 1, 2, 3, 4, 5].map((shard) => ({ shard })),
     });
@@ -119,10 +138,11 @@ describe("rescore", () => {
     rmSync(arts, { recursive: true, force: true });
   });
 
-  it("one shard: download-artifact's flat layout is accepted, and a rerun adds no commit", async () => {
+  it("one shard beside the plan's artifact; a rerun adds no commit; run folders outside a shard are refused", async () => {
     const repo = makeResultsRepo();
     const arts = mkdtempSync(path.join(tmpdir(), "rescore-arts-"));
-    put(arts, "sre-chaos-run-alice", "alice");
+    await rescoreMatrix(root, auto, path.join(arts, "sre-chaos-shard-plan"));
+    put(arts, "sre-chaos-shard-0/sre-chaos-run-alice", "alice");
     const deps = {
       root,
       entries: ["alice"],
@@ -138,8 +158,15 @@ describe("rescore", () => {
     assert.deepEqual(first.written, [`alice/${rescoreRecord("alice").runId}`]);
     const again = await publishRescore(deps);
     assert.equal(again.commit, first.commit);
+    // Unpacked flat, a run folder names no shard: refused, not guessed.
+    const flat = mkdtempSync(path.join(tmpdir(), "rescore-arts-"));
+    put(flat, "sre-chaos-run-alice", "alice");
+    await assert.rejects(
+      publishRescore({ ...deps, artifactDir: flat }),
+      /sre-chaos-run-alice: not the artifact of one of the 1 shard\(s\)/,
+    );
     repo.cleanup();
-    rmSync(arts, { recursive: true, force: true });
+    for (const d of [arts, flat]) rmSync(d, { recursive: true, force: true });
   });
 });
 

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { isChallengeCommand } from "../../../action/src/modes/command.ts";
-import { SHARD_ARTIFACT_PREFIX } from "../../../action/src/rescore-publish.ts";
+import { PLAN_ARTIFACT, SHARD_ARTIFACT_PREFIX } from "../../../action/src/rescore-publish.ts";
 import { MAX_GROUPS } from "../../../action/src/rescore-plan.ts";
 
 interface Step {
@@ -156,7 +156,7 @@ describe("workflow structure", () => {
         // shard of an earlier one does not skip the later ones.
         if (i > 0) {
           assert.deepEqual(j.needs, ["plan", `evaluate-${i}`], id);
-          assert.match(j.if ?? "", /^\$\{\{ !cancelled\(\) && /, id);
+          assert.match(j.if ?? "", /^\$\{\{ !cancelled\(\) && needs\.plan\.result == 'success' && /, id);
         }
       }
     });
@@ -169,6 +169,12 @@ describe("workflow structure", () => {
       assert.equal(dl?.with?.pattern, `${SHARD_ARTIFACT_PREFIX}*`);
       // Merged, the folders of every shard would mix: the publisher could not tell who wrote what.
       assert.equal(dl?.with?.["merge-multiple"], undefined);
+      // The plan's artifact matches too: with two matches or more, each unpacks into its folder.
+      const planUp = r.jobs.plan?.steps?.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+      assert.equal(planUp?.with?.name, PLAN_ARTIFACT);
+      assert.ok(PLAN_ARTIFACT.startsWith(SHARD_ARTIFACT_PREFIX));
+      const planStep = r.jobs.plan?.steps?.find((s) => s.with?.mode === "rescore-matrix");
+      assert.equal(planUp?.with?.path, planStep?.with?.["artifact-dir"]);
       const pub = p.steps?.find((s) => s.with?.mode === "publish");
       assert.equal(pub?.with?.shards, "${{ needs.plan.outputs.shards }}");
       assert.equal(pub?.with?.["artifact-dir"], dl?.with?.path);
