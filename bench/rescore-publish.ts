@@ -141,7 +141,7 @@ async function main(): Promise<void> {
       const a = rows[i - 1]!;
       const b = rows[i]!;
       console.log(
-        `ratio ${b.n}/${a.n} (size ×${(b.n / a.n).toFixed(0)}): time ×${(b.seconds / a.seconds).toFixed(2)}, per artifact ×${(b.seconds / b.n / (a.seconds / a.n)).toFixed(2)}, peak RSS ×${(b.maxRssMb / a.maxRssMb).toFixed(2)}`,
+        `ratio ${b.n}/${a.n} (size ×${(b.n / a.n).toFixed(0)}): time ×${(b.seconds / a.seconds).toFixed(2)}, per artifact ×${(b.seconds / b.n / (a.seconds / a.n)).toFixed(2)}, cpu ×${(b.cpuSeconds / a.cpuSeconds).toFixed(2)}, peak RSS ×${(b.maxRssMb / a.maxRssMb).toFixed(2)}`,
       );
     }
     console.log(
