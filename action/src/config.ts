@@ -5,7 +5,7 @@
 import * as core from "@actions/core";
 import { CHALLENGE_IDS, LOGIN_PATTERN, type ChallengeId } from "../../record/run-record.ts";
 
-export const MODES = ["evaluate", "publish", "command", "rescore-matrix", "scope"] as const;
+export const MODES = ["evaluate", "publish", "command", "rescore-matrix", "rescore-shard", "scope"] as const;
 export type Mode = (typeof MODES)[number];
 
 /** A wrong input: names the input and the bad value. */

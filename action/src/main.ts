@@ -10,12 +10,14 @@ import path from "node:path";
 import { runEntry } from "../../harness/run.ts";
 import { validateEntry } from "../../harness/entry/validate.ts";
 import { readConfig, type ActionConfig } from "./config.ts";
-import { createGitHubApi } from "./github.ts";
+import { createGitHubApi, type GitHubApi } from "./github.ts";
 import { createResultsStore } from "./results.ts";
 import { runCommand } from "./modes/command.ts";
 import { runEvaluate, runScope } from "./modes/evaluate.ts";
 import { runPublish } from "./modes/publish.ts";
-import { publishRescore, rescoreMatrix } from "./modes/rescore.ts";
+import { describePlan, listEntries, publishRescore, rescoreMatrix, runShard } from "./modes/rescore.ts";
+import { readRescoreSettings, readShardInputs } from "./rescore-plan.ts";
+import { readResultsTree, removeResultsTree } from "./results-branch.ts";
 
 const BOT = { name: "github-actions[bot]", email: "41898282+github-actions[bot]@users.noreply.github.com" };
 
@@ -24,15 +26,22 @@ async function readEvent(config: ActionConfig): Promise<unknown> {
   return JSON.parse(await readFile(config.eventPath, "utf8"));
 }
 
-function resultsStore(config: ActionConfig) {
+function resultsOptions(config: ActionConfig) {
   const host = new URL(config.serverUrl).host;
-  return createResultsStore({
+  return {
     repoDir: path.join(process.env.RUNNER_TEMP || tmpdir(), "sre-chaos-results"),
     remote: `https://x-access-token:${config.githubToken}@${host}/${config.owner}/${config.repo}.git`,
     branch: config.resultsBranch,
     author: BOT,
-  });
+  };
 }
+
+function resultsStore(config: ActionConfig) {
+  return createResultsStore(resultsOptions(config));
+}
+
+/** The rescore inputs are read where the mode needs them, with the same reader as readConfig. */
+const input = (n: string) => core.getInput(n);
 
 /**
  * The commit checked out in the workspace: publish runs from the default branch, and this is the
@@ -43,6 +52,26 @@ function headCommit(dir: string): string {
   if (!/^[0-9a-f]{40}$/.test(sha))
     throw new Error(`git rev-parse HEAD in ${dir} gave ${JSON.stringify(sha)}`);
   return sha;
+}
+
+/** What an evaluation needs besides its entry, challenge and artifact folder (evaluate, rescore-shard). */
+function evaluateDeps(config: ActionConfig, api: GitHubApi, log: (line: string) => void) {
+  return {
+    api,
+    root: config.workspace,
+    eventName: config.eventName,
+    scale: config.scale,
+    headSha: config.headSha,
+    resultsBranch: config.resultsBranch,
+    provenance: {
+      repository: `${config.owner}/${config.repo}`,
+      workflowRunId: config.runId,
+      workflowRunAttempt: config.runAttempt,
+    },
+    validate: validateEntry,
+    run: runEntry,
+    log,
+  };
 }
 
 const summary = async (markdown: string) => {
@@ -67,23 +96,10 @@ async function dispatch(config: ActionConfig): Promise<void> {
     }
     case "evaluate": {
       const out = await runEvaluate(event, {
-        api,
-        root: config.workspace,
+        ...evaluateDeps(config, api, log),
         artifactDir: path.resolve(config.workspace, config.artifactDir),
-        eventName: config.eventName,
         challenge: config.challenge,
-        scale: config.scale,
         login: config.login,
-        headSha: config.headSha,
-        resultsBranch: config.resultsBranch,
-        provenance: {
-          repository: `${config.owner}/${config.repo}`,
-          workflowRunId: config.runId,
-          workflowRunAttempt: config.runAttempt,
-        },
-        validate: validateEntry,
-        run: runEntry,
-        log,
       });
       core.setOutput("login", out.login);
       core.setOutput("score", String(out.result.record.score));
@@ -110,6 +126,8 @@ async function dispatch(config: ActionConfig): Promise<void> {
       } else {
         await publishRescore({
           root: config.workspace,
+          shards: readShardInputs(input, false).shards,
+          entries: await listEntries(config.workspace),
           baseCommit: headCommit(config.workspace),
           results: resultsStore(config),
           artifactDir,
@@ -132,9 +150,31 @@ async function dispatch(config: ActionConfig): Promise<void> {
       return;
     }
     case "rescore-matrix": {
-      const matrix = await rescoreMatrix(config.workspace);
-      core.setOutput("matrix", matrix);
-      log(`matrix: ${matrix}`);
+      const { plan, outputs } = await rescoreMatrix(
+        config.workspace,
+        readRescoreSettings(input),
+        path.resolve(config.workspace, config.artifactDir),
+      );
+      for (const [k, v] of Object.entries(outputs)) core.setOutput(k, v);
+      log(describePlan(plan));
+      return;
+    }
+    case "rescore-shard": {
+      const { shard, shards } = readShardInputs(input, true);
+      // One read of the entry records for the whole slice, not one API call per entry.
+      const tree = await readResultsTree(resultsOptions(config), ["entries"]);
+      try {
+        await runShard({
+          ...evaluateDeps(config, api, log),
+          shard,
+          shards,
+          artifactDir: path.resolve(config.workspace, config.artifactDir),
+          entryFile: (login) =>
+            readFile(path.join(tree, "entries", `${login}.json`), "utf8").catch(() => null),
+        });
+      } finally {
+        await removeResultsTree(tree);
+      }
       return;
     }
   }

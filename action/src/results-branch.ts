@@ -10,7 +10,8 @@
  * git runs through execFile (no shell), so no path or message is ever parsed by a shell.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { copyFile, mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -30,11 +31,11 @@ export interface ResultsBranchOptions {
   maxBackoffMs?: number;
 }
 
-/** One file to write, relative to the branch root. */
-export interface ResultsFile {
-  path: string;
-  content: string;
-}
+/**
+ * One file to write, relative to the branch root: its content, or a local file to copy (a rescore
+ * of thousands of runs keeps them on disk rather than in memory).
+ */
+export type ResultsFile = { path: string; content: string } | { path: string; source: string };
 
 /** Reads a file from the freshly fetched tree; null when absent. */
 export type ReadResult = (relPath: string) => Promise<string | null>;
@@ -127,6 +128,10 @@ async function ensureRepo(opts: ResultsBranchOptions): Promise<void> {
   }
   await git(opts.repoDir, ["config", "user.name", opts.author.name]);
   await git(opts.repoDir, ["config", "user.email", opts.author.email]);
+  // A rescore commits thousands of loose objects; a detached `gc --auto` would then repack this
+  // throwaway clone behind the publisher's back (and race its cleanup).
+  await git(opts.repoDir, ["config", "gc.auto", "0"]);
+  await git(opts.repoDir, ["config", "maintenance.auto", "false"]);
 }
 
 /** Resets the work tree to the remote branch tip; returns false when the branch does not exist. */
@@ -169,6 +174,24 @@ function isRaceRejection(message: string): boolean {
   );
 }
 
+/**
+ * Writes the files into the clean work tree and stages them with one `git add` (one per file
+ * rewrote the index each time: quadratic in a rescore of thousands of runs).
+ */
+async function writeFiles(repoDir: string, files: ResultsFile[]): Promise<void> {
+  const dirs = new Set<string>();
+  for (const f of files) {
+    const abs = path.join(repoDir, f.path);
+    const dir = path.dirname(abs);
+    if (!dirs.has(dir)) await mkdir(dir, { recursive: true });
+    dirs.add(dir);
+    if ("source" in f) await copyFile(f.source, abs, constants.COPYFILE_FICLONE);
+    else await writeFile(abs, f.content);
+  }
+  // The tree was reset and cleaned before `update` ran, so everything new or changed is ours.
+  if (files.length) await git(repoDir, ["add", "--all"]);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -191,14 +214,12 @@ export async function publishToResults(
     const files = await update(reader(opts.repoDir));
     // Validate everything before touching the tree: a bad path aborts the whole write.
     for (const f of files) validateResultsPath(f.path);
-    for (const f of files) {
-      const abs = path.join(opts.repoDir, f.path);
-      await mkdir(path.dirname(abs), { recursive: true });
-      await writeFile(abs, f.content);
-      await git(opts.repoDir, ["add", "--", f.path]);
-    }
+    await writeFiles(opts.repoDir, files);
     // A rerun that writes what is already there adds no empty commit (and pushes nothing).
-    if (exists && (await git(opts.repoDir, ["status", "--porcelain"])).trim() === "") {
+    if (
+      exists &&
+      (await git(opts.repoDir, ["status", "--porcelain", "--untracked-files=no"])).trim() === ""
+    ) {
       return { commit: (await git(opts.repoDir, ["rev-parse", "HEAD"])).trim(), attempts: attempt };
     }
     await git(opts.repoDir, ["commit", "--quiet", "-m", message]);
@@ -222,25 +243,33 @@ export async function publishToResults(
 /**
  * Checks out the current results branch into a fresh temporary directory for reading
  * (ranks, site build). Returns the directory (empty apart from README when the branch
- * does not exist yet); the caller removes it with {@link removeResultsTree}.
+ * does not exist yet); the caller removes it with {@link removeResultsTree}. With `only`
+ * (top-level folders, e.g. `["entries"]`) just those are checked out, and from a remote
+ * that filters, only their files are fetched: a rescore job needs the entry records, not
+ * every run ever written.
  */
 export async function readResultsTree(
   opts: Pick<ResultsBranchOptions, "remote" | "branch">,
+  only?: readonly string[],
 ): Promise<string> {
+  for (const top of only ?? []) validateResultsPath(`${top}/x`);
   const dir = await mkdtemp(path.join(tmpdir(), "sre-chaos-results-"));
   const heads = await git(dir, ["ls-remote", "--heads", opts.remote, opts.branch]);
   if (heads.trim() === "") return dir;
+  const sparse = only ? ["--filter=blob:none", "--sparse"] : [];
   await git(dir, [
     "clone",
     "--quiet",
     "--depth",
     "1",
+    ...sparse,
     "--single-branch",
     "--branch",
     opts.branch,
     opts.remote,
     ".",
   ]);
+  if (only) await git(dir, ["sparse-checkout", "set", ...only]);
   return dir;
 }
 

@@ -1,125 +1,125 @@
 /**
- * The rescore flow: `rescore-matrix` lists the entries on the default branch for a matrix of
- * evaluate jobs; `publish` in a rescore run (schedule / dispatch, no PR) then writes every job's
- * artifact in one commit. The entries are merged code on the default branch, but the artifacts
- * are still checked like any other: they were written next to a running entry.
+ * The rescore flow (rescore.yml): `rescore-matrix` lists the entries on the default branch and cuts
+ * them into shards (rescore-plan.ts); each matrix job runs `rescore-shard`, which evaluates its
+ * slice one entry after the other into one artifact; `publish` in a rescore run (schedule /
+ * dispatch, no PR) then folds every shard's artifact into one commit (rescore-publish.ts). The
+ * entries are merged code on the default branch, but the artifacts are still checked like any
+ * other: they were written next to running entries.
  */
-import { lstat, readdir } from "node:fs/promises";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { applyRun, type EntryRecord } from "../../../record/entry-record.ts";
-import { LOGIN_PATTERN, serializeRunRecord, type RunRecord } from "../../../record/run-record.ts";
-import { loadChallenge } from "../../../harness/challenge-files.ts";
-import { readArtifact } from "../artifact.ts";
-import { verifiedRecord } from "../recompute.ts";
-import { md } from "../comment.ts";
-import { readEntryRecord, serializeEntryRecord, type ResultsStore } from "../results.ts";
+import { LOGIN_PATTERN } from "../../../record/run-record.ts";
+import type { GitHubApi } from "../github.ts";
+import {
+  planOutputs,
+  planShards,
+  shardSlice,
+  type RescoreSettings,
+  type ShardPlan,
+} from "../rescore-plan.ts";
+import { RESCORE_ARTIFACT_PREFIX } from "../rescore-publish.ts";
+import { EntryRejectedError, runEvaluate, type EvaluateDeps } from "./evaluate.ts";
 
-/**
- * Each matrix job uploads `sre-chaos-run-<login>` (rescore.yml), which download-artifact unpacks
- * into a folder of that name: the name binds the artifact to the one entry it may speak for.
- */
-export const RESCORE_ARTIFACT_PREFIX = "sre-chaos-run-";
-
-/** GitHub's limit on jobs in one matrix. */
-export const MAX_MATRIX = 256;
+export {
+  PLAN_ARTIFACT,
+  publishRescore,
+  RESCORE_ARTIFACT_PREFIX,
+  SHARD_ARTIFACT_PREFIX,
+} from "../rescore-publish.ts";
+export { MAX_MATRIX } from "../rescore-plan.ts";
 
 /** The valid entry folders under `<root>/contributors/` (plain directories only), sorted. */
 export async function listEntries(root: string): Promise<string[]> {
-  const dir = path.join(root, "contributors");
-  const out: string[] = [];
-  for (const name of (await readdir(dir)).sort()) {
-    if (!LOGIN_PATTERN.test(name)) continue;
-    if ((await lstat(path.join(dir, name))).isDirectory()) out.push(name);
+  // Dirents are not followed: a symlink is not a directory here.
+  const dirents = await readdir(path.join(root, "contributors"), { withFileTypes: true });
+  return dirents
+    .filter((d) => d.isDirectory() && LOGIN_PATTERN.test(d.name))
+    .map((d) => d.name)
+    .sort();
+}
+
+/**
+ * `rescore-matrix`: the plan of this checkout's entries and the outputs rescore.yml reads. With
+ * `outDir`, also writes `plan.json` there for the plan's artifact (see PLAN_ARTIFACT).
+ */
+export async function rescoreMatrix(
+  root: string,
+  settings: RescoreSettings,
+  outDir?: string,
+): Promise<{ plan: ShardPlan; outputs: Record<string, string> }> {
+  const plan = planShards((await listEntries(root)).length, settings);
+  if (outDir !== undefined) {
+    await mkdir(outDir, { recursive: true });
+    const { groups, ...figures } = plan;
+    await writeFile(
+      path.join(outDir, "plan.json"),
+      JSON.stringify({ ...figures, matrices: groups.map((g) => g.length) }) + "\n",
+    );
   }
-  return out;
+  return { plan, outputs: planOutputs(plan) };
 }
 
-/** The matrix JSON for `strategy.matrix`: `{"include":[{"login":"…"}]}`. */
-export async function rescoreMatrix(root: string): Promise<string> {
-  const logins = await listEntries(root);
-  if (logins.length === 0) throw new Error(`no entries under ${path.join(root, "contributors")}`);
-  if (logins.length > MAX_MATRIX)
-    throw new Error(`${logins.length} entries; a matrix holds at most ${MAX_MATRIX}`);
-  return JSON.stringify({ include: logins.map((login) => ({ login })) });
+/** One line for the log: how the rescore was cut. */
+export function describePlan(p: ShardPlan): string {
+  if (p.shards === 0) return "no entries under contributors/: nothing to rescore";
+  return `${p.entries} entries in ${p.shards} shard(s) of at most ${p.perShard}, ${p.groups.length} matrix(es) of ${p.groups.map((g) => g.length).join(" + ")} jobs, ${p.parallel} at a time, ${p.timeoutMinutes} min per job`;
 }
 
-export interface RescorePublishDeps {
-  root: string;
-  /** Where scoring/challenges/ is read from (default `root`). */
-  scoringRoot?: string;
-  /** The commit of `root` the rescore runs from; when given, every record must be measured by it. */
-  baseCommit?: string;
-  results: ResultsStore;
-  /** Holds one sub-directory per matrix job's artifact. */
+export interface ShardDeps extends Omit<EvaluateDeps, "artifactDir" | "login" | "challenge"> {
+  shard: number;
+  shards: number;
+  /** The shard's artifact folder: one `sre-chaos-run-<login>` folder per entry goes in it. */
   artifactDir: string;
-  summary: (markdown: string) => Promise<void>;
-  log: (line: string) => void;
+  /** `entries/<login>.json` from one read of the results branch (not one API call per entry). */
+  entryFile: (login: string) => Promise<string | null>;
 }
 
-/** Writes every valid rescore artifact; throws after writing when any was refused. */
-export async function publishRescore(
-  deps: RescorePublishDeps,
-): Promise<{ written: string[]; refused: string[] }> {
-  const entries = new Set(await listEntries(deps.root));
-  const subdirs = (await readdir(deps.artifactDir, { withFileTypes: true })).filter((d) => d.isDirectory());
-  if (subdirs.length > MAX_MATRIX) throw new Error(`${subdirs.length} artifacts; at most ${MAX_MATRIX}`);
-  const records: RunRecord[] = [];
-  const refused: string[] = [];
-  for (const d of subdirs.map((x) => x.name).sort()) {
+export interface ShardOutcome {
+  logins: string[];
+  /** Each a finished run. */
+  evaluated: string[];
+  /** `<login>: why` for entries that were refused or whose run failed. */
+  failed: string[];
+}
+
+/** An API that answers the entry-record read from the shard's one read of the results branch. */
+function withLocalEntries(api: GitHubApi, entryFile: ShardDeps["entryFile"]): GitHubApi {
+  const local = Object.create(api) as GitHubApi;
+  local.getFileText = async (file, ref) => {
+    const m = /^entries\/([^/]+)\.json$/.exec(file);
+    return m ? entryFile(m[1]!) : api.getFileText(file, ref);
+  };
+  return local;
+}
+
+/**
+ * `rescore-shard`: evaluates the shard's slice of the entries in turn. A failing entry does not
+ * stop the others; the shard throws at the end, naming each, after every artifact is written.
+ */
+export async function runShard(deps: ShardDeps): Promise<ShardOutcome> {
+  const all = await listEntries(deps.root);
+  if (deps.shards > all.length)
+    throw new Error(`${deps.shards} shards for ${all.length} entries: this job's checkout is not the plan's`);
+  const logins = shardSlice(all, deps.shards, deps.shard);
+  const api = withLocalEntries(deps.api, deps.entryFile);
+  const evaluated: string[] = [];
+  const failed: string[] = [];
+  for (const [i, login] of logins.entries()) {
+    deps.log(`shard ${deps.shard}: entry ${i + 1} of ${logins.length}, ${login}`);
+    const dir = path.join(deps.artifactDir, RESCORE_ARTIFACT_PREFIX + login);
     try {
-      const art = await readArtifact(path.join(deps.artifactDir, d));
-      // A job can only have measured its own matrix login; another login's record is a forgery.
-      if (d !== RESCORE_ARTIFACT_PREFIX + art.meta.login)
-        throw new Error(`artifact ${d} holds a record of ${art.meta.login}`);
-      if (art.meta.pullRequest !== null) throw new Error("a rescore artifact names a pull request");
-      if (!entries.has(art.meta.login))
-        throw new Error(`contributors/${art.meta.login} is not an entry on the default branch`);
-      if (art.outcome === "invalid") throw new Error(`the entry broke ${art.violations.length} rule(s)`);
-      if (art.record.provenance.pullRequest !== null) throw new Error("run.json names a pull request");
-      const p = art.record.provenance;
-      if (deps.baseCommit !== undefined && p.harnessCommit !== deps.baseCommit)
-        throw new Error(
-          `run.json was measured by harness ${p.harnessCommit ?? "(unknown)"}, not ${deps.baseCommit}`,
-        );
-      // Rescored entries are merged code, but their runs still earn only what this code computes.
-      const checked = verifiedRecord(
-        await loadChallenge(art.record.challenge, deps.scoringRoot ?? deps.root),
-        art.record,
-      );
-      records.push({ ...checked, provenance: { ...p, local: false } });
+      await runEvaluate({}, { ...deps, api, artifactDir: dir, login, challenge: null });
+      evaluated.push(login);
     } catch (e) {
-      refused.push(`${d}: ${(e as Error).message}`);
+      // A refused entry leaves its reasons for the publisher; a failed run leaves nothing half-written.
+      if (!(e instanceof EntryRejectedError)) await rm(dir, { recursive: true, force: true });
+      failed.push(`${login}: ${(e as Error).message.split("\n")[0]}`);
+      deps.log(`shard ${deps.shard}: ${login} failed: ${(e as Error).message}`);
     }
   }
-  if (records.length) {
-    await deps.results.publish(async (read) => {
-      const files = [];
-      // Folded in memory so two runs of one login in a batch both count.
-      const folded = new Map<string, EntryRecord>();
-      for (const r of records) {
-        const runPath = `runs/${r.login}/${r.runId}.json`;
-        if ((await read(runPath)) !== null) continue;
-        const entry = folded.get(r.login) ?? (await readEntryRecord(read, r.login, r.challenge));
-        folded.set(r.login, applyRun(entry, r));
-        files.push({ path: runPath, content: serializeRunRecord(r, runPath) });
-      }
-      for (const [login, e] of folded)
-        files.push({ path: `entries/${login}.json`, content: serializeEntryRecord(e) });
-      return files;
-    }, `rescore: ${records.length} run(s)`);
-  }
-  const lines = [
-    "## Rescore",
-    "",
-    "| entry | challenge | score |",
-    "| --- | --- | ---: |",
-    ...records.map((r) => `| ${r.login} | ${r.challenge} | ${r.score} |`),
-    "",
-    ...refused.map((x) => `- refused ${md(x)}`),
-  ];
-  await deps.summary(lines.join("\n") + "\n");
-  for (const x of refused) deps.log(`refused ${x}`);
-  if (refused.length)
-    throw new Error(`${refused.length} rescore artifact(s) refused:\n  ${refused.join("\n  ")}`);
-  return { written: records.map((r) => `${r.login}/${r.runId}`), refused };
+  if (failed.length)
+    throw new Error(
+      `shard ${deps.shard}: ${failed.length} of ${logins.length} entries not rescored:\n  ${failed.join("\n  ")}`,
+    );
+  return { logins, evaluated, failed };
 }

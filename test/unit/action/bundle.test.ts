@@ -32,10 +32,21 @@ describe("the bundled action", () => {
   });
   after(() => rmSync(ws, { recursive: true, force: true }));
 
-  it("rescore-matrix sets the matrix output", () => {
+  it("rescore-matrix sets the shard plan's outputs", () => {
     const r = runAction(ws, { mode: "rescore-matrix", "github-token": "t" });
     assert.equal(r.status, 0, r.stdout);
-    assert.match(r.output, /matrix<<.*\n\{"include":\[\{"login":"alice"\}\]\}\n/);
+    assert.match(r.output, /matrix-1<<.*\n\{"include":\[\{"shard":0\}\]\}\n/);
+    assert.match(r.output, /matrix-2<<.*\n\{"include":\[\]\}\n/);
+    assert.match(r.output, /shards<<.*\n1\n/);
+  });
+
+  it("rescore-matrix: a bad repository variable fails the step, naming it", () => {
+    const r = runAction(ws, { mode: "rescore-matrix", "github-token": "t", shards: "lots" });
+    assert.equal(r.status, 1);
+    assert.match(
+      r.stdout,
+      /::error::input "shards": "lots" \(repository variable SRE_CHAOS_RESCORE_SHARDS\)/,
+    );
   });
 
   it("a bad input fails the step with the input's name and value", () => {

@@ -9,16 +9,24 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { isChallengeCommand } from "../../../action/src/modes/command.ts";
+import { PLAN_ARTIFACT, SHARD_ARTIFACT_PREFIX } from "../../../action/src/rescore-publish.ts";
+import { MAX_GROUPS } from "../../../action/src/rescore-plan.ts";
 
 interface Step {
   id?: string;
+  if?: string;
   uses?: string;
   run?: string;
-  with?: Record<string, string>;
+  with?: Record<string, string | boolean>;
 }
 interface Job {
   if?: string;
   uses?: string;
+  needs?: string | string[];
+  with?: Record<string, string>;
+  outputs?: Record<string, string>;
+  strategy?: { "fail-fast"?: boolean; "max-parallel"?: string; matrix?: string };
+  "timeout-minutes"?: number | string;
   steps?: Step[];
   concurrency?: { group?: string; "cancel-in-progress"?: boolean };
 }
@@ -64,7 +72,7 @@ describe("workflow structure", () => {
     assert.equal(checkouts.length, 2);
     assert.equal(checkouts[0]?.with?.ref, "${{ github.event.repository.default_branch }}");
     assert.equal(checkouts[1]?.with?.ref, "${{ github.event.pull_request.head.sha }}");
-    const headPath = checkouts[1]?.with?.path ?? "";
+    const headPath = String(checkouts[1]?.with?.path ?? "");
     assert.match(headPath, /^\.sre-chaos\//, "the head goes to a separate path, not over the base");
     const iHead = steps.indexOf(checkouts[1]!);
     const iScope = steps.findIndex((s) => s.with?.mode === "scope");
@@ -112,6 +120,82 @@ describe("workflow structure", () => {
       }
     }
     assert.equal(owner.get("sre-chaos-pages"), "pages.yml");
+  });
+
+  describe("rescore: shards in up to four matrices, one publisher", () => {
+    const r = wf("rescore.yml");
+    const evaluates = Object.keys(r.jobs).filter((j) => j.startsWith("evaluate-"));
+    it(`one evaluate job per matrix the plan can fill (${MAX_GROUPS}), each fed by the plan`, () => {
+      assert.deepEqual(
+        evaluates,
+        Array.from({ length: MAX_GROUPS }, (_, i) => `evaluate-${i + 1}`),
+      );
+      const plan = r.jobs.plan?.steps?.find((s) => s.with?.mode === "rescore-matrix");
+      assert.deepEqual(
+        [plan?.with?.shards, plan?.with?.["max-parallel"], plan?.with?.["entry-minutes"]],
+        [
+          "${{ vars.SRE_CHAOS_RESCORE_SHARDS }}",
+          "${{ vars.SRE_CHAOS_RESCORE_PARALLEL }}",
+          "${{ vars.SRE_CHAOS_RESCORE_ENTRY_MINUTES }}",
+        ],
+      );
+      for (const [i, id] of evaluates.entries()) {
+        const j = r.jobs[id]!;
+        assert.equal(r.jobs.plan?.outputs?.[`matrix-${i + 1}`], `\${{ steps.plan.outputs.matrix-${i + 1} }}`);
+        assert.equal(j.uses, "./.github/workflows/rescore-shard.yml", id);
+        assert.equal(j.strategy?.matrix, `\${{ fromJSON(needs.plan.outputs.matrix-${i + 1}) }}`, id);
+        assert.equal(j.strategy?.["max-parallel"], "${{ fromJSON(needs.plan.outputs.max-parallel) }}", id);
+        assert.equal(j.strategy?.["fail-fast"], false, id);
+        assert.equal(j.with?.shard, "${{ matrix.shard }}", id);
+        assert.equal(j.with?.shards, "${{ fromJSON(needs.plan.outputs.shards) }}", id);
+        assert.match(
+          j.if ?? "",
+          new RegExp(`fromJSON\\(needs\\.plan\\.outputs\\.matrix-${i + 1}\\)\\.include\\[0\\] != null`),
+        );
+        // One matrix after the other (max-parallel holds for the whole rescore), and a failed
+        // shard of an earlier one does not skip the later ones.
+        if (i > 0) {
+          assert.deepEqual(j.needs, ["plan", `evaluate-${i}`], id);
+          assert.match(j.if ?? "", /^\$\{\{ !cancelled\(\) && needs\.plan\.result == 'success' && /, id);
+        }
+      }
+    });
+
+    it("the publisher waits for every matrix, runs after failed shards, and downloads every shard unmerged", () => {
+      const p = r.jobs.publish!;
+      assert.deepEqual(p.needs, ["plan", ...evaluates]);
+      assert.match(p.if ?? "", /^\$\{\{ !cancelled\(\) && needs\.plan\.result == 'success'/);
+      const dl = p.steps?.find((s) => s.uses?.startsWith("actions/download-artifact@"));
+      assert.equal(dl?.with?.pattern, `${SHARD_ARTIFACT_PREFIX}*`);
+      // Merged, the folders of every shard would mix: the publisher could not tell who wrote what.
+      assert.equal(dl?.with?.["merge-multiple"], undefined);
+      // The plan's artifact matches too: with two matches or more, each unpacks into its folder.
+      const planUp = r.jobs.plan?.steps?.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+      assert.equal(planUp?.with?.name, PLAN_ARTIFACT);
+      assert.ok(PLAN_ARTIFACT.startsWith(SHARD_ARTIFACT_PREFIX));
+      const planStep = r.jobs.plan?.steps?.find((s) => s.with?.mode === "rescore-matrix");
+      assert.equal(planUp?.with?.path, planStep?.with?.["artifact-dir"]);
+      const pub = p.steps?.find((s) => s.with?.mode === "publish");
+      assert.equal(pub?.with?.shards, "${{ needs.plan.outputs.shards }}");
+      assert.equal(pub?.with?.["artifact-dir"], dl?.with?.path);
+    });
+
+    it("a shard job uploads one artifact named for its shard, also after a failed entry", () => {
+      const job = wf("rescore-shard.yml").jobs.evaluate!;
+      assert.equal(job["timeout-minutes"], "${{ inputs.timeout-minutes }}");
+      const steps = job.steps ?? [];
+      const shard = steps.find((s) => s.with?.mode === "rescore-shard");
+      assert.deepEqual(
+        [shard?.with?.shard, shard?.with?.shards],
+        ["${{ inputs.shard }}", "${{ inputs.shards }}"],
+      );
+      const up = steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+      assert.equal(up?.with?.name, `${SHARD_ARTIFACT_PREFIX}\${{ inputs.shard }}`);
+      assert.equal(up?.with?.path, shard?.with?.["artifact-dir"]);
+      assert.equal(up?.if, "${{ !cancelled() }}");
+      // A re-run of a failed shard uploads the same name again.
+      assert.equal(up?.with?.overwrite, true);
+    });
   });
 
   // command.yml's if: is `body == 'X' || startsWith(body, 'Y')`; GitHub compares strings ignoring case.
