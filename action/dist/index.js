@@ -1087,14 +1087,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path7 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path8 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path7 && path7[0] !== "/") {
-          path7 = `/${path7}`;
+        if (path8 && path8[0] !== "/") {
+          path8 = `/${path8}`;
         }
-        return new URL(`${origin}${path7}`);
+        return new URL(`${origin}${path8}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1545,39 +1545,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin }
+          request: { method, path: path8, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path7);
+        debuglog("sending request to %s %s/%s", method, origin, path8);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin },
+          request: { method, path: path8, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path7,
+          path8,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin }
+          request: { method, path: path8, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path7);
+        debuglog("trailers received from %s %s/%s", method, origin, path8);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin },
+          request: { method, path: path8, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path7,
+          path8,
           error63.message
         );
       });
@@ -1626,9 +1626,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path7, origin }
+            request: { method, path: path8, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path7);
+          debuglog("sending request to %s %s/%s", method, origin, path8);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1691,7 +1691,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path7,
+        path: path8,
         method,
         body,
         headers,
@@ -1706,11 +1706,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path7 !== "string") {
+        if (typeof path8 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path7[0] !== "/" && !(path7.startsWith("http://") || path7.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path8[0] !== "/" && !(path8.startsWith("http://") || path8.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path7)) {
+        } else if (invalidPathRegex.test(path8)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1776,7 +1776,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path7, query) : path7;
+        this.path = query ? buildURL(path8, query) : path8;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -3326,21 +3326,21 @@ var require_data_url = __commonJS({
     var HTTP_QUOTED_STRING_TOKENS = /^[\u0009\u0020-\u007E\u0080-\u00FF]+$/;
     function dataURLProcessor(dataURL) {
       assert2(dataURL.protocol === "data:");
-      let input2 = URLSerializer(dataURL, true);
-      input2 = input2.slice(5);
+      let input3 = URLSerializer(dataURL, true);
+      input3 = input3.slice(5);
       const position = { position: 0 };
       let mimeType = collectASequenceOfCodePointsFast(
         ",",
-        input2,
+        input3,
         position
       );
       const mimeTypeLength = mimeType.length;
       mimeType = removeASCIIWhitespace(mimeType, true, true);
-      if (position.position >= input2.length) {
+      if (position.position >= input3.length) {
         return "failure";
       }
       position.position++;
-      const encodedBody = input2.slice(mimeTypeLength + 1);
+      const encodedBody = input3.slice(mimeTypeLength + 1);
       let body = stringPercentDecode(encodedBody);
       if (/;(\u0020){0,}base64$/i.test(mimeType)) {
         const stringBody = isomorphicDecode(body);
@@ -3373,26 +3373,26 @@ var require_data_url = __commonJS({
       }
       return serialized;
     }
-    function collectASequenceOfCodePoints(condition, input2, position) {
+    function collectASequenceOfCodePoints(condition, input3, position) {
       let result = "";
-      while (position.position < input2.length && condition(input2[position.position])) {
-        result += input2[position.position];
+      while (position.position < input3.length && condition(input3[position.position])) {
+        result += input3[position.position];
         position.position++;
       }
       return result;
     }
-    function collectASequenceOfCodePointsFast(char, input2, position) {
-      const idx = input2.indexOf(char, position.position);
+    function collectASequenceOfCodePointsFast(char, input3, position) {
+      const idx = input3.indexOf(char, position.position);
       const start2 = position.position;
       if (idx === -1) {
-        position.position = input2.length;
-        return input2.slice(start2);
+        position.position = input3.length;
+        return input3.slice(start2);
       }
       position.position = idx;
-      return input2.slice(start2, position.position);
+      return input3.slice(start2, position.position);
     }
-    function stringPercentDecode(input2) {
-      const bytes = encoder.encode(input2);
+    function stringPercentDecode(input3) {
+      const bytes = encoder.encode(input3);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -3404,41 +3404,41 @@ var require_data_url = __commonJS({
         byte >= 48 && byte <= 57 ? byte - 48 : (byte & 223) - 55
       );
     }
-    function percentDecode(input2) {
-      const length = input2.length;
+    function percentDecode(input3) {
+      const length = input3.length;
       const output2 = new Uint8Array(length);
       let j = 0;
       for (let i = 0; i < length; ++i) {
-        const byte = input2[i];
+        const byte = input3[i];
         if (byte !== 37) {
           output2[j++] = byte;
-        } else if (byte === 37 && !(isHexCharByte(input2[i + 1]) && isHexCharByte(input2[i + 2]))) {
+        } else if (byte === 37 && !(isHexCharByte(input3[i + 1]) && isHexCharByte(input3[i + 2]))) {
           output2[j++] = 37;
         } else {
-          output2[j++] = hexByteToNumber(input2[i + 1]) << 4 | hexByteToNumber(input2[i + 2]);
+          output2[j++] = hexByteToNumber(input3[i + 1]) << 4 | hexByteToNumber(input3[i + 2]);
           i += 2;
         }
       }
       return length === j ? output2 : output2.subarray(0, j);
     }
-    function parseMIMEType(input2) {
-      input2 = removeHTTPWhitespace(input2, true, true);
+    function parseMIMEType(input3) {
+      input3 = removeHTTPWhitespace(input3, true, true);
       const position = { position: 0 };
       const type = collectASequenceOfCodePointsFast(
         "/",
-        input2,
+        input3,
         position
       );
       if (type.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(type)) {
         return "failure";
       }
-      if (position.position > input2.length) {
+      if (position.position > input3.length) {
         return "failure";
       }
       position.position++;
       let subtype = collectASequenceOfCodePointsFast(
         ";",
-        input2,
+        input3,
         position
       );
       subtype = removeHTTPWhitespace(subtype, false, true);
@@ -3455,41 +3455,41 @@ var require_data_url = __commonJS({
         // https://mimesniff.spec.whatwg.org/#mime-type-essence
         essence: `${typeLowercase}/${subtypeLowercase}`
       };
-      while (position.position < input2.length) {
+      while (position.position < input3.length) {
         position.position++;
         collectASequenceOfCodePoints(
           // https://fetch.spec.whatwg.org/#http-whitespace
           (char) => HTTP_WHITESPACE_REGEX.test(char),
-          input2,
+          input3,
           position
         );
         let parameterName = collectASequenceOfCodePoints(
           (char) => char !== ";" && char !== "=",
-          input2,
+          input3,
           position
         );
         parameterName = parameterName.toLowerCase();
-        if (position.position < input2.length) {
-          if (input2[position.position] === ";") {
+        if (position.position < input3.length) {
+          if (input3[position.position] === ";") {
             continue;
           }
           position.position++;
         }
-        if (position.position > input2.length) {
+        if (position.position > input3.length) {
           break;
         }
         let parameterValue = null;
-        if (input2[position.position] === '"') {
-          parameterValue = collectAnHTTPQuotedString(input2, position, true);
+        if (input3[position.position] === '"') {
+          parameterValue = collectAnHTTPQuotedString(input3, position, true);
           collectASequenceOfCodePointsFast(
             ";",
-            input2,
+            input3,
             position
           );
         } else {
           parameterValue = collectASequenceOfCodePointsFast(
             ";",
-            input2,
+            input3,
             position
           );
           parameterValue = removeHTTPWhitespace(parameterValue, false, true);
@@ -3523,28 +3523,28 @@ var require_data_url = __commonJS({
       const buffer = Buffer.from(data, "base64");
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
-    function collectAnHTTPQuotedString(input2, position, extractValue) {
+    function collectAnHTTPQuotedString(input3, position, extractValue) {
       const positionStart = position.position;
       let value = "";
-      assert2(input2[position.position] === '"');
+      assert2(input3[position.position] === '"');
       position.position++;
       while (true) {
         value += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
-          input2,
+          input3,
           position
         );
-        if (position.position >= input2.length) {
+        if (position.position >= input3.length) {
           break;
         }
-        const quoteOrBackslash = input2[position.position];
+        const quoteOrBackslash = input3[position.position];
         position.position++;
         if (quoteOrBackslash === "\\") {
-          if (position.position >= input2.length) {
+          if (position.position >= input3.length) {
             value += "\\";
             break;
           }
-          value += input2[position.position];
+          value += input3[position.position];
           position.position++;
         } else {
           assert2(quoteOrBackslash === '"');
@@ -3554,7 +3554,7 @@ var require_data_url = __commonJS({
       if (extractValue) {
         return value;
       }
-      return input2.slice(positionStart, position.position);
+      return input3.slice(positionStart, position.position);
     }
     function serializeAMimeType(mimeType) {
       assert2(mimeType !== "failure");
@@ -3596,10 +3596,10 @@ var require_data_url = __commonJS({
       }
       return lead === 0 && trail === str.length - 1 ? str : str.slice(lead, trail + 1);
     }
-    function isomorphicDecode(input2) {
-      const length = input2.length;
+    function isomorphicDecode(input3) {
+      const length = input3.length;
       if ((2 << 15) - 1 > length) {
-        return String.fromCharCode.apply(null, input2);
+        return String.fromCharCode.apply(null, input3);
       }
       let result = "";
       let i = 0;
@@ -3608,7 +3608,7 @@ var require_data_url = __commonJS({
         if (i + addition > length) {
           addition = length - i;
         }
-        result += String.fromCharCode.apply(null, input2.subarray(i, i += addition));
+        result += String.fromCharCode.apply(null, input3.subarray(i, i += addition));
       }
       return result;
     }
@@ -4665,9 +4665,9 @@ var require_util2 = __commonJS({
       }
     }
     var invalidIsomorphicEncodeValueRegex = /[^\x00-\xFF]/;
-    function isomorphicEncode(input2) {
-      assert2(!invalidIsomorphicEncodeValueRegex.test(input2));
-      return input2;
+    function isomorphicEncode(input3) {
+      assert2(!invalidIsomorphicEncodeValueRegex.test(input3));
+      return input3;
     }
     async function readAllBytes(reader2) {
       const bytes = [];
@@ -4838,27 +4838,27 @@ var require_util2 = __commonJS({
       return mimeType;
     }
     function gettingDecodingSplitting(value) {
-      const input2 = value;
+      const input3 = value;
       const position = { position: 0 };
       const values = [];
       let temporaryValue = "";
-      while (position.position < input2.length) {
+      while (position.position < input3.length) {
         temporaryValue += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== ",",
-          input2,
+          input3,
           position
         );
-        if (position.position < input2.length) {
-          if (input2.charCodeAt(position.position) === 34) {
+        if (position.position < input3.length) {
+          if (input3.charCodeAt(position.position) === 34) {
             temporaryValue += collectAnHTTPQuotedString(
-              input2,
+              input3,
               position
             );
-            if (position.position < input2.length) {
+            if (position.position < input3.length) {
               continue;
             }
           } else {
-            assert2(input2.charCodeAt(position.position) === 44);
+            assert2(input3.charCodeAt(position.position) === 44);
             position.position++;
           }
         }
@@ -5216,7 +5216,7 @@ var require_formdata_parser = __commonJS({
       }
       return true;
     }
-    function multipartFormDataParser(input2, mimeType) {
+    function multipartFormDataParser(input3, mimeType) {
       assert2(mimeType !== "failure" && mimeType.essence === "multipart/form-data");
       const boundaryString = mimeType.parameters.get("boundary");
       if (boundaryString === void 0) {
@@ -5225,30 +5225,30 @@ var require_formdata_parser = __commonJS({
       const boundary = Buffer.from(`--${boundaryString}`, "utf8");
       const entryList = [];
       const position = { position: 0 };
-      while (input2[position.position] === 13 && input2[position.position + 1] === 10) {
+      while (input3[position.position] === 13 && input3[position.position + 1] === 10) {
         position.position += 2;
       }
-      let trailing = input2.length;
-      while (input2[trailing - 1] === 10 && input2[trailing - 2] === 13) {
+      let trailing = input3.length;
+      while (input3[trailing - 1] === 10 && input3[trailing - 2] === 13) {
         trailing -= 2;
       }
-      if (trailing !== input2.length) {
-        input2 = input2.subarray(0, trailing);
+      if (trailing !== input3.length) {
+        input3 = input3.subarray(0, trailing);
       }
       while (true) {
-        if (input2.subarray(position.position, position.position + boundary.length).equals(boundary)) {
+        if (input3.subarray(position.position, position.position + boundary.length).equals(boundary)) {
           position.position += boundary.length;
         } else {
           return "failure";
         }
-        if (position.position === input2.length - 2 && bufferStartsWith(input2, dd, position) || position.position === input2.length - 4 && bufferStartsWith(input2, ddcrlf, position)) {
+        if (position.position === input3.length - 2 && bufferStartsWith(input3, dd, position) || position.position === input3.length - 4 && bufferStartsWith(input3, ddcrlf, position)) {
           return entryList;
         }
-        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
+        if (input3[position.position] !== 13 || input3[position.position + 1] !== 10) {
           return "failure";
         }
         position.position += 2;
-        const result = parseMultipartFormDataHeaders(input2, position);
+        const result = parseMultipartFormDataHeaders(input3, position);
         if (result === "failure") {
           return "failure";
         }
@@ -5256,17 +5256,17 @@ var require_formdata_parser = __commonJS({
         position.position += 2;
         let body;
         {
-          const boundaryIndex = input2.indexOf(boundary.subarray(2), position.position);
+          const boundaryIndex = input3.indexOf(boundary.subarray(2), position.position);
           if (boundaryIndex === -1) {
             return "failure";
           }
-          body = input2.subarray(position.position, boundaryIndex - 4);
+          body = input3.subarray(position.position, boundaryIndex - 4);
           position.position += body.length;
           if (encoding === "base64") {
             body = Buffer.from(body.toString(), "base64");
           }
         }
-        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
+        if (input3[position.position] !== 13 || input3[position.position + 1] !== 10) {
           return "failure";
         } else {
           position.position += 2;
@@ -5286,13 +5286,13 @@ var require_formdata_parser = __commonJS({
         entryList.push(makeEntry(name, value, filename));
       }
     }
-    function parseMultipartFormDataHeaders(input2, position) {
+    function parseMultipartFormDataHeaders(input3, position) {
       let name = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
-        if (input2[position.position] === 13 && input2[position.position + 1] === 10) {
+        if (input3[position.position] === 13 && input3[position.position + 1] === 10) {
           if (name === null) {
             return "failure";
           }
@@ -5300,44 +5300,44 @@ var require_formdata_parser = __commonJS({
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
-          input2,
+          input3,
           position
         );
         headerName = removeChars(headerName, true, true, (char) => char === 9 || char === 32);
         if (!HTTP_TOKEN_CODEPOINTS.test(headerName.toString())) {
           return "failure";
         }
-        if (input2[position.position] !== 58) {
+        if (input3[position.position] !== 58) {
           return "failure";
         }
         position.position++;
         collectASequenceOfBytes(
           (char) => char === 32 || char === 9,
-          input2,
+          input3,
           position
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
             name = filename = null;
-            if (!bufferStartsWith(input2, formDataNameBuffer, position)) {
+            if (!bufferStartsWith(input3, formDataNameBuffer, position)) {
               return "failure";
             }
             position.position += 17;
-            name = parseMultipartFormDataName(input2, position);
+            name = parseMultipartFormDataName(input3, position);
             if (name === null) {
               return "failure";
             }
-            if (bufferStartsWith(input2, filenameBuffer, position)) {
-              let check2 = position.position + filenameBuffer.length;
-              if (input2[check2] === 42) {
+            if (bufferStartsWith(input3, filenameBuffer, position)) {
+              let check3 = position.position + filenameBuffer.length;
+              if (input3[check3] === 42) {
                 position.position += 1;
-                check2 += 1;
+                check3 += 1;
               }
-              if (input2[check2] !== 61 || input2[check2 + 1] !== 34) {
+              if (input3[check3] !== 61 || input3[check3 + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
-              filename = parseMultipartFormDataName(input2, position);
+              filename = parseMultipartFormDataName(input3, position);
               if (filename === null) {
                 return "failure";
               }
@@ -5347,7 +5347,7 @@ var require_formdata_parser = __commonJS({
           case "content-type": {
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input2,
+              input3,
               position
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
@@ -5357,7 +5357,7 @@ var require_formdata_parser = __commonJS({
           case "content-transfer-encoding": {
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input2,
+              input3,
               position
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
@@ -5367,26 +5367,26 @@ var require_formdata_parser = __commonJS({
           default: {
             collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input2,
+              input3,
               position
             );
           }
         }
-        if (input2[position.position] !== 13 && input2[position.position + 1] !== 10) {
+        if (input3[position.position] !== 13 && input3[position.position + 1] !== 10) {
           return "failure";
         } else {
           position.position += 2;
         }
       }
     }
-    function parseMultipartFormDataName(input2, position) {
-      assert2(input2[position.position - 1] === 34);
+    function parseMultipartFormDataName(input3, position) {
+      assert2(input3[position.position - 1] === 34);
       let name = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
-        input2,
+        input3,
         position
       );
-      if (input2[position.position] !== 34) {
+      if (input3[position.position] !== 34) {
         return null;
       } else {
         position.position++;
@@ -5394,12 +5394,12 @@ var require_formdata_parser = __commonJS({
       name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
       return name;
     }
-    function collectASequenceOfBytes(condition, input2, position) {
+    function collectASequenceOfBytes(condition, input3, position) {
       let start2 = position.position;
-      while (start2 < input2.length && condition(input2[start2])) {
+      while (start2 < input3.length && condition(input3[start2])) {
         ++start2;
       }
-      return input2.subarray(position.position, position.position = start2);
+      return input3.subarray(position.position, position.position = start2);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -5798,7 +5798,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5873,7 +5873,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5968,11 +5968,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5995,10 +5995,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6015,7 +6015,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6195,7 +6195,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6217,7 +6217,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6253,13 +6253,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6469,7 +6469,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path7, host, upgrade, blocking, reset } = request2;
+      const { method, path: path8, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6550,7 +6550,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path7} HTTP/1.1\r
+      let header = `${method} ${path8} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7079,7 +7079,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path7, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path8, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7176,7 +7176,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path7;
+      headers[HTTP2_HEADER_PATH] = path8;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7529,9 +7529,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path7 = search ? `${pathname}${search}` : pathname;
+        const path8 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path7;
+        this.opts.path = path8;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8770,10 +8770,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path7 = "/",
+          path: path8 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path7;
+        opts.path = origin + path8;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10745,20 +10745,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path7) {
-      if (typeof path7 !== "string") {
-        return path7;
+    function safeUrl(path8) {
+      if (typeof path8 !== "string") {
+        return path8;
       }
-      const pathSegments = path7.split("?");
+      const pathSegments = path8.split("?");
       if (pathSegments.length !== 2) {
-        return path7;
+        return path8;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path7, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path7);
+    function matchKey(mockDispatch2, { path: path8, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path8);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10780,7 +10780,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path7 }) => matchValue(safeUrl(path7), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path8 }) => matchValue(safeUrl(path8), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10818,9 +10818,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path7, method, body, headers, query } = opts;
+      const { path: path8, method, body, headers, query } = opts;
       return {
-        path: path7,
+        path: path8,
         method,
         body,
         headers,
@@ -11283,10 +11283,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path7, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path8, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path7,
+            Path: path8,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12886,39 +12886,39 @@ var require_request2 = __commonJS({
     var patchMethodWarning = false;
     var Request = class _Request {
       // https://fetch.spec.whatwg.org/#dom-request
-      constructor(input2, init = {}) {
+      constructor(input3, init = {}) {
         webidl.util.markAsUncloneable(this);
-        if (input2 === kConstruct) {
+        if (input3 === kConstruct) {
           return;
         }
         const prefix = "Request constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        input2 = webidl.converters.RequestInfo(input2, prefix, "input");
+        input3 = webidl.converters.RequestInfo(input3, prefix, "input");
         init = webidl.converters.RequestInit(init, prefix, "init");
         let request2 = null;
         let fallbackMode = null;
         const baseUrl2 = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
-        if (typeof input2 === "string") {
+        if (typeof input3 === "string") {
           this[kDispatcher] = init.dispatcher;
           let parsedURL;
           try {
-            parsedURL = new URL(input2, baseUrl2);
+            parsedURL = new URL(input3, baseUrl2);
           } catch (err) {
-            throw new TypeError("Failed to parse URL from " + input2, { cause: err });
+            throw new TypeError("Failed to parse URL from " + input3, { cause: err });
           }
           if (parsedURL.username || parsedURL.password) {
             throw new TypeError(
-              "Request cannot be constructed from a URL that includes credentials: " + input2
+              "Request cannot be constructed from a URL that includes credentials: " + input3
             );
           }
           request2 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
-          this[kDispatcher] = init.dispatcher || input2[kDispatcher];
-          assert2(input2 instanceof _Request);
-          request2 = input2[kState];
-          signal = input2[kSignal];
+          this[kDispatcher] = init.dispatcher || input3[kDispatcher];
+          assert2(input3 instanceof _Request);
+          request2 = input3[kState];
+          signal = input3[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window = "client";
@@ -13120,7 +13120,7 @@ var require_request2 = __commonJS({
             fillHeaders(this[kHeaders], headers);
           }
         }
-        const inputBody = input2 instanceof _Request ? input2[kState].body : null;
+        const inputBody = input3 instanceof _Request ? input3[kState].body : null;
         if ((init.body != null || inputBody != null) && (request2.method === "GET" || request2.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
@@ -13149,7 +13149,7 @@ var require_request2 = __commonJS({
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
-          if (bodyUnusable(input2)) {
+          if (bodyUnusable(input3)) {
             throw new TypeError(
               "Cannot construct a Request with a Request object that has already been used."
             );
@@ -13620,12 +13620,12 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch3(input2, init = void 0) {
+    function fetch3(input3, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
       try {
-        requestObject = new Request(input2, init);
+        requestObject = new Request(input3, init);
       } catch (e) {
         p.reject(e);
         return p.promise;
@@ -16165,9 +16165,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path7) {
-      for (let i = 0; i < path7.length; ++i) {
-        const code2 = path7.charCodeAt(i);
+    function validateCookiePath(path8) {
+      for (let i = 0; i < path8.length; ++i) {
+        const code2 = path8.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19087,11 +19087,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path7 = opts.path;
+          let path8 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path7 = `/${path7}`;
+            path8 = `/${path8}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path7);
+          url2 = new URL(util.parseOrigin(url2).origin + path8);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -19239,17 +19239,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path7) {
-      const ctrl = callVisitor(key, node2, visitor, path7);
+    function visit_(key, node2, visitor, path8) {
+      const ctrl = callVisitor(key, node2, visitor, path8);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path7, ctrl);
-        return visit_(key, ctrl, visitor, path7);
+        replaceNode(key, path8, ctrl);
+        return visit_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path7 = Object.freeze(path7.concat(node2));
+          path8 = Object.freeze(path8.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path7);
+            const ci = visit_(i, node2.items[i], visitor, path8);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19260,13 +19260,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path7 = Object.freeze(path7.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path7);
+          path8 = Object.freeze(path8.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path7);
+          const cv = visit_("value", node2.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19287,17 +19287,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path7) {
-      const ctrl = await callVisitor(key, node2, visitor, path7);
+    async function visitAsync_(key, node2, visitor, path8) {
+      const ctrl = await callVisitor(key, node2, visitor, path8);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path7, ctrl);
-        return visitAsync_(key, ctrl, visitor, path7);
+        replaceNode(key, path8, ctrl);
+        return visitAsync_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path7 = Object.freeze(path7.concat(node2));
+          path8 = Object.freeze(path8.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path7);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path8);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19308,13 +19308,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path7 = Object.freeze(path7.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path7);
+          path8 = Object.freeze(path8.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path7);
+          const cv = await visitAsync_("value", node2.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19341,23 +19341,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path7) {
+    function callVisitor(key, node2, visitor, path8) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path7);
+        return visitor(key, node2, path8);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path7);
+        return visitor.Map?.(key, node2, path8);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path7);
+        return visitor.Seq?.(key, node2, path8);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path7);
+        return visitor.Pair?.(key, node2, path8);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path7);
+        return visitor.Scalar?.(key, node2, path8);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path7);
+        return visitor.Alias?.(key, node2, path8);
       return void 0;
     }
-    function replaceNode(key, path7, node2) {
-      const parent = path7[path7.length - 1];
+    function replaceNode(key, path8, node2) {
+      const parent = path8[path8.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -19969,10 +19969,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path7, value) {
+    function collectionFromPath(schema, path8, value) {
       let v = value;
-      for (let i = path7.length - 1; i >= 0; --i) {
-        const k = path7[i];
+      for (let i = path8.length - 1; i >= 0; --i) {
+        const k = path8[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19991,7 +19991,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path7) => path7 == null || typeof path7 === "object" && !!path7[Symbol.iterator]().next().done;
+    var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20021,11 +20021,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path7, value) {
-        if (isEmptyPath(path7))
+      addIn(path8, value) {
+        if (isEmptyPath(path8))
           this.add(value);
         else {
-          const [key, ...rest] = path7;
+          const [key, ...rest] = path8;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -20039,8 +20039,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path7) {
-        const [key, ...rest] = path7;
+      deleteIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -20054,8 +20054,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path7, keepScalar) {
-        const [key, ...rest] = path7;
+      getIn(path8, keepScalar) {
+        const [key, ...rest] = path8;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -20073,8 +20073,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path7) {
-        const [key, ...rest] = path7;
+      hasIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -20084,8 +20084,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path7, value) {
-        const [key, ...rest] = path7;
+      setIn(path8, value) {
+        const [key, ...rest] = path8;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -20219,16 +20219,16 @@ var require_foldFlowLines = __commonJS({
         onFold();
       let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
-        const fold = folds[i2];
+        const fold2 = folds[i2];
         const end2 = folds[i2 + 1] || text2.length;
-        if (fold === 0)
+        if (fold2 === 0)
           res = `
 ${indent2}${text2.slice(0, end2)}`;
         else {
-          if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+          if (mode === FOLD_QUOTED && escapedFolds[fold2])
+            res += `${text2[fold2]}\\`;
           res += `
-${indent2}${text2.slice(fold + 1, end2)}`;
+${indent2}${text2.slice(fold2 + 1, end2)}`;
         }
       }
       return res;
@@ -22600,9 +22600,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path7, value) {
+      addIn(path8, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path7, value);
+          this.contents.addIn(path8, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22677,14 +22677,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path7) {
-        if (Collection2.isEmptyPath(path7)) {
+      deleteIn(path8) {
+        if (Collection2.isEmptyPath(path8)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path7) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path8) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22699,10 +22699,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path7, keepScalar) {
-        if (Collection2.isEmptyPath(path7))
+      getIn(path8, keepScalar) {
+        if (Collection2.isEmptyPath(path8))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path7, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22713,10 +22713,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path7) {
-        if (Collection2.isEmptyPath(path7))
+      hasIn(path8) {
+        if (Collection2.isEmptyPath(path8))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path7) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22733,13 +22733,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path7, value) {
-        if (Collection2.isEmptyPath(path7)) {
+      setIn(path8, value) {
+        if (Collection2.isEmptyPath(path8)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path7), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path8), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path7, value);
+          this.contents.setIn(path8, value);
         }
       }
       /**
@@ -23867,8 +23867,8 @@ var require_resolve_flow_scalar = __commonJS({
         if (ch === "\r" && source[i + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i);
-          res += fold;
+          const { fold: fold2, offset } = foldNewline(source, i);
+          res += fold2;
           i = offset;
         } else if (ch === "\\") {
           let next = source[++i];
@@ -23908,19 +23908,19 @@ var require_resolve_flow_scalar = __commonJS({
       return res;
     }
     function foldNewline(source, offset) {
-      let fold = "";
+      let fold2 = "";
       let ch = source[offset + 1];
       while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
         if (ch === "\r" && source[offset + 2] !== "\n")
           break;
         if (ch === "\n")
-          fold += "\n";
+          fold2 += "\n";
         offset += 1;
         ch = source[offset + 1];
       }
-      if (!fold)
-        fold = " ";
-      return { fold, offset };
+      if (!fold2)
+        fold2 = " ";
+      return { fold: fold2, offset };
     }
     var escapeCodes = {
       "0": "\0",
@@ -24700,9 +24700,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path7) => {
+    visit3.itemAtPath = (cst, path8) => {
       let item = cst;
-      for (const [field, index] of path7) {
+      for (const [field, index] of path8) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24711,23 +24711,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path7) => {
-      const parent = visit3.itemAtPath(cst, path7.slice(0, -1));
-      const field = path7[path7.length - 1][0];
+    visit3.parentCollection = (cst, path8) => {
+      const parent = visit3.itemAtPath(cst, path8.slice(0, -1));
+      const field = path8[path8.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path7, item, visitor) {
-      let ctrl = visitor(item, path7);
+    function _visit(path8, item, visitor) {
+      let ctrl = visitor(item, path8);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path7.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path8.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24738,10 +24738,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path7);
+            ctrl = ctrl(item, path8);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path7) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path8) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -27305,13 +27305,13 @@ var require_lib = __commonJS({
 import * as os from "os";
 
 // node_modules/@actions/core/lib/utils.js
-function toCommandValue(input2) {
-  if (input2 === null || input2 === void 0) {
+function toCommandValue(input3) {
+  if (input3 === null || input3 === void 0) {
     return "";
-  } else if (typeof input2 === "string" || input2 instanceof String) {
-    return input2;
+  } else if (typeof input3 === "string" || input3 instanceof String) {
+    return input3;
   }
-  return JSON.stringify(input2);
+  return JSON.stringify(input3);
 }
 function toCommandProperties(annotationProperties) {
   if (!Object.keys(annotationProperties).length) {
@@ -27800,8 +27800,8 @@ function info(message) {
 // action/src/main.ts
 import { execFileSync } from "node:child_process";
 import { readFile as readFile7 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import path6 from "node:path";
+import { tmpdir as tmpdir3 } from "node:os";
+import path7 from "node:path";
 
 // harness/run.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
@@ -28514,8 +28514,8 @@ var Cached = class {
 function cached(getter) {
   return new Cached(getter);
 }
-function nullish(input2) {
-  return input2 === null || input2 === void 0;
+function nullish(input3) {
+  return input3 === null || input3 === void 0;
 }
 function cleanRegex(source) {
   const start2 = source.startsWith("^") ? 1 : 0;
@@ -28625,10 +28625,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path7) {
-  if (!path7)
+function getElementAtPath(obj, path8) {
+  if (!path8)
     return obj;
-  return path7.reduce((acc, key) => acc?.[key], obj);
+  return path8.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -28652,8 +28652,8 @@ function randomString(length = 10) {
 function esc(str) {
   return JSON.stringify(str);
 }
-function slugify(input2) {
-  return input2.toLowerCase().trim().replace(/[^\w\s-]/g, "").replace(/[\s_-]+/g, "-").replace(/^-+|-+$/g, "");
+function slugify(input3) {
+  return input3.toLowerCase().trim().replace(/[^\w\s-]/g, "").replace(/[\s_-]+/g, "-").replace(/^-+|-+$/g, "");
 }
 var captureStackTrace = "captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => {
 };
@@ -28968,11 +28968,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path7, issues) {
+function prefixIssues(path8, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path7);
+    iss.path.unshift(path8);
     return iss;
   });
 }
@@ -29021,12 +29021,12 @@ function finalizeIssue(iss, ctx, config2) {
   }
   return full;
 }
-function getSizableOrigin(input2) {
-  if (input2 instanceof Set)
+function getSizableOrigin(input3) {
+  if (input3 instanceof Set)
     return "set";
-  if (input2 instanceof Map)
+  if (input3 instanceof Map)
     return "map";
-  if (input2 instanceof File)
+  if (input3 instanceof File)
     return "file";
   return "unknown";
 }
@@ -29044,10 +29044,10 @@ function codePointLength(str) {
   }
   return count2;
 }
-function getLengthableOrigin(input2) {
-  if (Array.isArray(input2))
+function getLengthableOrigin(input3) {
+  if (Array.isArray(input3))
     return "array";
-  if (typeof input2 === "string")
+  if (typeof input3 === "string")
     return "string";
   return "unknown";
 }
@@ -29073,12 +29073,12 @@ function parsedType(data) {
   return t;
 }
 function issue2(...args) {
-  const [iss, input2, inst] = args;
+  const [iss, input3, inst] = args;
   if (typeof iss === "string") {
     return {
       message: iss,
       code: "custom",
-      input: input2,
+      input: input3,
       inst
     };
   }
@@ -29434,16 +29434,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path7 = []) => {
+  const processError = (error64, path8 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path7, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path8, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
       } else {
-        const fullpath = [...path7, ...issue3.path];
+        const fullpath = [...path8, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -29482,17 +29482,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path7 = []) => {
+  const processError = (error64, path8 = []) => {
     var _a3;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path7, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path8, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
       } else {
-        const fullpath = [...path7, ...issue3.path];
+        const fullpath = [...path8, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -29531,8 +29531,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path7 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path7) {
+  const path8 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path8) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -29974,23 +29974,23 @@ var $ZodCheckNumberFormat = /* @__PURE__ */ $constructor("$ZodCheckNumberFormat"
   const origin = isInt ? "int" : "number";
   const [minimum, maximum] = NUMBER_FORMAT_RANGES[def.format];
   inst._zod.check = (payload) => {
-    const input2 = payload.value;
+    const input3 = payload.value;
     if (isInt) {
-      if (!Number.isInteger(input2)) {
+      if (!Number.isInteger(input3)) {
         payload.issues.push({
           expected: origin,
           format: def.format,
           code: "invalid_type",
           continue: false,
-          input: input2,
+          input: input3,
           inst
         });
         return;
       }
-      if (!Number.isSafeInteger(input2)) {
-        if (input2 > 0) {
+      if (!Number.isSafeInteger(input3)) {
+        if (input3 > 0) {
           payload.issues.push({
-            input: input2,
+            input: input3,
             code: "too_big",
             maximum: Number.MAX_SAFE_INTEGER,
             note: "Integers must be within the safe integer range.",
@@ -30001,7 +30001,7 @@ var $ZodCheckNumberFormat = /* @__PURE__ */ $constructor("$ZodCheckNumberFormat"
           });
         } else {
           payload.issues.push({
-            input: input2,
+            input: input3,
             code: "too_small",
             minimum: Number.MIN_SAFE_INTEGER,
             note: "Integers must be within the safe integer range.",
@@ -30014,10 +30014,10 @@ var $ZodCheckNumberFormat = /* @__PURE__ */ $constructor("$ZodCheckNumberFormat"
         return;
       }
     }
-    if (input2 < minimum) {
+    if (input3 < minimum) {
       payload.issues.push({
         origin: "number",
-        input: input2,
+        input: input3,
         code: "too_small",
         minimum,
         inclusive: true,
@@ -30025,10 +30025,10 @@ var $ZodCheckNumberFormat = /* @__PURE__ */ $constructor("$ZodCheckNumberFormat"
         continue: !def.abort
       });
     }
-    if (input2 > maximum) {
+    if (input3 > maximum) {
       payload.issues.push({
         origin: "number",
-        input: input2,
+        input: input3,
         code: "too_big",
         maximum,
         inclusive: true,
@@ -30042,11 +30042,11 @@ var $ZodCheckBigIntFormat = /* @__PURE__ */ $constructor("$ZodCheckBigIntFormat"
   $ZodCheck.init(inst, def);
   const [minimum, maximum] = BIGINT_FORMAT_RANGES[def.format];
   inst._zod.check = (payload) => {
-    const input2 = payload.value;
-    if (input2 < minimum) {
+    const input3 = payload.value;
+    if (input3 < minimum) {
       payload.issues.push({
         origin: "bigint",
-        input: input2,
+        input: input3,
         code: "too_small",
         minimum,
         inclusive: true,
@@ -30054,10 +30054,10 @@ var $ZodCheckBigIntFormat = /* @__PURE__ */ $constructor("$ZodCheckBigIntFormat"
         continue: !def.abort
       });
     }
-    if (input2 > maximum) {
+    if (input3 > maximum) {
       payload.issues.push({
         origin: "bigint",
-        input: input2,
+        input: input3,
         code: "too_big",
         maximum,
         inclusive: true,
@@ -30072,16 +30072,16 @@ var $ZodCheckMaxSize = /* @__PURE__ */ $constructor("$ZodCheckMaxSize", (inst, d
   $ZodCheck.init(inst, def);
   (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasSize);
   inst._zod.check = (payload) => {
-    const input2 = payload.value;
-    const size = input2.size;
+    const input3 = payload.value;
+    const size = input3.size;
     if (size <= def.maximum)
       return;
     payload.issues.push({
-      origin: getSizableOrigin(input2),
+      origin: getSizableOrigin(input3),
       code: "too_big",
       maximum: def.maximum,
       inclusive: true,
-      input: input2,
+      input: input3,
       inst,
       continue: !def.abort
     });
@@ -30092,16 +30092,16 @@ var $ZodCheckMinSize = /* @__PURE__ */ $constructor("$ZodCheckMinSize", (inst, d
   $ZodCheck.init(inst, def);
   (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasSize);
   inst._zod.check = (payload) => {
-    const input2 = payload.value;
-    const size = input2.size;
+    const input3 = payload.value;
+    const size = input3.size;
     if (size >= def.minimum)
       return;
     payload.issues.push({
-      origin: getSizableOrigin(input2),
+      origin: getSizableOrigin(input3),
       code: "too_small",
       minimum: def.minimum,
       inclusive: true,
-      input: input2,
+      input: input3,
       inst,
       continue: !def.abort
     });
@@ -30112,13 +30112,13 @@ var $ZodCheckSizeEquals = /* @__PURE__ */ $constructor("$ZodCheckSizeEquals", (i
   $ZodCheck.init(inst, def);
   (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasSize);
   inst._zod.check = (payload) => {
-    const input2 = payload.value;
-    const size = input2.size;
+    const input3 = payload.value;
+    const size = input3.size;
     if (size === def.size)
       return;
     const tooBig = size > def.size;
     payload.issues.push({
-      origin: getSizableOrigin(input2),
+      origin: getSizableOrigin(input3),
       ...tooBig ? { code: "too_big", maximum: def.size } : { code: "too_small", minimum: def.size },
       inclusive: true,
       exact: true,
@@ -30133,18 +30133,18 @@ var $ZodCheckMaxLength = /* @__PURE__ */ $constructor("$ZodCheckMaxLength", (ins
   $ZodCheck.init(inst, def);
   (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasLength);
   inst._zod.check = (payload) => {
-    const input2 = payload.value;
-    const units = input2.length;
-    const length = typeof input2 === "string" && units > def.maximum ? codePointLength(input2) : units;
+    const input3 = payload.value;
+    const units = input3.length;
+    const length = typeof input3 === "string" && units > def.maximum ? codePointLength(input3) : units;
     if (length <= def.maximum)
       return;
-    const origin = getLengthableOrigin(input2);
+    const origin = getLengthableOrigin(input3);
     payload.issues.push({
       origin,
       code: "too_big",
       maximum: def.maximum,
       inclusive: true,
-      input: input2,
+      input: input3,
       inst,
       continue: !def.abort
     });
@@ -30155,18 +30155,18 @@ var $ZodCheckMinLength = /* @__PURE__ */ $constructor("$ZodCheckMinLength", (ins
   $ZodCheck.init(inst, def);
   (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasLength);
   inst._zod.check = (payload) => {
-    const input2 = payload.value;
-    const units = input2.length;
-    const length = typeof input2 === "string" && units >= def.minimum && units < def.minimum * 2 ? codePointLength(input2) : units;
+    const input3 = payload.value;
+    const units = input3.length;
+    const length = typeof input3 === "string" && units >= def.minimum && units < def.minimum * 2 ? codePointLength(input3) : units;
     if (length >= def.minimum)
       return;
-    const origin = getLengthableOrigin(input2);
+    const origin = getLengthableOrigin(input3);
     payload.issues.push({
       origin,
       code: "too_small",
       minimum: def.minimum,
       inclusive: true,
-      input: input2,
+      input: input3,
       inst,
       continue: !def.abort
     });
@@ -30177,12 +30177,12 @@ var $ZodCheckLengthEquals = /* @__PURE__ */ $constructor("$ZodCheckLengthEquals"
   $ZodCheck.init(inst, def);
   (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasLength);
   inst._zod.check = (payload) => {
-    const input2 = payload.value;
-    const units = input2.length;
-    const length = typeof input2 === "string" && units >= def.length && units <= def.length * 2 ? codePointLength(input2) : units;
+    const input3 = payload.value;
+    const units = input3.length;
+    const length = typeof input3 === "string" && units >= def.length && units <= def.length * 2 ? codePointLength(input3) : units;
     if (length === def.length)
       return;
-    const origin = getLengthableOrigin(input2);
+    const origin = getLengthableOrigin(input3);
     const tooBig = length > def.length;
     payload.issues.push({
       origin,
@@ -30328,10 +30328,10 @@ var $ZodCheckProperties = /* @__PURE__ */ $constructor("$ZodCheckProperties", (i
       return void 0;
     }
     entries ?? (entries = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
-    const input2 = payload.value;
+    const input3 = payload.value;
     let proms;
     for (const [key, schema] of entries) {
-      const result = schema._zod.run({ value: input2[key], issues: [] }, {});
+      const result = schema._zod.run({ value: input3[key], issues: [] }, {});
       if (result instanceof Promise) {
         proms ?? (proms = []);
         proms.push(result.then((result2) => handleCheckPropertyResult(result2, payload, key)));
@@ -30599,11 +30599,11 @@ var $ZodEmail = /* @__PURE__ */ $constructor("$ZodEmail", (inst, def) => {
 });
 var URL_BAD_FORMAT = 1;
 var URL_UNPARSEABLE = 2;
-function canParseURL(input2) {
+function canParseURL(input3) {
   try {
     if (typeof URL !== "undefined" && typeof URL.canParse === "function")
-      return URL.canParse(input2);
-    new URL(input2);
+      return URL.canParse(input3);
+    new URL(input3);
     return true;
   } catch {
     return false;
@@ -30885,10 +30885,10 @@ function isLuhnAlgo(digits) {
   }
   return sum % 10 === 0;
 }
-function isValidCreditCard(input2) {
-  if (!creditCard.test(input2))
+function isValidCreditCard(input3) {
+  if (!creditCard.test(input3))
     return false;
-  return isLuhnAlgo(input2.replace(CC_SANITIZE, ""));
+  return isLuhnAlgo(input3.replace(CC_SANITIZE, ""));
 }
 var $ZodCreditCard = /* @__PURE__ */ $constructor("$ZodCreditCard", (inst, def) => {
   def.pattern ?? (def.pattern = creditCard);
@@ -30918,10 +30918,10 @@ function isIso7064Mod97(iban3) {
   }
   return remainder === 1;
 }
-function isValidIBAN(input2) {
-  if (!iban.test(input2))
+function isValidIBAN(input3) {
+  if (!iban.test(input3))
     return false;
-  return isIso7064Mod97(input2);
+  return isIso7064Mod97(input3);
 }
 var $ZodIBAN = /* @__PURE__ */ $constructor("$ZodIBAN", (inst, def) => {
   def.pattern ?? (def.pattern = iban);
@@ -30995,15 +30995,15 @@ var $ZodNumber = /* @__PURE__ */ $constructor("$ZodNumber", (inst, def) => {
         payload.value = Number(payload.value);
       } catch (_) {
       }
-    const input2 = payload.value;
-    if (typeof input2 === "number" && !Number.isNaN(input2) && Number.isFinite(input2)) {
+    const input3 = payload.value;
+    if (typeof input3 === "number" && !Number.isNaN(input3) && Number.isFinite(input3)) {
       return payload;
     }
-    const received = typeof input2 === "number" ? Number.isNaN(input2) ? "NaN" : !Number.isFinite(input2) ? String(input2) : void 0 : void 0;
+    const received = typeof input3 === "number" ? Number.isNaN(input3) ? "NaN" : !Number.isFinite(input3) ? String(input3) : void 0 : void 0;
     payload.issues.push({
       expected: "number",
       code: "invalid_type",
-      input: input2,
+      input: input3,
       inst,
       ...received ? { received } : {}
     });
@@ -31023,13 +31023,13 @@ var $ZodBoolean = /* @__PURE__ */ $constructor("$ZodBoolean", (inst, def) => {
         payload.value = Boolean(payload.value);
       } catch (_) {
       }
-    const input2 = payload.value;
-    if (typeof input2 === "boolean")
+    const input3 = payload.value;
+    if (typeof input3 === "boolean")
       return payload;
     payload.issues.push({
       expected: "boolean",
       code: "invalid_type",
-      input: input2,
+      input: input3,
       inst
     });
     return payload;
@@ -31062,13 +31062,13 @@ var $ZodBigIntFormat = /* @__PURE__ */ $constructor("$ZodBigIntFormat", (inst, d
 var $ZodSymbol = /* @__PURE__ */ $constructor("$ZodSymbol", (inst, def) => {
   $ZodType.init(inst, def);
   inst._zod.parse = (payload, _ctx) => {
-    const input2 = payload.value;
-    if (typeof input2 === "symbol")
+    const input3 = payload.value;
+    if (typeof input3 === "symbol")
       return payload;
     payload.issues.push({
       expected: "symbol",
       code: "invalid_type",
-      input: input2,
+      input: input3,
       inst
     });
     return payload;
@@ -31079,13 +31079,13 @@ var $ZodUndefined = /* @__PURE__ */ $constructor("$ZodUndefined", (inst, def) =>
   inst._zod.pattern = _undefined;
   inst._zod.values = /* @__PURE__ */ new Set([void 0]);
   inst._zod.parse = (payload, _ctx) => {
-    const input2 = payload.value;
-    if (typeof input2 === "undefined")
+    const input3 = payload.value;
+    if (typeof input3 === "undefined")
       return payload;
     payload.issues.push({
       expected: "undefined",
       code: "invalid_type",
-      input: input2,
+      input: input3,
       inst
     });
     return payload;
@@ -31096,13 +31096,13 @@ var $ZodNull = /* @__PURE__ */ $constructor("$ZodNull", (inst, def) => {
   inst._zod.pattern = _null;
   inst._zod.values = /* @__PURE__ */ new Set([null]);
   inst._zod.parse = (payload, _ctx) => {
-    const input2 = payload.value;
-    if (input2 === null)
+    const input3 = payload.value;
+    if (input3 === null)
       return payload;
     payload.issues.push({
       expected: "null",
       code: "invalid_type",
-      input: input2,
+      input: input3,
       inst
     });
     return payload;
@@ -31131,13 +31131,13 @@ var $ZodNever = /* @__PURE__ */ $constructor("$ZodNever", (inst, def) => {
 var $ZodVoid = /* @__PURE__ */ $constructor("$ZodVoid", (inst, def) => {
   $ZodType.init(inst, def);
   inst._zod.parse = (payload, _ctx) => {
-    const input2 = payload.value;
-    if (typeof input2 === "undefined")
+    const input3 = payload.value;
+    if (typeof input3 === "undefined")
       return payload;
     payload.issues.push({
       expected: "void",
       code: "invalid_type",
-      input: input2,
+      input: input3,
       inst
     });
     return payload;
@@ -31152,15 +31152,15 @@ var $ZodDate = /* @__PURE__ */ $constructor("$ZodDate", (inst, def) => {
       } catch (_err) {
       }
     }
-    const input2 = payload.value;
-    const isDate = input2 instanceof Date;
-    const isValidDate = isDate && !Number.isNaN(input2.getTime());
+    const input3 = payload.value;
+    const isDate = input3 instanceof Date;
+    const isValidDate = isDate && !Number.isNaN(input3.getTime());
     if (isValidDate)
       return payload;
     payload.issues.push({
       expected: "date",
       code: "invalid_type",
-      input: input2,
+      input: input3,
       ...isDate ? { received: "Invalid Date" } : {},
       inst
     });
@@ -31189,9 +31189,9 @@ function capSize(inst, size) {
     return parse5(payload, ctx);
   };
 }
-var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
-var mapSize = (input2) => input2 instanceof Map ? input2.size : -1;
-var setSize = (input2) => input2 instanceof Set ? input2.size : -1;
+var arraySize = (input3) => Array.isArray(input3) ? input3.length : -1;
+var mapSize = (input3) => input3 instanceof Map ? input3.size : -1;
+var setSize = (input3) => input3 instanceof Set ? input3.size : -1;
 function handleArrayResult(result, final, index) {
   if (result.issues.length) {
     final.issues.push(...prefixIssues(index, result.issues));
@@ -31203,21 +31203,21 @@ var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
   const memo2 = globalConfig.memoizer;
   memo2?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
-    const input2 = payload.value;
-    if (!Array.isArray(input2)) {
+    const input3 = payload.value;
+    if (!Array.isArray(input3)) {
       payload.issues.push({
         expected: "array",
         code: "invalid_type",
-        input: input2,
+        input: input3,
         inst
       });
       return payload;
     }
-    payload.value = memo2 ? memo2.alloc(inst, payload, Array(input2.length), ctx) : Array(input2.length);
+    payload.value = memo2 ? memo2.alloc(inst, payload, Array(input3.length), ctx) : Array(input3.length);
     const proms = [];
     const abortEarly = ctx?.abortEarly;
-    for (let i = 0; i < input2.length; i++) {
-      const item = input2[i];
+    for (let i = 0; i < input3.length; i++) {
+      const item = input3[i];
       const result = def.element._zod.run({
         value: item,
         issues: []
@@ -31237,8 +31237,8 @@ var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
   };
   capSize(inst, arraySize);
 });
-function handlePropertyResult(result, final, key, input2, optin, optout) {
-  const isPresent = key in input2;
+function handlePropertyResult(result, final, key, input3, optin, optout) {
+  const isPresent = key in input3;
   const isOptionalOut = optout === "optional";
   if (!isPresent && isOptionalOut && optin === "optional") {
     return;
@@ -31290,7 +31290,7 @@ function normalizeDef(def) {
     optionalKeys: new Set(okeys)
   };
 }
-function handleCatchall(proms, input2, payload, ctx, def, inst, abortEarly) {
+function handleCatchall(proms, input3, payload, ctx, def, inst, abortEarly) {
   const unrecognized = [];
   const keySet = def.keySet;
   const _catchall = def.catchall._zod;
@@ -31298,7 +31298,7 @@ function handleCatchall(proms, input2, payload, ctx, def, inst, abortEarly) {
   const optin = _catchall.optin;
   const optout = _catchall.optout;
   let seen = 0;
-  for (const key in input2) {
+  for (const key in input3) {
     if (abortEarly && payload.issues.length !== seen) {
       if (aborted(payload, seen))
         break;
@@ -31315,18 +31315,18 @@ function handleCatchall(proms, input2, payload, ctx, def, inst, abortEarly) {
       unrecognized.push(key);
       continue;
     }
-    const r = _catchall.run({ value: input2[key], issues: [] }, ctx);
+    const r = _catchall.run({ value: input3[key], issues: [] }, ctx);
     if (r instanceof Promise) {
-      proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input2, optin, optout)));
+      proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input3, optin, optout)));
     } else {
-      handlePropertyResult(r, payload, key, input2, optin, optout);
+      handlePropertyResult(r, payload, key, input3, optin, optout);
     }
   }
   if (unrecognized.length) {
     payload.issues.push({
       code: "unrecognized_keys",
       keys: unrecognized,
-      input: input2,
+      input: input3,
       inst,
       // Describes the shape of the input, not the validity of the parsed value, so it never aborts. The parse still fails; the schema's own checks just get to run first, and an enclosing intersection can reconcile the key against a sibling operand.
       continue: true
@@ -31377,12 +31377,12 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   memo2?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
-    const input2 = payload.value;
-    if (!isObject2(input2)) {
+    const input3 = payload.value;
+    if (!isObject2(input3)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
-        input: input2,
+        input: input3,
         inst
       });
       return payload;
@@ -31403,17 +31403,17 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
       const el = shape[key];
       const optin = el._zod.optin;
       const optout = el._zod.optout;
-      const r = el._zod.run({ value: input2[key], issues: [] }, ctx);
+      const r = el._zod.run({ value: input3[key], issues: [] }, ctx);
       if (r instanceof Promise) {
-        proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input2, optin, optout)));
+        proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input3, optin, optout)));
       } else {
-        handlePropertyResult(r, payload, key, input2, optin, optout);
+        handlePropertyResult(r, payload, key, input3, optin, optout);
       }
     }
     if (!catchall) {
       return proms.length ? Promise.all(proms).then(() => payload) : payload;
     }
-    return handleCatchall(proms, input2, payload, ctx, _normalized.value, inst, abortEarly === true);
+    return handleCatchall(proms, input3, payload, ctx, _normalized.value, inst, abortEarly === true);
   };
 });
 var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) => {
@@ -31522,12 +31522,12 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   let value;
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
-    const input2 = payload.value;
-    if (!isObject2(input2)) {
+    const input3 = payload.value;
+    if (!isObject2(input3)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
-        input: input2,
+        input: input3,
         inst
       });
       return payload;
@@ -31538,7 +31538,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
       payload = fastpass(payload, ctx);
       if (!catchall)
         return payload;
-      return handleCatchall([], input2, payload, ctx, value, inst, ctx?.abortEarly === true);
+      return handleCatchall([], input3, payload, ctx, value, inst, ctx?.abortEarly === true);
     }
     return superParse(payload, ctx);
   };
@@ -31730,17 +31730,17 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
   });
   const disc = cached(() => discriminatorMap(def));
   inst._zod.parse = (payload, ctx) => {
-    const input2 = payload.value;
-    if (!isObject(input2)) {
+    const input3 = payload.value;
+    if (!isObject(input3)) {
       payload.issues.push({
         code: "invalid_type",
         expected: "object",
-        input: input2,
+        input: input3,
         inst
       });
       return payload;
     }
-    const value = input2?.[def.discriminator];
+    const value = input3?.[def.discriminator];
     const opt = disc.value.get(value);
     if (opt && (value !== void 0 || ctx.direction !== "backward")) {
       return opt._zod.run(payload, ctx);
@@ -31754,7 +31754,7 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
       note: "No matching discriminator",
       discriminator: def.discriminator,
       options: Array.from(disc.value.keys()).filter((value2) => disc.value.get(value2) !== null),
-      input: input2,
+      input: input3,
       path: [def.discriminator],
       inst
     });
@@ -31764,9 +31764,9 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
 var $ZodIntersection = /* @__PURE__ */ $constructor("$ZodIntersection", (inst, def) => {
   $ZodType.init(inst, def);
   inst._zod.parse = (payload, ctx) => {
-    const input2 = payload.value;
-    const left = def.left._zod.run({ value: input2, issues: [] }, ctx);
-    const right = def.right._zod.run({ value: input2, issues: [] }, ctx);
+    const input3 = payload.value;
+    const left = def.left._zod.run({ value: input3, issues: [] }, ctx);
+    const right = def.right._zod.run({ value: input3, issues: [] }, ctx);
     const async = left instanceof Promise || right instanceof Promise;
     if (async) {
       return Promise.all([left, right]).then(([left2, right2]) => {
@@ -31881,10 +31881,10 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
   const memo2 = globalConfig.memoizer;
   memo2?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
-    const input2 = payload.value;
-    if (!Array.isArray(input2)) {
+    const input3 = payload.value;
+    if (!Array.isArray(input3)) {
       payload.issues.push({
-        input: input2,
+        input: input3,
         inst,
         expected: "tuple",
         code: "invalid_type"
@@ -31896,23 +31896,23 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
     const optinStart = getTupleOptStart(items, "optin");
     const optoutStart = getTupleOptStart(items, "optout");
     if (!def.rest) {
-      if (input2.length < optinStart) {
+      if (input3.length < optinStart) {
         payload.issues.push({
           code: "too_small",
           minimum: optinStart,
           inclusive: true,
-          input: input2,
+          input: input3,
           inst,
           origin: "array"
         });
         return payload;
       }
-      if (input2.length > items.length) {
+      if (input3.length > items.length) {
         payload.issues.push({
           code: "too_big",
           maximum: items.length,
           inclusive: true,
-          input: input2,
+          input: input3,
           inst,
           origin: "array"
         });
@@ -31922,7 +31922,7 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
     const abortEarly = def.rest ? ctx?.abortEarly : void 0;
     let itemAborted = false;
     for (let i = 0; i < items.length; i++) {
-      const r = items[i]._zod.run({ value: input2[i], issues: [] }, ctx);
+      const r = items[i]._zod.run({ value: input3[i], issues: [] }, ctx);
       if (r instanceof Promise) {
         proms.push(r.then((rr) => {
           itemResults[i] = rr;
@@ -31935,7 +31935,7 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
     }
     if (def.rest && !itemAborted) {
       let i = items.length - 1;
-      const rest = input2.slice(items.length);
+      const rest = input3.slice(items.length);
       let seen = payload.issues.length;
       for (const el of rest) {
         if (abortEarly && payload.issues.length !== seen) {
@@ -31953,9 +31953,9 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
       }
     }
     if (proms.length) {
-      return Promise.all(proms).then(() => handleTupleResults(itemResults, payload, items, input2, optoutStart));
+      return Promise.all(proms).then(() => handleTupleResults(itemResults, payload, items, input3, optoutStart));
     }
-    return handleTupleResults(itemResults, payload, items, input2, optoutStart);
+    return handleTupleResults(itemResults, payload, items, input3, optoutStart);
   };
 });
 function getTupleOptStart(items, key) {
@@ -31972,10 +31972,10 @@ function handleTupleResult(result, final, index) {
   }
   final.value[index] = result.value;
 }
-function handleTupleResults(itemResults, final, items, input2, optoutStart) {
+function handleTupleResults(itemResults, final, items, input3, optoutStart) {
   for (let i = 0; i < items.length; i++) {
     const r = itemResults[i];
-    const isPresent = i < input2.length;
+    const isPresent = i < input3.length;
     if (!isPresent && i >= optoutStart && items[i]._zod.optin === "optional") {
       final.value.length = i;
       break;
@@ -31989,7 +31989,7 @@ function handleTupleResults(itemResults, final, items, input2, optoutStart) {
     }
     final.value[i] = r.value;
   }
-  for (let i = final.value.length - 1; i >= input2.length; i--) {
+  for (let i = final.value.length - 1; i >= input3.length; i--) {
     if (items[i]._zod.optout === "optional" && final.value[i] === void 0) {
       final.value.length = i;
     } else {
@@ -32003,12 +32003,12 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
   const memo2 = globalConfig.memoizer;
   memo2?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
-    const input2 = payload.value;
-    if (!isPlainObject(input2)) {
+    const input3 = payload.value;
+    if (!isPlainObject(input3)) {
       payload.issues.push({
         expected: "record",
         code: "invalid_type",
-        input: input2,
+        input: input3,
         inst
       });
       return payload;
@@ -32041,7 +32041,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
           const outKey = keyResult.value;
           if (outKey === "__proto__")
             continue;
-          const result = def.valueType._zod.run({ value: input2[key], issues: [] }, ctx);
+          const result = def.valueType._zod.run({ value: input3[key], issues: [] }, ctx);
           if (result instanceof Promise) {
             proms.push(result.then((result2) => {
               if (result2.issues.length) {
@@ -32058,12 +32058,12 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         }
       }
       let unrecognized;
-      for (const key in input2) {
+      for (const key in input3) {
         if (!recordKeys.has(key)) {
           if (def.mode === "loose") {
             if (key === "__proto__")
               continue;
-            payload.value[key] = input2[key];
+            payload.value[key] = input3[key];
           } else {
             unrecognized = unrecognized ?? [];
             unrecognized.push(key);
@@ -32073,7 +32073,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
       if (unrecognized && unrecognized.length > 0) {
         payload.issues.push({
           code: "unrecognized_keys",
-          input: input2,
+          input: input3,
           inst,
           keys: unrecognized,
           continue: true
@@ -32082,10 +32082,10 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
     } else {
       payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
       let unrecognized;
-      for (const key of Reflect.ownKeys(input2)) {
+      for (const key of Reflect.ownKeys(input3)) {
         if (key === "__proto__")
           continue;
-        if (!Object.prototype.propertyIsEnumerable.call(input2, key))
+        if (!Object.prototype.propertyIsEnumerable.call(input3, key))
           continue;
         let keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
         if (keyResult instanceof Promise) {
@@ -32103,7 +32103,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         }
         if (keyResult.issues.length) {
           if (def.mode === "loose") {
-            payload.value[key] = input2[key];
+            payload.value[key] = input3[key];
           } else if (values) {
             unrecognized = unrecognized ?? [];
             unrecognized.push(key);
@@ -32122,7 +32122,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         const outKey = keyResult.value;
         if (outKey === "__proto__")
           continue;
-        const result = def.valueType._zod.run({ value: input2[key], issues: [] }, ctx);
+        const result = def.valueType._zod.run({ value: input3[key], issues: [] }, ctx);
         if (result instanceof Promise) {
           proms.push(result.then((result2) => {
             if (result2.issues.length) {
@@ -32140,7 +32140,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
       if (unrecognized && unrecognized.length > 0) {
         payload.issues.push({
           code: "unrecognized_keys",
-          input: input2,
+          input: input3,
           inst,
           keys: unrecognized,
           continue: true
@@ -32158,12 +32158,12 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
   const memo2 = globalConfig.memoizer;
   memo2?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
-    const input2 = payload.value;
-    if (!(input2 instanceof Map)) {
+    const input3 = payload.value;
+    if (!(input3 instanceof Map)) {
       payload.issues.push({
         expected: "map",
         code: "invalid_type",
-        input: input2,
+        input: input3,
         inst
       });
       return payload;
@@ -32172,7 +32172,7 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
     payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Map(), ctx) : /* @__PURE__ */ new Map();
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
-    for (const [key, value] of input2) {
+    for (const [key, value] of input3) {
       if (abortEarly && payload.issues.length !== seen) {
         if (aborted(payload, seen))
           break;
@@ -32182,10 +32182,10 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
       const valueResult = def.valueType._zod.run({ value, issues: [] }, ctx);
       if (keyResult instanceof Promise || valueResult instanceof Promise) {
         proms.push(Promise.all([keyResult, valueResult]).then(([keyResult2, valueResult2]) => {
-          handleMapResult(keyResult2, valueResult2, payload, key, input2, inst, ctx);
+          handleMapResult(keyResult2, valueResult2, payload, key, input3, inst, ctx);
         }));
       } else {
-        handleMapResult(keyResult, valueResult, payload, key, input2, inst, ctx);
+        handleMapResult(keyResult, valueResult, payload, key, input3, inst, ctx);
       }
     }
     if (proms.length)
@@ -32194,7 +32194,7 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
   };
   capSize(inst, mapSize);
 });
-function handleMapResult(keyResult, valueResult, final, key, input2, inst, ctx) {
+function handleMapResult(keyResult, valueResult, final, key, input3, inst, ctx) {
   if (keyResult.issues.length) {
     if (propertyKeyTypes.has(typeof key)) {
       final.issues.push(...prefixIssues(key, keyResult.issues));
@@ -32202,7 +32202,7 @@ function handleMapResult(keyResult, valueResult, final, key, input2, inst, ctx) 
       final.issues.push({
         code: "invalid_key",
         origin: "map",
-        input: input2,
+        input: input3,
         inst,
         issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config()))
       });
@@ -32215,7 +32215,7 @@ function handleMapResult(keyResult, valueResult, final, key, input2, inst, ctx) 
       final.issues.push({
         origin: "map",
         code: "invalid_element",
-        input: input2,
+        input: input3,
         inst,
         key,
         issues: valueResult.issues.map((iss) => finalizeIssue(iss, ctx, config()))
@@ -32229,10 +32229,10 @@ var $ZodSet = /* @__PURE__ */ $constructor("$ZodSet", (inst, def) => {
   const memo2 = globalConfig.memoizer;
   memo2?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
-    const input2 = payload.value;
-    if (!(input2 instanceof Set)) {
+    const input3 = payload.value;
+    if (!(input3 instanceof Set)) {
       payload.issues.push({
-        input: input2,
+        input: input3,
         inst,
         expected: "set",
         code: "invalid_type"
@@ -32243,7 +32243,7 @@ var $ZodSet = /* @__PURE__ */ $constructor("$ZodSet", (inst, def) => {
     payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Set(), ctx) : /* @__PURE__ */ new Set();
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
-    for (const item of input2) {
+    for (const item of input3) {
       if (abortEarly && payload.issues.length !== seen) {
         if (aborted(payload, seen))
           break;
@@ -32277,14 +32277,14 @@ var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
     return new RegExp(patternValues.length ? `^(${patternValues.map((o) => escapeRegex(o.toString())).join("|")})$` : "^[^\\s\\S]$");
   });
   inst._zod.parse = (payload, _ctx) => {
-    const input2 = payload.value;
-    if (valuesSet.has(input2)) {
+    const input3 = payload.value;
+    if (valuesSet.has(input3)) {
       return payload;
     }
     payload.issues.push({
       code: "invalid_value",
       values,
-      input: input2,
+      input: input3,
       inst
     });
     return payload;
@@ -32299,14 +32299,14 @@ var $ZodLiteral = /* @__PURE__ */ $constructor("$ZodLiteral", (inst, def) => {
     return new RegExp(vals.length ? `^(${vals.map((o) => typeof o === "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o)).join("|")})$` : "^[^\\s\\S]$");
   });
   inst._zod.parse = (payload, _ctx) => {
-    const input2 = payload.value;
-    if (values.has(input2)) {
+    const input3 = payload.value;
+    if (values.has(input3)) {
       return payload;
     }
     payload.issues.push({
       code: "invalid_value",
       values: def.values,
-      input: input2,
+      input: input3,
       inst
     });
     return payload;
@@ -32315,13 +32315,13 @@ var $ZodLiteral = /* @__PURE__ */ $constructor("$ZodLiteral", (inst, def) => {
 var $ZodFile = /* @__PURE__ */ $constructor("$ZodFile", (inst, def) => {
   $ZodType.init(inst, def);
   inst._zod.parse = (payload, _ctx) => {
-    const input2 = payload.value;
-    if (input2 instanceof File)
+    const input3 = payload.value;
+    if (input3 instanceof File)
       return payload;
     payload.issues.push({
       expected: "file",
       code: "invalid_type",
-      input: input2,
+      input: input3,
       inst
     });
     return payload;
@@ -32829,20 +32829,20 @@ var $ZodCustom = /* @__PURE__ */ $constructor("$ZodCustom", (inst, def) => {
     return payload;
   };
   inst._zod.check = (payload) => {
-    const input2 = payload.value;
-    const r = def.fn(input2);
+    const input3 = payload.value;
+    const r = def.fn(input3);
     if (r instanceof Promise) {
-      return r.then((r2) => handleRefineResult(r2, payload, input2, inst));
+      return r.then((r2) => handleRefineResult(r2, payload, input3, inst));
     }
-    handleRefineResult(r, payload, input2, inst);
+    handleRefineResult(r, payload, input3, inst);
     return;
   };
 });
-function handleRefineResult(result, payload, input2, inst) {
+function handleRefineResult(result, payload, input3, inst) {
   if (!result) {
     const _iss = {
       code: "custom",
-      input: input2,
+      input: input3,
       inst,
       // incorporates params.error into issue reporting
       path: [...inst._zod.def.path ?? []],
@@ -32883,7 +32883,7 @@ function isRecursive(inst, stack, resolve3) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check2 = (child) => {
+  const check3 = (child) => {
     if (result !== PROVEN && child?._zod) {
       const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
@@ -32912,32 +32912,32 @@ function isRecursive(inst, stack, resolve3) {
     case "object": {
       const raw = rawShape(def);
       merge3(raw ? shape(raw, true) : ASSUMED);
-      check2(def.catchall);
+      check3(def.catchall);
       break;
     }
     case "array":
-      check2(def.element);
+      check3(def.element);
       break;
     case "tuple":
       for (const el of def.items)
-        check2(el);
-      check2(def.rest);
+        check3(el);
+      check3(def.rest);
       break;
     case "record":
     case "map":
-      check2(def.keyType);
-      check2(def.valueType);
+      check3(def.keyType);
+      check3(def.valueType);
       break;
     case "set":
-      check2(def.valueType);
+      check3(def.valueType);
       break;
     case "union":
       for (const el of def.options)
-        check2(el);
+        check3(el);
       break;
     case "intersection":
-      check2(def.left);
-      check2(def.right);
+      check3(def.left);
+      check3(def.right);
       break;
     case "optional":
     case "nullable":
@@ -32948,15 +32948,15 @@ function isRecursive(inst, stack, resolve3) {
     case "nonoptional":
     case "promise":
     case "success":
-      check2(def.innerType);
+      check3(def.innerType);
       break;
     case "pipe":
-      check2(def.in);
-      check2(def.out);
+      check3(def.in);
+      check3(def.out);
       break;
     case "function":
-      check2(def.input);
-      check2(def.output);
+      check3(def.input);
+      check3(def.output);
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
@@ -32997,10 +32997,10 @@ function isRecursive(inst, stack, resolve3) {
         if (!value || typeof value !== "object")
           continue;
         if (value._zod)
-          check2(value);
+          check3(value);
         else if (Array.isArray(value))
           for (const el of value)
-            check2(el);
+            check3(el);
       }
     }
   }
@@ -33074,8 +33074,8 @@ var memo = {
           else
             rechecked = true;
         }
-        const input2 = payload.value;
-        if (!isRef(input2))
+        const input3 = payload.value;
+        if (!isRef(input3))
           return base(payload, ctx);
         let state = ctx[STATE];
         if (!state) {
@@ -33090,7 +33090,7 @@ var memo = {
           lastCtx = ctx;
           lastBucket = bucket;
         }
-        const hit = bucket.get(input2);
+        const hit = bucket.get(input3);
         if (hit) {
           payload.value = hit.value;
           if (hit.issues) {
@@ -34596,9 +34596,9 @@ var error13 = () => {
     nan: "NaN"
     // All other type names omitted - they fall back to raw values via ?? operator
   };
-  function getTypeName(type, input2) {
-    if (type === "number" && typeof input2 === "number" && !Number.isFinite(input2)) {
-      return String(input2);
+  function getTypeName(type, input3) {
+    if (type === "number" && typeof input3 === "number" && !Number.isFinite(input3)) {
+      return String(input3);
     }
     return TypeDictionary[type] ?? type;
   }
@@ -40946,8 +40946,8 @@ function generateChecks(doc, ctx, schema, accessor) {
   if (!schemaChecks || schemaChecks.length === 0)
     return accessor;
   let currentAccessor = accessor;
-  for (const check2 of schemaChecks) {
-    const def = check2._zod.def;
+  for (const check3 of schemaChecks) {
+    const def = check3._zod.def;
     if (def.when && !WHEN_DEFAULTED_CHECKS.has(def.check)) {
       throw new ZodCompileUnsupportedError(`check with a custom "when" condition`);
     }
@@ -40995,7 +40995,7 @@ function generateChecks(doc, ctx, schema, accessor) {
         currentAccessor = generateStringFormatCheck(doc, ctx, def, currentAccessor);
         break;
       case "custom":
-        currentAccessor = generateCustomRefineCheck(doc, ctx, check2, currentAccessor);
+        currentAccessor = generateCustomRefineCheck(doc, ctx, check3, currentAccessor);
         break;
       case "bigint_format":
         generateBigIntFormatCheck(doc, def, currentAccessor);
@@ -41011,7 +41011,7 @@ function generateChecks(doc, ctx, schema, accessor) {
         break;
       case "overwrite": {
         const newAccessor = newVar(ctx);
-        generateOverwriteCheck(doc, ctx, check2, currentAccessor, newAccessor);
+        generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor);
         currentAccessor = newAccessor;
         break;
       }
@@ -41134,8 +41134,8 @@ function generatePropertyCheck(doc, ctx, def, accessor) {
   const propAccessor = `${accessor}[${JSON.stringify(def.property)}]`;
   generateCheck(doc, ctx, def.schema, propAccessor);
 }
-function generateOverwriteCheck(doc, ctx, check2, currentAccessor, newAccessor) {
-  const tx = check2._zod.def.tx;
+function generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor) {
+  const tx = check3._zod.def.tx;
   if (!tx) {
     throw new ZodCompileUnsupportedError("overwrite check without a transform function");
   }
@@ -41151,8 +41151,8 @@ function throwAsync() {
 function pushIssue(issue3) {
   this.issues.push(issue3);
 }
-function generateCustomRefineCheck(doc, ctx, check2, accessor) {
-  const def = check2._zod.def;
+function generateCustomRefineCheck(doc, ctx, check3, accessor) {
+  const def = check3._zod.def;
   if (def.fn) {
     if (isAsyncFunction(def.fn)) {
       throw new ZodCompileAsyncError("z.compile: async .refine() predicates are not supported");
@@ -41165,11 +41165,11 @@ function generateCustomRefineCheck(doc, ctx, check2, accessor) {
     doc.write(`if (!${resVar}) return INVALID;`);
     return accessor;
   }
-  if (check2._zod.check) {
-    if (isAsyncFunction(check2._zod.check)) {
+  if (check3._zod.check) {
+    if (isAsyncFunction(check3._zod.check)) {
       throw new ZodCompileAsyncError("z.compile: async .superRefine() / check functions are not supported");
     }
-    const checkFn = check2._zod.check;
+    const checkFn = check3._zod.check;
     const helperFn = (value) => {
       const fakePayload = { value, issues: [], addIssue: pushIssue };
       const result = checkFn(fakePayload);
@@ -41791,8 +41791,8 @@ function generateNullableCheck(doc, ctx, schema, accessor, buildsValue = true) {
   return outputVar;
 }
 function generateSizeGate(doc, schema, size) {
-  for (const [max, check2] of sizeCaps(schema._zod.def.checks)) {
-    doc.write(`if (${size} > ${numericOperand(max, check2._zod.def.check)}) return INVALID;`);
+  for (const [max, check3] of sizeCaps(schema._zod.def.checks)) {
+    doc.write(`if (${size} > ${numericOperand(max, check3._zod.def.check)}) return INVALID;`);
   }
 }
 function generateArrayCheck(doc, ctx, schema, accessor, buildsValue = true) {
@@ -43046,23 +43046,23 @@ function _overwrite(tx) {
 }
 // @__NO_SIDE_EFFECTS__
 function _normalize(form) {
-  return /* @__PURE__ */ _overwrite((input2) => input2.normalize(form));
+  return /* @__PURE__ */ _overwrite((input3) => input3.normalize(form));
 }
 // @__NO_SIDE_EFFECTS__
 function _trim() {
-  return /* @__PURE__ */ _overwrite((input2) => input2.trim());
+  return /* @__PURE__ */ _overwrite((input3) => input3.trim());
 }
 // @__NO_SIDE_EFFECTS__
 function _toLowerCase() {
-  return /* @__PURE__ */ _overwrite((input2) => input2.toLowerCase());
+  return /* @__PURE__ */ _overwrite((input3) => input3.toLowerCase());
 }
 // @__NO_SIDE_EFFECTS__
 function _toUpperCase() {
-  return /* @__PURE__ */ _overwrite((input2) => input2.toUpperCase());
+  return /* @__PURE__ */ _overwrite((input3) => input3.toUpperCase());
 }
 // @__NO_SIDE_EFFECTS__
 function _slugify() {
-  return /* @__PURE__ */ _overwrite((input2) => slugify(input2));
+  return /* @__PURE__ */ _overwrite((input3) => slugify(input3));
 }
 // @__NO_SIDE_EFFECTS__
 function _array(Class2, element, params) {
@@ -43368,8 +43368,8 @@ function _stringbool(Classes, _params) {
     type: "pipe",
     in: stringSchema,
     out: booleanSchema,
-    transform: ((input2, payload) => {
-      let data = input2;
+    transform: ((input3, payload) => {
+      let data = input3;
       if (params.case !== "sensitive")
         data = data.toLowerCase();
       if (truthySet.has(data)) {
@@ -43388,8 +43388,8 @@ function _stringbool(Classes, _params) {
         return {};
       }
     }),
-    reverseTransform: ((input2, _payload) => {
-      if (input2 === true) {
+    reverseTransform: ((input3, _payload) => {
+      if (input3 === true) {
         return truthyArray[0] || "true";
       } else {
         return falsyArray[0] || "false";
@@ -44662,9 +44662,9 @@ var allProcessors = {
   optional: optionalProcessor,
   lazy: lazyProcessor
 };
-function toJSONSchema(input2, params) {
-  if ("_idmap" in input2) {
-    const registry2 = input2;
+function toJSONSchema(input3, params) {
+  if ("_idmap" in input3) {
+    const registry2 = input3;
     const ctx2 = initializeContext({ ...params, processors: allProcessors });
     const defs = {};
     for (const entry of registry2._idmap.entries()) {
@@ -44692,9 +44692,9 @@ function toJSONSchema(input2, params) {
     return { schemas };
   }
   const ctx = initializeContext({ ...params, processors: allProcessors });
-  processSchema(input2, ctx);
-  extractDefs(ctx, input2);
-  return finalize(ctx, input2);
+  processSchema(input3, ctx);
+  extractDefs(ctx, input3);
+  return finalize(ctx, input3);
 }
 
 // node_modules/zod/v4/core/json-schema-generator.js
@@ -45092,8 +45092,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     reg.add(this, meta3);
     return this;
   },
-  refine(check2, params) {
-    return this.check(refine(check2, params));
+  refine(check3, params) {
+    return this.check(refine(check3, params));
   },
   superRefine(refinement, params) {
     return this.check(superRefine(refinement, params));
@@ -46670,13 +46670,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path7 = ref.slice(1).split("/").filter(Boolean);
-  if (path7.length === 0) {
+  const path8 = ref.slice(1).split("/").filter(Boolean);
+  if (path8.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path7[0] === defsKey) {
-    const key = path7[1] === void 0 ? void 0 : decodeJSONPointerSegment(path7[1]);
+  if (path8[0] === defsKey) {
+    const key = path8[1] === void 0 ? void 0 : decodeJSONPointerSegment(path8[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -48512,17 +48512,17 @@ function entryComposeFile(services) {
 // harness/build-cgroup.ts
 import { existsSync as existsSync2, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-var defaultAsRoot = async (args, input2) => {
+var defaultAsRoot = async (args, input3) => {
   const [file2, ...rest] = process.getuid?.() === 0 ? args : ["sudo", "-n", ...args];
-  await run(file2, rest, { timeoutMs: 3e4, input: input2 });
+  await run(file2, rest, { timeoutMs: 3e4, input: input3 });
 };
 function forkRefusals(events) {
   const m = /^max\s+(\d+)\s*$/m.exec(events);
   return m ? Number(m[1]) : 0;
 }
-var readText = (path7) => {
+var readText = (path8) => {
   try {
-    return readFileSync(path7, "utf8");
+    return readFileSync(path8, "utf8");
   } catch {
     return "";
   }
@@ -48573,7 +48573,7 @@ async function cgroupfsDir(o, root, name, asRoot) {
     throw new Error(`no pids controller at ${base}`);
   }
   const dir = join(base, name);
-  const write = (path7, text2) => tryFs(() => writeFileSync(path7, text2), ["tee", path7], asRoot, text2);
+  const write = (path8, text2) => tryFs(() => writeFileSync(path8, text2), ["tee", path8], asRoot, text2);
   if (v2 && !/\bpids\b/.test(readText(join(root, "cgroup.subtree_control")))) {
     await write(join(root, "cgroup.subtree_control"), "+pids");
   }
@@ -48614,18 +48614,18 @@ function confirm(dir, pids) {
   const got = readText(join(dir, "pids.max")).trim();
   if (got !== String(pids)) throw new Error(`${join(dir, "pids.max")} reads "${got}", not ${pids}`);
 }
-async function tryFs(fn, args, asRoot, input2) {
+async function tryFs(fn, args, asRoot, input3) {
   try {
     fn();
   } catch (e) {
     const code2 = e.code;
     if (code2 !== "EACCES" && code2 !== "EPERM" && code2 !== "EROFS") throw e;
-    await asRoot(args, input2);
+    await asRoot(args, input3);
   }
 }
-function listDirs(path7) {
+function listDirs(path8) {
   try {
-    return readdirSync(path7);
+    return readdirSync(path8);
   } catch {
     return [];
   }
@@ -49381,8 +49381,8 @@ var entryYmlSchema = external_exports.strictObject({
 });
 var ALLOWED_KEYS = Object.keys(entryYmlSchema.shape);
 var ALLOWED_HEALTHCHECK_KEYS = Object.keys(healthcheckSchema.shape);
-function lineOf(doc, lc, path7, key) {
-  const node2 = doc.getIn(path7, true);
+function lineOf(doc, lc, path8, key) {
+  const node2 = doc.getIn(path8, true);
   if (key !== void 0 && (0, import_yaml2.isMap)(node2)) {
     const pair = node2.items.find((p) => p.key?.value === key);
     const k = pair?.key;
@@ -49476,8 +49476,8 @@ function parseEntryConfig(text2) {
       }
       continue;
     }
-    const path7 = issue3.path.join(".");
-    const message = path7 && !issue3.message.includes(path7) ? `${path7}: ${issue3.message}` : issue3.message;
+    const path8 = issue3.path.join(".");
+    const message = path8 && !issue3.message.includes(path8) ? `${path8}: ${issue3.message}` : issue3.message;
     problems.push({ rule: "entry-yml-value", message, line: lineOf(doc, lc, issue3.path) });
   }
   return fail(problems);
@@ -49858,9 +49858,9 @@ async function walk(dir, folder, add) {
   }
   return { regular, topLevel };
 }
-async function listNames(path7, limit) {
+async function listNames(path8, limit) {
   const names = [];
-  const d = await opendir(path7);
+  const d = await opendir(path8);
   try {
     let ent;
     while (names.length < limit && (ent = await d.read()) !== null) names.push(ent.name);
@@ -50052,11 +50052,11 @@ function parseChallenge(text2, source) {
 // harness/challenge-files.ts
 var DEFAULT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 async function loadChallenge(id, root = DEFAULT_ROOT) {
-  const path7 = join8(root, "scoring", "challenges", `${id}.yml`);
-  const source = relative2(process.cwd(), path7) || path7;
+  const path8 = join8(root, "scoring", "challenges", `${id}.yml`);
+  const source = relative2(process.cwd(), path8) || path8;
   let text2;
   try {
-    text2 = await readFile3(path7, "utf8");
+    text2 = await readFile3(path8, "utf8");
   } catch (e) {
     throw new ChallengeError(source, [`cannot read the file: ${e.message}`]);
   }
@@ -50794,7 +50794,7 @@ function sampleResources(docker, container) {
 function watchRestarts(docker, container, startedAt) {
   let last = startedAt;
   let count2 = 0;
-  const check2 = async () => {
+  const check3 = async () => {
     try {
       const s = await docker.inspect(container);
       if (s.startedAt !== last && s.running) {
@@ -50804,9 +50804,9 @@ function watchRestarts(docker, container, startedAt) {
     } catch {
     }
   };
-  const timer = setInterval(() => void check2(), 1e3);
+  const timer = setInterval(() => void check3(), 1e3);
   return {
-    check: check2,
+    check: check3,
     stop: () => clearInterval(timer),
     get count() {
       return count2;
@@ -51438,22 +51438,22 @@ async function runEntry(opts) {
 }
 
 // action/src/config.ts
-var MODES = ["evaluate", "publish", "command", "rescore-matrix", "scope"];
+var MODES = ["evaluate", "publish", "command", "rescore-matrix", "rescore-shard", "scope"];
 var ConfigError = class extends Error {
-  constructor(input2, value, why) {
-    super(`input "${input2}": ${JSON.stringify(value)} ${why}`);
+  constructor(input3, value, why) {
+    super(`input "${input3}": ${JSON.stringify(value)} ${why}`);
     this.name = "ConfigError";
   }
 };
 var BRANCH = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/;
 var WORKFLOW_FILE = /^[A-Za-z0-9._-]+\.ya?ml$/;
-function oneOf(input2, value, allowed) {
+function oneOf(input3, value, allowed) {
   if (allowed.includes(value)) return value;
-  throw new ConfigError(input2, value, `is not one of ${allowed.join(", ")}`);
+  throw new ConfigError(input3, value, `is not one of ${allowed.join(", ")}`);
 }
-function positiveInt(input2, value) {
+function positiveInt(input3, value) {
   if (value === "") return null;
-  if (!/^[1-9]\d{0,9}$/.test(value)) throw new ConfigError(input2, value, "is not a positive integer");
+  if (!/^[1-9]\d{0,9}$/.test(value)) throw new ConfigError(input3, value, "is not a positive integer");
   return Number(value);
 }
 function readConfig(read = (n) => getInput(n), env = process.env) {
@@ -51536,8 +51536,8 @@ var Context = class {
       if (existsSync4(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync4(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path7 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path7} does not exist${EOL5}`);
+        const path8 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path8} does not exist${EOL5}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -55850,9 +55850,9 @@ function createGitHubApi(token, owner, repo, opts = {}) {
       const res = await r(() => octokit.rest.repos.get({ owner, repo }));
       return res.data.default_branch;
     },
-    async getFileText(path7, ref) {
+    async getFileText(path8, ref) {
       try {
-        const res = await r(() => octokit.rest.repos.getContent({ owner, repo, path: path7, ref }));
+        const res = await r(() => octokit.rest.repos.getContent({ owner, repo, path: path8, ref }));
         const d = res.data;
         if (Array.isArray(res.data) || d.type !== "file" || d.encoding !== "base64" || (d.size ?? 0) > 1e6) {
           return null;
@@ -55872,7 +55872,8 @@ import path2 from "node:path";
 
 // action/src/results-branch.ts
 import { execFile as execFile2 } from "node:child_process";
-import { mkdtemp, mkdir as mkdir3, readFile as readFile4, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
+import { constants as constants3 } from "node:fs";
+import { copyFile as copyFile2, mkdtemp, mkdir as mkdir3, readFile as readFile4, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 var ResultsPushError = class extends Error {
@@ -55936,6 +55937,8 @@ async function ensureRepo(opts) {
   }
   await git(opts.repoDir, ["config", "user.name", opts.author.name]);
   await git(opts.repoDir, ["config", "user.email", opts.author.email]);
+  await git(opts.repoDir, ["config", "gc.auto", "0"]);
+  await git(opts.repoDir, ["config", "maintenance.auto", "false"]);
 }
 async function syncToRemote(opts) {
   const ref = `refs/remotes/origin/${opts.branch}`;
@@ -55971,6 +55974,18 @@ function isRaceRejection(message) {
     message
   );
 }
+async function writeFiles(repoDir, files) {
+  const dirs = /* @__PURE__ */ new Set();
+  for (const f of files) {
+    const abs = path.join(repoDir, f.path);
+    const dir = path.dirname(abs);
+    if (!dirs.has(dir)) await mkdir3(dir, { recursive: true });
+    dirs.add(dir);
+    if ("source" in f) await copyFile2(f.source, abs, constants3.COPYFILE_FICLONE);
+    else await writeFile3(abs, f.content);
+  }
+  if (files.length) await git(repoDir, ["add", "--all"]);
+}
 var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function publishToResults(opts, update, message) {
   const maxAttempts = opts.maxAttempts ?? DEFAULT_ATTEMPTS;
@@ -55982,13 +55997,8 @@ async function publishToResults(opts, update, message) {
     if (!exists2) await createOrphan(opts);
     const files = await update(reader(opts.repoDir));
     for (const f of files) validateResultsPath(f.path);
-    for (const f of files) {
-      const abs = path.join(opts.repoDir, f.path);
-      await mkdir3(path.dirname(abs), { recursive: true });
-      await writeFile3(abs, f.content);
-      await git(opts.repoDir, ["add", "--", f.path]);
-    }
-    if (exists2 && (await git(opts.repoDir, ["status", "--porcelain"])).trim() === "") {
+    await writeFiles(opts.repoDir, files);
+    if (exists2 && (await git(opts.repoDir, ["status", "--porcelain", "--untracked-files=no"])).trim() === "") {
       return { commit: (await git(opts.repoDir, ["rev-parse", "HEAD"])).trim(), attempts: attempt };
     }
     await git(opts.repoDir, ["commit", "--quiet", "-m", message]);
@@ -56007,21 +56017,25 @@ async function publishToResults(opts, update, message) {
     maxAttempts
   );
 }
-async function readResultsTree(opts) {
+async function readResultsTree(opts, only) {
+  for (const top of only ?? []) validateResultsPath(`${top}/x`);
   const dir = await mkdtemp(path.join(tmpdir(), "sre-chaos-results-"));
   const heads = await git(dir, ["ls-remote", "--heads", opts.remote, opts.branch]);
   if (heads.trim() === "") return dir;
+  const sparse = only ? ["--filter=blob:none", "--sparse"] : [];
   await git(dir, [
     "clone",
     "--quiet",
     "--depth",
     "1",
+    ...sparse,
     "--single-branch",
     "--branch",
     opts.branch,
     opts.remote,
     "."
   ]);
+  if (only) await git(dir, ["sparse-checkout", "set", ...only]);
   return dir;
 }
 async function removeResultsTree(dir) {
@@ -56846,87 +56860,299 @@ ${md(e.message)}. An entry PR may only change files in \`contributors/${pr.autho
 }
 
 // action/src/modes/rescore.ts
-import { lstat as lstat5, readdir as readdir5 } from "node:fs/promises";
-import path5 from "node:path";
-var RESCORE_ARTIFACT_PREFIX = "sre-chaos-run-";
+import { mkdir as mkdir5, readdir as readdir6, rm as rm4, writeFile as writeFile6 } from "node:fs/promises";
+import path6 from "node:path";
+
+// action/src/rescore-plan.ts
 var MAX_MATRIX = 256;
-async function listEntries(root) {
-  const dir = path5.join(root, "contributors");
-  const out = [];
-  for (const name of (await readdir5(dir)).sort()) {
-    if (!LOGIN_PATTERN.test(name)) continue;
-    if ((await lstat5(path5.join(dir, name))).isDirectory()) out.push(name);
-  }
+var MAX_GROUPS = 4;
+var MAX_SHARDS = MAX_MATRIX * MAX_GROUPS;
+var JOB_LIMIT_MINUTES = 360;
+var SETUP_MINUTES = 15;
+var RESCORE_DEFAULTS = { parallel: 4, entryMinutes: 30 };
+var WHOLE = /^[1-9]\d{0,5}$/;
+function whole(input3, variable, raw, min, max) {
+  const n = Number(raw);
+  if (!WHOLE.test(raw) || n < min || n > max)
+    throw new ConfigError(
+      input3,
+      raw,
+      `(repository variable ${variable}) is not a whole number from ${min} to ${max}`
+    );
+  return n;
+}
+function readRescoreSettings(read) {
+  const get = (n) => read(n).trim();
+  const shards = get("shards");
+  const parallel = get("max-parallel");
+  const minutes = get("entry-minutes");
+  return {
+    shards: shards === "" ? null : whole("shards", "SRE_CHAOS_RESCORE_SHARDS", shards, 1, MAX_SHARDS),
+    parallel: parallel === "" ? RESCORE_DEFAULTS.parallel : whole("max-parallel", "SRE_CHAOS_RESCORE_PARALLEL", parallel, 1, MAX_MATRIX),
+    entryMinutes: minutes === "" ? RESCORE_DEFAULTS.entryMinutes : whole(
+      "entry-minutes",
+      "SRE_CHAOS_RESCORE_ENTRY_MINUTES",
+      minutes,
+      1,
+      JOB_LIMIT_MINUTES - SETUP_MINUTES
+    )
+  };
+}
+function readShardInputs(read, needIndex) {
+  const shardsRaw = read("shards").trim();
+  const shards = whole("shards", "the plan job's `shards` output", shardsRaw, 1, MAX_SHARDS);
+  if (!needIndex) return { shard: 0, shards };
+  const raw = read("shard").trim();
+  const shard = raw === "0" ? 0 : whole("shard", "the matrix's `shard`", raw, 1, shards - 1);
+  return { shard, shards };
+}
+var ceilDiv = (a, b) => Math.ceil(a / b);
+function planShards(entries, s) {
+  const fits = Math.floor((JOB_LIMIT_MINUTES - SETUP_MINUTES) / s.entryMinutes);
+  if (entries === 0)
+    return { entries, shards: 0, perShard: 0, parallel: s.parallel, timeoutMinutes: 0, groups: [] };
+  const wanted = s.shards ?? Math.max(Math.min(entries, MAX_MATRIX), ceilDiv(entries, fits));
+  const shards = Math.min(entries, wanted);
+  if (shards > MAX_SHARDS)
+    throw new Error(
+      `${entries} entries need ${shards} jobs of at most ${fits} entries (${s.entryMinutes} min each within a job's ${JOB_LIMIT_MINUTES} min), more than the ${MAX_SHARDS} of ${MAX_GROUPS} matrices: lower SRE_CHAOS_RESCORE_ENTRY_MINUTES (or SRE_CHAOS_SCALE) or rescore in parts`
+    );
+  const perShard = ceilDiv(entries, shards);
+  if (perShard > fits)
+    throw new Error(
+      `${entries} entries in ${shards} shards is ${perShard} per job, ${perShard} × ${s.entryMinutes} min + ${SETUP_MINUTES} min setup is over a job's ${JOB_LIMIT_MINUTES} min: set SRE_CHAOS_RESCORE_SHARDS to at least ${ceilDiv(entries, fits)} (or leave it unset)`
+    );
+  const groups = [];
+  for (let g = 0; g * MAX_MATRIX < shards; g++)
+    groups.push(
+      Array.from({ length: Math.min(MAX_MATRIX, shards - g * MAX_MATRIX) }, (_, i) => g * MAX_MATRIX + i)
+    );
+  return {
+    entries,
+    shards,
+    perShard,
+    parallel: s.parallel,
+    timeoutMinutes: SETUP_MINUTES + perShard * s.entryMinutes,
+    groups
+  };
+}
+function shardBounds(n, shards, i) {
+  return [Math.floor(i * n / shards), Math.floor((i + 1) * n / shards)];
+}
+function shardSlice(sorted, shards, i) {
+  const [a, b] = shardBounds(sorted.length, shards, i);
+  return sorted.slice(a, b);
+}
+function shardOwners(sorted, shards) {
+  const owners = /* @__PURE__ */ new Map();
+  for (let i = 0; i < shards; i++) for (const login of shardSlice(sorted, shards, i)) owners.set(login, i);
+  return owners;
+}
+function planOutputs(plan) {
+  const out = {
+    shards: String(plan.shards),
+    "max-parallel": String(plan.parallel),
+    "timeout-minutes": String(plan.timeoutMinutes)
+  };
+  for (let g = 0; g < MAX_GROUPS; g++)
+    out[`matrix-${g + 1}`] = JSON.stringify({ include: (plan.groups[g] ?? []).map((shard) => ({ shard })) });
   return out;
 }
-async function rescoreMatrix(root) {
-  const logins = await listEntries(root);
-  if (logins.length === 0) throw new Error(`no entries under ${path5.join(root, "contributors")}`);
-  if (logins.length > MAX_MATRIX)
-    throw new Error(`${logins.length} entries; a matrix holds at most ${MAX_MATRIX}`);
-  return JSON.stringify({ include: logins.map((login) => ({ login })) });
-}
-async function publishRescore(deps) {
-  const entries = new Set(await listEntries(deps.root));
-  const subdirs = (await readdir5(deps.artifactDir, { withFileTypes: true })).filter((d) => d.isDirectory());
-  if (subdirs.length > MAX_MATRIX) throw new Error(`${subdirs.length} artifacts; at most ${MAX_MATRIX}`);
-  const records = [];
+
+// action/src/rescore-publish.ts
+import { mkdtemp as mkdtemp2, readdir as readdir5, rm as rm3, writeFile as writeFile5 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import path5 from "node:path";
+var RESCORE_ARTIFACT_PREFIX = "sre-chaos-run-";
+var SHARD_ARTIFACT_PREFIX = "sre-chaos-shard-";
+var PLAN_ARTIFACT = `${SHARD_ARTIFACT_PREFIX}plan`;
+var SHOWN = { rows: 1e3, refused: 200, error: 50 };
+var SHARD_DIR = new RegExp(`^${SHARD_ARTIFACT_PREFIX}(0|[1-9]\\d{0,5})$`);
+async function locate(artifactDir, shards) {
+  const found = [];
   const refused = [];
-  for (const d of subdirs.map((x) => x.name).sort()) {
-    try {
-      const art = await readArtifact(path5.join(deps.artifactDir, d));
-      if (d !== RESCORE_ARTIFACT_PREFIX + art.meta.login)
-        throw new Error(`artifact ${d} holds a record of ${art.meta.login}`);
-      if (art.meta.pullRequest !== null) throw new Error("a rescore artifact names a pull request");
-      if (!entries.has(art.meta.login))
-        throw new Error(`contributors/${art.meta.login} is not an entry on the default branch`);
-      if (art.outcome === "invalid") throw new Error(`the entry broke ${art.violations.length} rule(s)`);
-      if (art.record.provenance.pullRequest !== null) throw new Error("run.json names a pull request");
-      const p = art.record.provenance;
-      if (deps.baseCommit !== void 0 && p.harnessCommit !== deps.baseCommit)
-        throw new Error(
-          `run.json was measured by harness ${p.harnessCommit ?? "(unknown)"}, not ${deps.baseCommit}`
-        );
-      const checked = verifiedRecord(
-        await loadChallenge(art.record.challenge, deps.scoringRoot ?? deps.root),
-        art.record
-      );
-      records.push({ ...checked, provenance: { ...p, local: false } });
-    } catch (e) {
-      refused.push(`${d}: ${e.message}`);
+  const top = (await readdir5(artifactDir, { withFileTypes: true })).sort(
+    (a, b) => a.name < b.name ? -1 : 1
+  );
+  const holders = top.flatMap((d) => {
+    if (d.name === PLAN_ARTIFACT || d.name === "plan.json") return [];
+    const m = SHARD_DIR.exec(d.name);
+    if (!d.isDirectory() || !m || Number(m[1]) >= shards) {
+      refused.push(`${d.name}: not the artifact of one of the ${shards} shard(s)`);
+      return [];
+    }
+    return [{ name: `${d.name}/`, shard: Number(m[1]), dir: path5.join(artifactDir, d.name) }];
+  });
+  for (const h of holders) {
+    for (const d of await readdir5(h.dir, { withFileTypes: true })) {
+      const name = h.name + d.name;
+      const login = d.name.slice(RESCORE_ARTIFACT_PREFIX.length);
+      if (!d.isDirectory() || !d.name.startsWith(RESCORE_ARTIFACT_PREFIX) || !LOGIN_PATTERN.test(login))
+        refused.push(`${name}: not an ${RESCORE_ARTIFACT_PREFIX}<login> folder`);
+      else found.push({ name, shard: h.shard, login, dir: path5.join(h.dir, d.name) });
     }
   }
-  if (records.length) {
-    await deps.results.publish(async (read) => {
-      const files = [];
-      const folded = /* @__PURE__ */ new Map();
-      for (const r of records) {
-        const runPath = `runs/${r.login}/${r.runId}.json`;
-        if (await read(runPath) !== null) continue;
-        const entry = folded.get(r.login) ?? await readEntryRecord(read, r.login, r.challenge);
-        folded.set(r.login, applyRun(entry, r));
-        files.push({ path: runPath, content: serializeRunRecord(r, runPath) });
-      }
-      for (const [login, e] of folded)
-        files.push({ path: `entries/${login}.json`, content: serializeEntryRecord(e) });
-      return files;
-    }, `rescore: ${records.length} run(s)`);
+  found.sort((a, b) => a.name < b.name ? -1 : 1);
+  return { found, refused };
+}
+async function check2(f, cx) {
+  const { deps } = cx;
+  const owner = cx.owners.get(f.login);
+  if (owner === void 0) throw new Error(`contributors/${f.login} is not an entry on the default branch`);
+  if (owner !== f.shard)
+    throw new Error(`${f.login} is evaluated by shard ${owner}, not by shard ${f.shard}`);
+  const art = await readArtifact(f.dir);
+  if (art.meta.login !== f.login)
+    throw new Error(`the folder of ${f.login} holds a record of ${art.meta.login}`);
+  if (art.meta.pullRequest !== null) throw new Error("a rescore artifact names a pull request");
+  if (art.outcome === "invalid") throw new Error(`the entry broke ${art.violations.length} rule(s)`);
+  const p = art.record.provenance;
+  if (p.pullRequest !== null) throw new Error("run.json names a pull request");
+  if (deps.baseCommit !== void 0 && p.harnessCommit !== deps.baseCommit)
+    throw new Error(
+      `run.json was measured by harness ${p.harnessCommit ?? "(unknown)"}, not ${deps.baseCommit}`
+    );
+  const id = art.record.challenge;
+  if (!cx.defs.has(id)) cx.defs.set(id, loadChallenge(id, deps.scoringRoot ?? deps.root));
+  const checked = verifiedRecord(await cx.defs.get(id), art.record);
+  const r = { ...checked, provenance: { ...p, local: false } };
+  const runPath = `runs/${r.login}/${r.runId}.json`;
+  const file2 = path5.join(cx.spool, `${r.login}.json`);
+  await writeFile5(file2, serializeRunRecord(r, runPath));
+  return {
+    login: r.login,
+    runId: r.runId,
+    challenge: r.challenge,
+    score: r.score,
+    finishedAt: r.finishedAt,
+    file: file2
+  };
+}
+async function fold(read, runs) {
+  const files = [];
+  const folded = /* @__PURE__ */ new Map();
+  for (const v of runs) {
+    const runPath = `runs/${v.login}/${v.runId}.json`;
+    if (await read(runPath) !== null) continue;
+    const entry = folded.get(v.login) ?? await readEntryRecord(read, v.login, v.challenge);
+    folded.set(v.login, applyRun(entry, v));
+    files.push({ path: runPath, source: v.file });
   }
-  const lines = [
+  for (const [login, e] of folded)
+    files.push({ path: `entries/${login}.json`, content: serializeEntryRecord(e) });
+  return files;
+}
+var more = (n, shown) => n > shown ? [`- … and ${n - shown} more (see the log)`] : [];
+function summaryOf(runs, refused, missing, commit) {
+  return [
     "## Rescore",
+    "",
+    `${runs.length} run(s) published${commit ? ` in ${commit.slice(0, 7)}` : ""}, ${refused.length} refused, ${missing.length} entr${missing.length === 1 ? "y" : "ies"} without a run.`,
     "",
     "| entry | challenge | score |",
     "| --- | --- | ---: |",
-    ...records.map((r) => `| ${r.login} | ${r.challenge} | ${r.score} |`),
+    ...runs.slice(0, SHOWN.rows).map((r) => `| ${r.login} | ${r.challenge} | ${r.score} |`),
+    ...runs.length > SHOWN.rows ? [`| … ${runs.length - SHOWN.rows} more | | |`] : [],
     "",
-    ...refused.map((x) => `- refused ${md(x)}`)
-  ];
-  await deps.summary(lines.join("\n") + "\n");
-  for (const x of refused) deps.log(`refused ${x}`);
-  if (refused.length)
-    throw new Error(`${refused.length} rescore artifact(s) refused:
-  ${refused.join("\n  ")}`);
-  return { written: records.map((r) => `${r.login}/${r.runId}`), refused };
+    ...refused.slice(0, SHOWN.refused).map((x) => `- refused ${md(x.slice(0, 300))}`),
+    ...more(refused.length, SHOWN.refused),
+    ...missing.length ? ["", `No run (its shard failed or was cancelled): ${missing.slice(0, SHOWN.refused).join(", ")}`] : [],
+    ...more(missing.length, SHOWN.refused)
+  ].join("\n") + "\n";
+}
+async function publishRescore(deps) {
+  const { found, refused } = await locate(deps.artifactDir, deps.shards);
+  const spool = await mkdtemp2(path5.join(tmpdir2(), "sre-chaos-rescore-"));
+  try {
+    const cx = { deps, owners: shardOwners(deps.entries, deps.shards), defs: /* @__PURE__ */ new Map(), spool };
+    const runs = [];
+    for (const f of found) {
+      try {
+        runs.push(await check2(f, cx));
+      } catch (e) {
+        refused.push(`${f.name}: ${e.message.replace(/\s*\n\s*-?\s*/g, " ")}`);
+      }
+    }
+    const seen = new Set(found.map((f) => f.login));
+    const missing = deps.entries.filter((l) => !seen.has(l));
+    let commit = null;
+    if (runs.length) {
+      const out = await deps.results.publish(
+        (read) => fold(read, runs),
+        `rescore: ${runs.length} run(s) of ${deps.entries.length} entries`
+      );
+      commit = out.commit;
+    }
+    await deps.summary(summaryOf(runs, refused, missing, commit));
+    for (const x of refused) deps.log(`refused ${x}`);
+    if (missing.length) deps.log(`no run for ${missing.length} entr(ies): ${missing.join(", ")}`);
+    if (refused.length)
+      throw new Error(
+        `${refused.length} rescore artifact(s) refused:
+  ${refused.slice(0, SHOWN.error).join("\n  ")}${refused.length > SHOWN.error ? `
+  … and ${refused.length - SHOWN.error} more (see the log)` : ""}`
+      );
+    return { written: runs.map((r) => `${r.login}/${r.runId}`), refused, missing, commit };
+  } finally {
+    await rm3(spool, { recursive: true, force: true });
+  }
+}
+
+// action/src/modes/rescore.ts
+async function listEntries(root) {
+  const dirents = await readdir6(path6.join(root, "contributors"), { withFileTypes: true });
+  return dirents.filter((d) => d.isDirectory() && LOGIN_PATTERN.test(d.name)).map((d) => d.name).sort();
+}
+async function rescoreMatrix(root, settings2, outDir) {
+  const plan = planShards((await listEntries(root)).length, settings2);
+  if (outDir !== void 0) {
+    await mkdir5(outDir, { recursive: true });
+    const { groups, ...figures } = plan;
+    await writeFile6(
+      path6.join(outDir, "plan.json"),
+      JSON.stringify({ ...figures, matrices: groups.map((g) => g.length) }) + "\n"
+    );
+  }
+  return { plan, outputs: planOutputs(plan) };
+}
+function describePlan(p) {
+  if (p.shards === 0) return "no entries under contributors/: nothing to rescore";
+  return `${p.entries} entries in ${p.shards} shard(s) of at most ${p.perShard}, ${p.groups.length} matrix(es) of ${p.groups.map((g) => g.length).join(" + ")} jobs, ${p.parallel} at a time, ${p.timeoutMinutes} min per job`;
+}
+function withLocalEntries(api, entryFile) {
+  const local = Object.create(api);
+  local.getFileText = async (file2, ref) => {
+    const m = /^entries\/([^/]+)\.json$/.exec(file2);
+    return m ? entryFile(m[1]) : api.getFileText(file2, ref);
+  };
+  return local;
+}
+async function runShard(deps) {
+  const all = await listEntries(deps.root);
+  if (deps.shards > all.length)
+    throw new Error(`${deps.shards} shards for ${all.length} entries: this job's checkout is not the plan's`);
+  const logins = shardSlice(all, deps.shards, deps.shard);
+  const api = withLocalEntries(deps.api, deps.entryFile);
+  const evaluated = [];
+  const failed = [];
+  for (const [i, login] of logins.entries()) {
+    deps.log(`shard ${deps.shard}: entry ${i + 1} of ${logins.length}, ${login}`);
+    const dir = path6.join(deps.artifactDir, RESCORE_ARTIFACT_PREFIX + login);
+    try {
+      await runEvaluate({}, { ...deps, api, artifactDir: dir, login, challenge: null });
+      evaluated.push(login);
+    } catch (e) {
+      if (!(e instanceof EntryRejectedError)) await rm4(dir, { recursive: true, force: true });
+      failed.push(`${login}: ${e.message.split("\n")[0]}`);
+      deps.log(`shard ${deps.shard}: ${login} failed: ${e.message}`);
+    }
+  }
+  if (failed.length)
+    throw new Error(
+      `shard ${deps.shard}: ${failed.length} of ${logins.length} entries not rescored:
+  ${failed.join("\n  ")}`
+    );
+  return { logins, evaluated, failed };
 }
 
 // action/src/main.ts
@@ -56935,20 +57161,42 @@ async function readEvent(config2) {
   if (!config2.eventPath) return {};
   return JSON.parse(await readFile7(config2.eventPath, "utf8"));
 }
-function resultsStore(config2) {
+function resultsOptions(config2) {
   const host = new URL(config2.serverUrl).host;
-  return createResultsStore({
-    repoDir: path6.join(process.env.RUNNER_TEMP || tmpdir2(), "sre-chaos-results"),
+  return {
+    repoDir: path7.join(process.env.RUNNER_TEMP || tmpdir3(), "sre-chaos-results"),
     remote: `https://x-access-token:${config2.githubToken}@${host}/${config2.owner}/${config2.repo}.git`,
     branch: config2.resultsBranch,
     author: BOT
-  });
+  };
 }
+function resultsStore(config2) {
+  return createResultsStore(resultsOptions(config2));
+}
+var input2 = (n) => getInput(n);
 function headCommit(dir) {
   const sha = execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, encoding: "utf8" }).trim();
   if (!/^[0-9a-f]{40}$/.test(sha))
     throw new Error(`git rev-parse HEAD in ${dir} gave ${JSON.stringify(sha)}`);
   return sha;
+}
+function evaluateDeps(config2, api, log) {
+  return {
+    api,
+    root: config2.workspace,
+    eventName: config2.eventName,
+    scale: config2.scale,
+    headSha: config2.headSha,
+    resultsBranch: config2.resultsBranch,
+    provenance: {
+      repository: `${config2.owner}/${config2.repo}`,
+      workflowRunId: config2.runId,
+      workflowRunAttempt: config2.runAttempt
+    },
+    validate: validateEntry,
+    run: runEntry,
+    log
+  };
 }
 var summary2 = async (markdown) => {
   await summary.addRaw(markdown).write();
@@ -56962,7 +57210,7 @@ async function dispatch(config2) {
     case "scope": {
       const login = await runScope(event, {
         api,
-        artifactDir: path6.resolve(config2.workspace, config2.artifactDir),
+        artifactDir: path7.resolve(config2.workspace, config2.artifactDir),
         eventName: config2.eventName
       });
       setOutput("login", login);
@@ -56971,23 +57219,10 @@ async function dispatch(config2) {
     }
     case "evaluate": {
       const out = await runEvaluate(event, {
-        api,
-        root: config2.workspace,
-        artifactDir: path6.resolve(config2.workspace, config2.artifactDir),
-        eventName: config2.eventName,
+        ...evaluateDeps(config2, api, log),
+        artifactDir: path7.resolve(config2.workspace, config2.artifactDir),
         challenge: config2.challenge,
-        scale: config2.scale,
-        login: config2.login,
-        headSha: config2.headSha,
-        resultsBranch: config2.resultsBranch,
-        provenance: {
-          repository: `${config2.owner}/${config2.repo}`,
-          workflowRunId: config2.runId,
-          workflowRunAttempt: config2.runAttempt
-        },
-        validate: validateEntry,
-        run: runEntry,
-        log
+        login: config2.login
       });
       setOutput("login", out.login);
       setOutput("score", String(out.result.record.score));
@@ -56996,7 +57231,7 @@ async function dispatch(config2) {
       return;
     }
     case "publish": {
-      const artifactDir = path6.resolve(config2.workspace, config2.artifactDir);
+      const artifactDir = path7.resolve(config2.workspace, config2.artifactDir);
       if (config2.eventName === "workflow_run") {
         const out = await runPublish(event, {
           api,
@@ -57014,6 +57249,8 @@ async function dispatch(config2) {
       } else {
         await publishRescore({
           root: config2.workspace,
+          shards: readShardInputs(input2, false).shards,
+          entries: await listEntries(config2.workspace),
           baseCommit: headCommit(config2.workspace),
           results: resultsStore(config2),
           artifactDir,
@@ -57036,9 +57273,29 @@ async function dispatch(config2) {
       return;
     }
     case "rescore-matrix": {
-      const matrix = await rescoreMatrix(config2.workspace);
-      setOutput("matrix", matrix);
-      log(`matrix: ${matrix}`);
+      const { plan, outputs } = await rescoreMatrix(
+        config2.workspace,
+        readRescoreSettings(input2),
+        path7.resolve(config2.workspace, config2.artifactDir)
+      );
+      for (const [k, v] of Object.entries(outputs)) setOutput(k, v);
+      log(describePlan(plan));
+      return;
+    }
+    case "rescore-shard": {
+      const { shard, shards } = readShardInputs(input2, true);
+      const tree = await readResultsTree(resultsOptions(config2), ["entries"]);
+      try {
+        await runShard({
+          ...evaluateDeps(config2, api, log),
+          shard,
+          shards,
+          artifactDir: path7.resolve(config2.workspace, config2.artifactDir),
+          entryFile: (login) => readFile7(path7.join(tree, "entries", `${login}.json`), "utf8").catch(() => null)
+        });
+      } finally {
+        await removeResultsTree(tree);
+      }
       return;
     }
   }
