@@ -24,11 +24,22 @@ async function readEvent(config: ActionConfig): Promise<unknown> {
   return JSON.parse(await readFile(config.eventPath, "utf8"));
 }
 
+/**
+ * The results remote, and git's credentials for it. The token never goes into the URL (git would
+ * write it into .git/config in RUNNER_TEMP): it travels as an extra header that only git's child
+ * processes see, through GIT_CONFIG_* variables, scoped to the server's URL.
+ */
 function resultsStore(config: ActionConfig) {
-  const host = new URL(config.serverUrl).host;
+  const server = new URL(config.serverUrl);
+  const n = Number(process.env.GIT_CONFIG_COUNT) || 0;
+  const basic = Buffer.from(`x-access-token:${config.githubToken}`).toString("base64");
+  core.setSecret(basic);
+  process.env[`GIT_CONFIG_KEY_${n}`] = `http.${server.origin}/.extraheader`;
+  process.env[`GIT_CONFIG_VALUE_${n}`] = `AUTHORIZATION: basic ${basic}`;
+  process.env.GIT_CONFIG_COUNT = String(n + 1);
   return createResultsStore({
     repoDir: path.join(process.env.RUNNER_TEMP || tmpdir(), "sre-chaos-results"),
-    remote: `https://x-access-token:${config.githubToken}@${host}/${config.owner}/${config.repo}.git`,
+    remote: `${server.origin}/${config.owner}/${config.repo}.git`,
     branch: config.resultsBranch,
     author: BOT,
   });
