@@ -62,7 +62,7 @@ export async function runAll(r: Runner, launches: Launch[]): Promise<Outcome[]> 
 }
 
 export function runTable(title: string, rows: Row[]): void {
-  describe(title, { concurrency: 2 }, () => {
+  describe(title, { concurrency: 4 }, () => {
     for (const row of rows) {
       it(row.name, async () => {
         const r = await new Runner(REPOSITORY).start(row.state ?? {});
