@@ -11,6 +11,12 @@ import type { GitHubApi } from "./github.ts";
 /** Text inside a code span: no backticks or line breaks can end it early. */
 export const code = (text: string) => "`" + text.replace(/[`\r\n]/g, " ").slice(0, 300) + "`";
 
+/**
+ * The author of every comment the action writes: the workflow token's bot. Only its comments are
+ * ours; another bot (any installed app) can post a body that starts with our marker.
+ */
+export const BOT_LOGIN = "github-actions[bot]";
+
 /** The hidden marker of a login's comment. */
 export const commentMarker = (login: string) => `<!-- sre-chaos:comment login=${login} -->`;
 
@@ -213,9 +219,9 @@ export async function upsertComment(
 ): Promise<{ id: number; created: boolean }> {
   const marker = commentMarker(login);
   body = capComment(body);
-  // Only a bot's comment counts: anyone can paste the marker into a comment of their own.
+  // Only our bot's comment counts: anyone, another bot too, can paste the marker into a comment.
   const existing = (await api.listIssueComments(pr)).find(
-    (c) => c.body.startsWith(marker) && c.userLogin.endsWith("[bot]"),
+    (c) => c.body.startsWith(marker) && c.userLogin === BOT_LOGIN,
   );
   if (existing) {
     await api.updateComment(existing.id, body);

@@ -31,8 +31,6 @@ export interface ActionConfig {
   readonly scale: number;
   /** evaluate (dispatch, rescore): the entry to run; null = derived from the PR. */
   readonly login: string | null;
-  /** evaluate (dispatch): the PR to evaluate; null = from the event. */
-  readonly prNumber: number | null;
   /** evaluate (dispatch, rescore): the commit checked out; null = from the event or the PR. */
   readonly headSha: string | null;
   readonly resultsBranch: string;
@@ -131,7 +129,6 @@ export function readConfig(
     challenge,
     scale,
     login: loginRaw || null,
-    prNumber: positiveInt("pr-number", get("pr-number")),
     headSha,
     resultsBranch,
     artifactDir: get("artifact-dir") || "sre-chaos-artifact",

@@ -26,11 +26,26 @@ async function readEvent(config: ActionConfig): Promise<unknown> {
   return JSON.parse(await readFile(config.eventPath, "utf8"));
 }
 
+/**
+ * The results remote, and git's credentials for it. The token never goes into the URL (git would
+ * write it into .git/config in RUNNER_TEMP): it travels as an extra header that only git's child
+ * processes see, through GIT_CONFIG_* variables, scoped to the server's URL.
+ */
 function resultsOptions(config: ActionConfig) {
-  const host = new URL(config.serverUrl).host;
+  const server = new URL(config.serverUrl);
+  const key = `http.${server.origin}/.extraheader`;
+  const basic = Buffer.from(`x-access-token:${config.githubToken}`).toString("base64");
+  core.setSecret(basic);
+  const n = Number(process.env.GIT_CONFIG_COUNT) || 0;
+  const already = Array.from({ length: n }, (_, i) => process.env[`GIT_CONFIG_KEY_${i}`]).includes(key);
+  if (!already) {
+    process.env[`GIT_CONFIG_KEY_${n}`] = key;
+    process.env[`GIT_CONFIG_VALUE_${n}`] = `AUTHORIZATION: basic ${basic}`;
+    process.env.GIT_CONFIG_COUNT = String(n + 1);
+  }
   return {
     repoDir: path.join(process.env.RUNNER_TEMP || tmpdir(), "sre-chaos-results"),
-    remote: `https://x-access-token:${config.githubToken}@${host}/${config.owner}/${config.repo}.git`,
+    remote: `${server.origin}/${config.owner}/${config.repo}.git`,
     branch: config.resultsBranch,
     author: BOT,
   };

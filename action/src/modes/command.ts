@@ -4,6 +4,7 @@
  * it never reaches a shell or a workflow expression.
  */
 import { CHALLENGE_IDS, LOGIN_PATTERN, type ChallengeId } from "../../../record/run-record.ts";
+import { BOT_LOGIN } from "../comment.ts";
 import type { GitHubApi, Permission } from "../github.ts";
 import { readEntryRecord, serializeEntryRecord, type ResultsStore } from "../results.ts";
 
@@ -88,7 +89,7 @@ export async function runCommand(event: CommentEvent, deps: CommandDeps): Promis
     await react("-1");
     const marker = refusalMarker(commenter);
     const earlier = await api.listIssueComments(number);
-    if (!earlier.some((c) => c.userLogin.endsWith("[bot]") && c.body.includes(marker))) {
+    if (!earlier.some((c) => c.userLogin === BOT_LOGIN && c.body.includes(marker))) {
       await reply(
         `Sorry @${commenter}, only the author of this pull request or a maintainer can choose its challenge.\n\n${marker}`,
       );

@@ -25,7 +25,6 @@ interface WorkflowRunEvent {
     head_repository?: { full_name?: string } | null;
     html_url?: string;
     event?: string;
-    display_title?: string;
   };
 }
 
@@ -51,8 +50,6 @@ export interface PublishOutcome {
   comment: { id: number; created: boolean };
 }
 
-/** `run-name` the evaluate workflow must give a dispatched run: parsed to find its PR. */
-export const DISPATCH_TITLE = /^evaluate PR #([1-9]\d{0,9}) at ([0-9a-f]{40})$/;
 const SHA = /^[0-9a-f]{40}$/;
 
 /** The PR and head SHA of the evaluated run, from trusted sources only. */
@@ -78,18 +75,6 @@ async function findPr(
         `${prs.length} open pull requests have head ${repo}:${branch} at ${sha}; expected exactly one`,
       );
     return { pr: prs[0]!, sha };
-  }
-  if (wr.event === "workflow_dispatch") {
-    // The title comes from the evaluate workflow's run-name (default branch) and the dispatcher's inputs.
-    const m = DISPATCH_TITLE.exec(wr.display_title ?? "");
-    if (!m) throw new Error(`dispatched run title ${JSON.stringify(wr.display_title)} does not name a PR`);
-    const pr = await api.getPullRequest(Number(m[1]));
-    if (pr.headSha !== m[2] || pr.state !== "open") {
-      throw new Error(
-        `PR #${pr.number} moved on (head ${pr.headSha}) since ${m[2]} was evaluated; not published`,
-      );
-    }
-    return { pr, sha: m[2] };
   }
   throw new Error(`workflow_run event ${JSON.stringify(wr.event)} is not published`);
 }
@@ -159,15 +144,15 @@ export async function runPublish(event: WorkflowRunEvent, deps: PublishDeps): Pr
   const runJson = serializeRunRecord(record, runPath);
   // The entrant's previous and best on this challenge, as they were before this run.
   let before: { latest: RunRef; best: RunRef } | null = null;
+  let rerun = false;
   await deps.results.publish(
     async (read) => {
       const entry = await readEntryRecord(read, folder, record.challenge);
       const prev = entry.runs[record.challenge];
-      // A rerun (say, after the comment failed) writes nothing again: the run already counts.
-      if ((await read(runPath)) !== null) {
-        before = prev && prev.latest.runId !== record.runId ? prev : null;
-        return [];
-      }
+      // A rerun (say, after the comment failed) writes nothing again: the run already counts, and
+      // the entry record no longer says what came before it (read below from runs/).
+      rerun = (await read(runPath)) !== null;
+      if (rerun) return [];
       before = prev ?? null;
       return [
         { path: runPath, content: runJson },
@@ -179,7 +164,9 @@ export async function runPublish(event: WorkflowRunEvent, deps: PublishDeps): Pr
 
   const entries = await deps.results.readEntries();
   const mine = entries.find((e) => e.login === folder);
-  const prior = before as { latest: RunRef; best: RunRef } | null;
+  const prior = rerun
+    ? await deps.results.runsBefore(folder, record.challenge, record.runId)
+    : (before as { latest: RunRef; best: RunRef } | null);
   const body = renderRunComment({
     record,
     rank: rankOn(entries, record.challenge, folder),

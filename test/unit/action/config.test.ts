@@ -32,15 +32,14 @@ describe("config", () => {
         challenge: "longest-upkeep",
         scale: "0.25",
         login: "alice",
-        "pr-number": "12",
         "head-sha": "a".repeat(40),
         "site-url": "https://octo.github.io/arena",
       }),
       env,
     );
     assert.deepEqual(
-      [c.challenge, c.scale, c.login, c.prNumber, c.headSha, c.siteUrl],
-      ["longest-upkeep", 0.25, "alice", 12, "a".repeat(40), "https://octo.github.io/arena/"],
+      [c.challenge, c.scale, c.login, c.headSha, c.siteUrl],
+      ["longest-upkeep", 0.25, "alice", "a".repeat(40), "https://octo.github.io/arena/"],
     );
   });
 
@@ -64,11 +63,6 @@ describe("config", () => {
       case: "login with path tricks",
       input: { login: "../scoring" },
       expected: /input "login": "..\/scoring"/,
-    },
-    {
-      case: "pr number not a number",
-      input: { "pr-number": "7; rm" },
-      expected: /input "pr-number": "7; rm"/,
     },
     { case: "short head sha", input: { "head-sha": "abc" }, expected: /input "head-sha": "abc"/ },
     {

@@ -52,6 +52,20 @@ describe("publish reruns", () => {
     const body = String(api.callsOf("createComment")[0]?.[1]);
     assert.match(body, /Change: ±0 against your previous run \(78\.6\), ±0 against your best \(78\.6\)\./);
   });
+
+  it("a rerun of a later run whose comment failed still compares it with the runs before it", async () => {
+    s.write({ "meta.json": meta(), "run.json": record({ runId: "20261101T100000Z-0000000a" }) });
+    const broken = fake();
+    broken.createComment = async () => {
+      throw new Error("GitHub API POST /repos/o/r/issues/7/comments failed (502)");
+    };
+    await assert.rejects(runPublish(wrEvent, s.deps(broken)), /502/);
+    const api = fake();
+    await runPublish(wrEvent, s.deps(api));
+    const body = String(api.callsOf("createComment")[0]?.[1]);
+    assert.doesNotMatch(body, /Your first run/);
+    assert.match(body, /Change: ±0 against your previous run \(78\.6\), ±0 against your best \(78\.6\)\./);
+  });
 });
 
 describe("the comment's size", () => {

@@ -66,7 +66,7 @@ describe("publish mode", () => {
     assert.doesNotMatch(body, /<b>/);
   });
 
-  it("refuses a head SHA with no open PR, and events other than pull_request/dispatch", async () => {
+  it("refuses a head SHA with no open PR, and events other than pull_request", async () => {
     s.write({ "meta.json": meta(), "run.json": record() });
     const api = fake();
     api.state.pulls = [];
@@ -76,16 +76,15 @@ describe("publish mode", () => {
     await assert.rejects(runPublish(push, s.deps(fake())), /"push" is not published/);
   });
 
-  it("a dispatched run finds its PR from the run title and refuses a moved head", async () => {
+  it("a dispatched run is not published, even one whose title names a PR", async () => {
+    // Only a PR's own pull_request run evaluates it; nothing dispatches evaluate any more.
     s.write({ "meta.json": meta(), "run.json": record() });
     const ev = structuredClone(wrEvent);
     ev.workflow_run.event = "workflow_dispatch";
     ev.workflow_run.display_title = `evaluate PR #${PR} at ${SHA}`;
     const api = fake();
-    await runPublish(ev, s.deps(api));
-    assert.deepEqual(api.callsOf("getPullRequest"), [[PR]]);
-    ev.workflow_run.display_title = `evaluate PR #${PR} at ${"c".repeat(40)}`;
-    await assert.rejects(runPublish(ev, s.deps(fake())), /moved on/);
+    await assert.rejects(runPublish(ev, s.deps(api)), /"workflow_dispatch" is not published/);
+    assert.deepEqual(api.names(), []);
   });
   it("a user's comment carrying the marker is never taken over; hostile record text is escaped", async () => {
     // An invalid run keeps its own components (for diagnosis), so its text reaches the comment.

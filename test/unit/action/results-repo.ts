@@ -35,6 +35,13 @@ export function makeResultsRepo(): TestResults {
         branch: "results",
         author: { name: "x", email: "x@x" },
       }).readEntries(),
+    runsBefore: (login, challenge, runId) =>
+      createResultsStore({
+        repoDir: root,
+        remote: bare,
+        branch: "results",
+        author: { name: "x", email: "x@x" },
+      }).runsBefore(login, challenge, runId),
   };
   const git = (...args: string[]) => execFileSync("git", args, { cwd: bare, encoding: "utf8" });
   return {
