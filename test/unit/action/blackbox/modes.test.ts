@@ -144,7 +144,7 @@ runTable("black box: scope, evaluate's refusals, rescore-matrix, inputs", [
     ),
     status: 0,
     calls: [],
-    outputs: { matrix: '{"include":[{"login":"alice"},{"login":"bob-the-builder"}]}' },
+    outputs: { "matrix-1": '{"include":[{"shard":0},{"shard":1}]}', shards: "2" },
   },
   {
     name: "rescore-matrix refuses a checkout without entries",

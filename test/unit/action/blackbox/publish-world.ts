@@ -95,12 +95,16 @@ export function publish(
   };
 }
 
-/** The publisher at the end of a rescore: one sub-directory per matrix job's artifact. */
+/**
+ * The publisher at the end of a rescore of the workspace's two entries (one shard each): the
+ * `sre-chaos-run-<login>` folders of shard 0's artifact (alice's shard).
+ */
 export function publishRescore(r: Runner, jobs: Record<string, ArtifactFiles>): Launch {
   const dir = mkdtempSync(path.join(r.root, "rescore-"));
-  for (const [sub, files] of Object.entries(jobs)) writeArtifact(path.join(dir, sub), files);
+  for (const [sub, files] of Object.entries(jobs))
+    writeArtifact(path.join(dir, "sre-chaos-shard-0", sub), files);
   return {
-    inputs: { mode: "publish", "artifact-dir": dir },
+    inputs: { mode: "publish", "artifact-dir": dir, shards: "2" },
     eventName: "workflow_dispatch",
     event: {},
     workspace: WORKSPACE.dir,
