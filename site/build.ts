@@ -13,10 +13,10 @@ import { repoRoot } from "../harness/entry/paths.ts";
 import { boardPages, indexPage, rankBoards, type BoardEntry } from "./board-view.ts";
 import { loadChallengeInfos } from "./challenges.ts";
 import { normalizeBasePath, paths } from "./links.ts";
-import { listLogins, readEntries } from "./load-results.ts";
-import { writePage, type LoginPagesConfig } from "./login-pages.ts";
+import { listLogins, readEntries, type Skipped } from "./load-results.ts";
+import { writePage, type LoginPagesConfig, type LoginResult } from "./login-pages.ts";
 import { buildLogins } from "./login-pool.ts";
-import { createRenderer, siteDir, type PageKind } from "./render.ts";
+import { createRenderer, siteDir } from "./render.ts";
 import { scoringPage } from "./scoring-view.ts";
 import { BOARD_PAGE_SIZE, RUN_PAGES_PER_CHALLENGE, siteContext } from "./view-model.ts";
 
@@ -24,6 +24,16 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** Below this many logins a build stays in one thread: starting workers would cost more than it saves. */
 const MIN_LOGINS_FOR_WORKERS = 200;
+
+/**
+ * Worker threads by default: none on fewer than 4 CPUs, where a worker made the build slower (on 2
+ * CPUs, 10,000 entries: 43 s in one thread against 85–108 s with a worker, more CPU time too; see
+ * docs/SITE.md); from 4 CPUs one per CPU but the build's own, at most 3.
+ */
+function defaultWorkers(logins: number): number {
+  const cpus = availableParallelism();
+  return logins < MIN_LOGINS_FOR_WORKERS || cpus < 4 ? 0 : Math.min(3, cpus - 1);
+}
 
 export interface BuildSiteOptions {
   /** Results-branch layout; `null` reads the local history of `sre-chaos run` (`.sre-chaos/`). */
@@ -38,7 +48,7 @@ export interface BuildSiteOptions {
   runPagesPerChallenge?: number;
   /**
    * Worker threads for the per-login pages, besides this thread; 0 builds in this thread only.
-   * Default: one per CPU but this thread's (at most 3) from 200 logins on, none below.
+   * Default: see defaultWorkers.
    */
   workers?: number;
   /** Rows per board page; default BOARD_PAGE_SIZE. */
@@ -73,43 +83,45 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   const logins = listLogins(resultsDir);
   const entries = readEntries(resultsDir);
   const entryChallenge = new Map(entries.entries.map((e) => [e.login, e.challenge as string]));
-  const workers =
-    opts.workers ??
-    (logins.logins.length < MIN_LOGINS_FOR_WORKERS ? 0 : Math.min(3, availableParallelism() - 1));
+  const workers = opts.workers ?? defaultWorkers(logins.logins.length);
   const jobs = logins.logins.map((login) => ({ login, entryChallenge: entryChallenge.get(login) }));
   const perLogin = await buildLogins(config, jobs, workers);
 
-  const ctx = siteContext(challenges, config.basePath);
-  const render = createRenderer();
-  let pages = 0;
-  const write = (page: { path: string; kind: PageKind }) => {
-    writePage(opts.outDir, page.path, render(page));
-    pages++;
-  };
-  const boardEntries: BoardEntry[] = [];
-  let runs = 0;
-  let contributors = 0;
-  for (const r of perLogin) {
-    pages += r.pages;
-    runs += r.runs;
-    if (r.runs) contributors++;
-    if (r.entry) boardEntries.push(r.entry);
-  }
-  const ranked = rankBoards(boardEntries, ctx);
-  for (const [id, list] of ranked) {
-    for (const b of boardPages(id, list, ctx, opts.boardPageSize ?? BOARD_PAGE_SIZE)) write(b);
-  }
-  write(indexPage(ranked, { runs, contributors }, ctx));
-  write(scoringPage(challenges, ctx));
+  const pages =
+    perLogin.reduce((n, r) => n + r.pages, 0) +
+    writeOverview(config, perLogin, opts.boardPageSize ?? BOARD_PAGE_SIZE);
   copyFileSync(join(siteDir(), "site.css"), join(opts.outDir, paths.css));
 
-  // Reported in file order: run folders by name (bad names among them), then the entry records.
-  const folder = (s: { file: string }) => s.file.split(/[\\/]/)[1] ?? "";
-  const runSkips = [...logins.skipped, ...perLogin.flatMap((r) => r.skipped)].sort((a, b) =>
-    folder(a) < folder(b) ? -1 : folder(a) > folder(b) ? 1 : 0,
-  );
-  const skipped = [...badChallenges, ...runSkips, ...entries.skipped];
+  const skipped = [
+    ...badChallenges,
+    ...inFileOrder([...logins.skipped, ...perLogin.flatMap((r) => r.skipped)]),
+    ...entries.skipped,
+  ];
   for (const s of skipped) log(`skipped ${s.file}: ${s.reason}`);
+  const runs = perLogin.reduce((n, r) => n + r.runs, 0);
   log(`site: ${pages} pages, ${runs} runs, ${skipped.length} skipped → ${opts.outDir}`);
   return { pages, skipped, workers };
+}
+
+/** The boards, the overview and the scoring page, from every login's result; returns how many. */
+function writeOverview(config: LoginPagesConfig, perLogin: readonly LoginResult[], pageSize: number): number {
+  const ctx = siteContext(config.challenges, config.basePath);
+  const render = createRenderer();
+  const pages = [];
+  const entries: BoardEntry[] = perLogin.flatMap((r) => (r.entry ? [r.entry] : []));
+  const ranked = rankBoards(entries, ctx);
+  for (const [id, list] of ranked) pages.push(...boardPages(id, list, ctx, pageSize));
+  const counts = {
+    runs: perLogin.reduce((n, r) => n + r.runs, 0),
+    contributors: perLogin.filter((r) => r.runs > 0).length,
+  };
+  pages.push(indexPage(ranked, counts, ctx), scoringPage(config.challenges, ctx));
+  for (const page of pages) writePage(config.outDir, page.path, render(page));
+  return pages.length;
+}
+
+/** Run-folder problems in file order: by folder name (bad names among them), each folder's in order. */
+function inFileOrder(skipped: Skipped[]): Skipped[] {
+  const folder = (s: Skipped) => s.file.split(/[\\/]/)[1] ?? "";
+  return skipped.sort((a, b) => (folder(a) < folder(b) ? -1 : folder(a) > folder(b) ? 1 : 0));
 }
