@@ -55,10 +55,14 @@ function n(x: number): string {
 export function niceTicks(max: number, count = 5): number[] {
   if (!(max > 0) || !Number.isFinite(max)) return [0, 1];
   const raw = max / count;
-  const pow = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 2.5, 5, 10].find((m) => m * pow >= raw) ?? 10) * pow;
+  const e = Math.floor(Math.log10(raw));
+  const pow = 10 ** e;
+  const m = [1, 2, 2.5, 5, 10].find((k) => k * pow >= raw) ?? 10;
+  const step = m * pow;
+  // Tick i is i·m·10^e, computed from integers so 0.1-steps come out as 0.3, not 0.30000000000000004.
+  const tick = e >= 0 ? (i: number) => i * m * pow : (i: number) => (i * m * 10) / 10 ** (1 - e);
   const ticks: number[] = [];
-  for (let v = 0; v < max + step * 0.999; v += step) ticks.push(Number(v.toPrecision(12)));
+  for (let i = 0; i * step < max + step * 0.999; i++) ticks.push(tick(i));
   return ticks;
 }
 
@@ -107,6 +111,37 @@ export function decimate(seg: { i: number; v: number }[], max: number): { i: num
   return out;
 }
 
+/** Small integers as strings, looked up instead of converted: a run page writes thousands. */
+const INTS = Array.from({ length: 2 * W + 1 }, (_, i) => String(i - W));
+const int = (v: number): string => INTS[v + W] ?? String(v);
+
+/**
+ * A polyline in whole pixels, written compactly: an absolute start, then relative steps with the
+ * command letter given once ("M56 120l5-3 5 2 10 0"), a step to the same pixel dropped and a
+ * horizontal run merged into one step. It draws the same line in about half the bytes of
+ * "M56 120L61 117L66 119…", and a flat line (availability, dropped) costs a few bytes instead of
+ * one step per point.
+ */
+export function compactPath(px: readonly number[], py: readonly number[]): string {
+  let cx = px[0]!;
+  let cy = py[0]!;
+  let d = `M${int(cx)} ${int(cy)}`;
+  let sep = "l";
+  for (let j = 1; j < px.length; j++) {
+    const yj = py[j]!;
+    // An inner point of a horizontal run: the step to the run's last point covers it.
+    if (yj === cy && j + 1 < px.length && py[j + 1] === cy) continue;
+    const dx = px[j]! - cx;
+    const dy = yj - cy;
+    if (dx === 0 && dy === 0) continue;
+    d += `${dx < 0 && sep === " " ? "" : sep}${int(dx)}${dy < 0 ? "" : " "}${int(dy)}`;
+    sep = " ";
+    cx += dx;
+    cy = yj;
+  }
+  return d;
+}
+
 /** Points per line above which a chart thins its lines (pixels are the limit anyway). */
 export const MAX_POINTS_PER_LINE = 600;
 
@@ -121,7 +156,8 @@ export function lineChart(c: ChartInput): string {
     ...markers.map((m) => m.at),
     1,
   );
-  const dataMax = Math.max(0, ...c.lines.flatMap((l) => l.values.filter((v): v is number => v !== null)));
+  let dataMax = 0;
+  for (const l of c.lines) for (const v of l.values) if (v !== null && v > dataMax) dataMax = v;
   const yTicks = niceTicks(c.yMax ?? dataMax);
   const yTop = yTicks[yTicks.length - 1]!;
   const x = (t: number) => M.left + (Math.min(Math.max(t, 0), duration) / duration) * PW;
@@ -178,9 +214,9 @@ export function lineChart(c: ChartInput): string {
     );
   }
   // Whole-pixel coordinates, x computed once per index: a run page draws thousands of points, and
-  // this loop is most of a site build's CPU time (bench/site-build.ts).
-  const xs: string[] = new Array<string>(len);
-  for (let i = 0; i < len; i++) xs[i] = String(Math.round(x(i * c.stepSeconds)));
+  // this loop was most of a site build's CPU time (bench/site-build.ts).
+  const xs: number[] = new Array<number>(len);
+  for (let i = 0; i < len; i++) xs[i] = Math.round(x(i * c.stepSeconds));
   c.lines.forEach((l, k) => {
     const cls = `ch-s${k % 4}`;
     for (const full of segments(l.values)) {
@@ -190,10 +226,9 @@ export function lineChart(c: ChartInput): string {
         parts.push(`<circle class="${cls}" cx="${xs[p.i]}" cy="${Math.round(y(p.v))}" r="1.5"/>`);
         continue;
       }
-      let d = "";
-      for (let j = 0; j < seg.length; j++)
-        d += `${j ? "L" : "M"}${xs[seg[j]!.i]} ${Math.round(y(seg[j]!.v))}`;
-      parts.push(`<path class="${cls}" d="${d}"/>`);
+      const px = seg.map((p) => xs[p.i]!);
+      const py = seg.map((p) => Math.round(y(p.v)));
+      parts.push(`<path class="${cls}" d="${compactPath(px, py)}"/>`);
     }
     // Legend, right-aligned in the title row.
     const lx = W - M.right - (c.lines.length - k) * 70;

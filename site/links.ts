@@ -1,7 +1,10 @@
 /**
- * Links between pages. Every page lives at `<dir>/index.html`; links point at directories (`board/x/`).
- * With a base path (a Pages project site, e.g. `/repo/`) links are absolute under it; without one they
- * are relative to the page, so the site also works from any sub-path it is copied to.
+ * Links between pages. A page's path is either a directory (`board/x/`, `` for the root), served as
+ * its `index.html`, or a file (`run/<id>.html`): the few overview pages get directory URLs, the
+ * thousands of per-login pages are plain files, because a folder per page made creating folders most
+ * of a big build's time (docs/SITE.md). With a base path (a Pages project site, e.g. `/repo/`) links
+ * are absolute under it; without one they are relative to the page, so the site also works from any
+ * sub-path it is copied to.
  */
 
 /** Normalises a base path to `/x/y/` form, or `null` for none. Throws on anything that is not a plain path. */
@@ -14,26 +17,31 @@ export function normalizeBasePath(raw: string | undefined | null): string | null
   return trimmed ? `/${trimmed}/` : "/";
 }
 
-/** Builds hrefs from one page (a directory like `board/x/`, or `` for the root) to another. */
+/** Builds hrefs from one page (`board/x/`, `run/<id>.html`, or `` for the root) to another. */
 export class Linker {
   constructor(private readonly basePath: string | null) {}
 
-  /** The href from page directory `from` to page directory (or file) `to`. */
+  /** The href from page `from` to page (or file) `to`. */
   href(from: string, to: string): string {
     if (this.basePath) return this.basePath + to;
-    const depth = from.split("/").filter(Boolean).length;
+    const depth = from.split("/").length - 1;
     const up = "../".repeat(depth);
     return up + to || "./";
   }
 }
 
-/** Page directories, in one place so the view-model and the build agree. */
+/** Page paths, in one place so the view-model, the build and the PR comment's link agree. */
 export const paths = {
   index: "",
   scoring: "scoring/",
   board: (challenge: string, page = 1) =>
     page <= 1 ? `board/${challenge}/` : `board/${challenge}/page/${page}/`,
-  contributor: (login: string) => `c/${login}/`,
-  run: (runId: string) => `run/${runId}/`,
+  contributor: (login: string) => `c/${login}.html`,
+  run: (runId: string) => `run/${runId}.html`,
   css: "site.css",
 };
+
+/** The file a page path is written to: a directory's `index.html`, or the file itself. */
+export function pageFile(path: string): string {
+  return path === "" || path.endsWith("/") ? `${path}index.html` : path;
+}

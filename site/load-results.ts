@@ -3,7 +3,8 @@
  * - the results branch: `runs/<login>/<run-id>.json` and `entries/<login>.json`;
  * - the local history of `sre-chaos run`: `.sre-chaos/runs/<login>/<run-id>/run.json`.
  * Every record is validated by its schema; an invalid one is reported (file and reason) and skipped,
- * so one bad file never takes the whole site down.
+ * so one bad file never takes the whole site down. The reader works one login at a time, so the build
+ * can spread logins over worker threads and never holds more than one login's full records.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -13,7 +14,7 @@ import {
   RECORD_LIMITS,
   RecordError,
   runRecordSchema,
-  validateRunRecord,
+  seriesSchema,
   type RunRecord,
 } from "../record/run-record.ts";
 import { entryRecordSchema, type EntryRecord } from "../record/entry-record.ts";
@@ -25,150 +26,154 @@ export interface Skipped {
   reason: string;
 }
 
-export interface LoadedResults {
-  /** Every valid run without its series (the series only feed run pages, see `onLoginRuns`). */
-  runs: RunSummary[];
-  entries: EntryRecord[];
-  skipped: Skipped[];
-}
-
 const RUN_FILE = /^(\d{8}T\d{6}Z-[0-9a-f]{8})\.json$/;
 const RUN_DIR = /^\d{8}T\d{6}Z-[0-9a-f]{8}$/;
-
-function list(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-}
 
 function reasonOf(e: unknown): string {
   if (e instanceof RecordError) return e.problems.join("; ");
   return e instanceof Error ? e.message : String(e);
 }
 
-/** The run schema with the series left unchecked: for runs whose series the site never draws. */
-const summarySchema = runRecordSchema.extend({ series: z.unknown() });
-
-export interface LoadOptions {
-  /**
-   * Which of a login's runs need their series (they get a page). Those are validated in full; the
-   * others against every field except the series values, which the site does not use for them
-   * (validating 50,000 series is most of a big build's time; the publisher validated them on write).
-   * Default: all of them.
-   */
-  needSeries?: (runs: RunSummary[]) => Set<string>;
-  /** Receives each login's fully validated records that need series, before they are dropped. */
-  onLoginRuns?: (runs: RunRecord[]) => void | Promise<void>;
+function problemsOf(issues: readonly z.core.$ZodIssue[], prefix: string[] = []): string[] {
+  return issues.slice(0, 20).map((i) => `${[...prefix, ...i.path].join(".") || "(root)"}: ${i.message}`);
 }
 
-/** Validates a record's JSON text, in full or without its series; throws RecordError. */
-function parseText(text: string, file: string, full: boolean): Omit<RunRecord, "series"> {
-  if (Buffer.byteLength(text, "utf8") > RECORD_LIMITS.maxBytes) {
+/** The run schema with the series left for later: validated only for runs whose series is drawn. */
+const summarySchema = runRecordSchema.extend({ series: z.unknown() });
+
+/** A record parsed once: every field but the series validated; the series still as parsed. */
+type Parsed = Omit<RunRecord, "series"> & { series: unknown };
+
+/** Parses a record file's bytes once and validates every field but the series; throws RecordError. */
+function parseRecord(bytes: Buffer, file: string): Parsed {
+  if (bytes.length > RECORD_LIMITS.maxBytes) {
     throw new RecordError(file, [`larger than ${RECORD_LIMITS.maxBytes} bytes`]);
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(bytes.toString("utf8"));
   } catch (e) {
     throw new RecordError(file, [`not JSON: ${(e as Error).message}`]);
   }
-  if (full) return validateRunRecord(data, file);
   const r = summarySchema.safeParse(data);
-  if (!r.success) {
-    throw new RecordError(
-      file,
-      r.error.issues.slice(0, 20).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`),
-    );
+  if (!r.success) throw new RecordError(file, problemsOf(r.error.issues));
+  return r.data as Parsed;
+}
+
+/** Validates the series of a parsed record; with the rest already checked, the whole run schema holds. */
+function withSeries(run: Parsed, file: string): RunRecord {
+  const s = seriesSchema.safeParse(run.series);
+  if (!s.success) throw new RecordError(file, problemsOf(s.error.issues, ["series"]));
+  return { ...run, series: s.data };
+}
+
+/** The record files of one login's folder (either layout), and the names that are not records. */
+function listRuns(loginDir: string): { found: { file: string; runId: string }[]; bad: string[] } {
+  const found: { file: string; runId: string }[] = [];
+  const bad: string[] = [];
+  for (const d of readdirSync(loginDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = join(loginDir, d.name);
+    const m = RUN_FILE.exec(d.name);
+    if (m && !d.isDirectory()) found.push({ file: p, runId: m[1]! });
+    else if (RUN_DIR.test(d.name) && d.isDirectory()) {
+      // No run.json yet: a run still in progress.
+      const file = join(p, "run.json");
+      if (statSync(file, { throwIfNoEntry: false })?.isFile()) found.push({ file, runId: d.name });
+    } else bad.push(p);
   }
-  return r.data as Omit<RunRecord, "series">;
+  return { found, bad };
+}
+
+export interface LoginRuns {
+  /** Every valid run of the login, without its series. */
+  summaries: RunSummary[];
+  /** The runs that `needSeries` chose, validated in full (series included), oldest first. */
+  full: RunRecord[];
+  skipped: Skipped[];
 }
 
 /**
- * Reads every record under `dir` (either layout). Missing folders mean "no results yet", not an error.
- * Runs come back without their series; see LoadOptions for the ones that keep them for a while.
+ * Reads one login's runs from `<dir>/runs/<login>/`. Each file is read and parsed once; every field
+ * but the series is validated for every run, and the series only for the runs `needSeries` picks
+ * from the summaries (the ones that get a page; default all). A run whose series is bad is dropped
+ * everywhere and reported.
  */
-export async function loadResults(dir: string, opts: LoadOptions = {}): Promise<LoadedResults> {
-  const out: LoadedResults = { runs: [], entries: [], skipped: [] };
+export function readLoginRuns(
+  dir: string,
+  login: string,
+  needSeries: (runs: RunSummary[]) => Set<string> = (runs) => new Set(runs.map((r) => r.runId)),
+): LoginRuns {
+  const out: LoginRuns = { summaries: [], full: [], skipped: [] };
   const skip = (file: string, reason: string) => out.skipped.push({ file: relative(dir, file), reason });
-  const runsDir = join(dir, "runs");
-  for (const login of list(runsDir)) {
-    const loginDir = join(runsDir, login);
-    if (!statSync(loginDir).isDirectory()) continue;
-    if (!LOGIN_PATTERN.test(login)) {
-      skip(loginDir, "folder name is not a valid GitHub login");
-      continue;
+  const { found, bad } = listRuns(join(dir, "runs", login));
+  for (const p of bad) skip(p, "not a run record name (<run-id>.json or <run-id>/run.json)");
+  const parsed = new Map<string, { file: string; run: Parsed }>();
+  const summaries: RunSummary[] = [];
+  for (const { file, runId } of found) {
+    try {
+      const run = parseRecord(readFileSync(file), file);
+      // The path is what the publisher vouched for; a record claiming another login or id is refused.
+      if (run.login !== login) throw new Error(`login "${run.login}" does not match folder "${login}"`);
+      if (run.runId !== runId) throw new Error(`runId "${run.runId}" does not match file name`);
+      summaries.push(summarize(run));
+      parsed.set(runId, { file, run });
+    } catch (e) {
+      skip(file, reasonOf(e));
     }
-    const found: { file: string; runId: string }[] = [];
-    for (const name of list(loginDir)) {
-      const p = join(loginDir, name);
-      const m = RUN_FILE.exec(name);
-      if (m) found.push({ file: p, runId: m[1]! });
-      else if (RUN_DIR.test(name) && statSync(p).isDirectory()) {
-        const file = join(p, "run.json");
-        // No run.json yet: a run still in progress.
-        if (statSync(file, { throwIfNoEntry: false })?.isFile()) found.push({ file, runId: name });
-      } else skip(p, "not a run record name (<run-id>.json or <run-id>/run.json)");
-    }
-    // First pass: every field but the series, for every run.
-    const texts = new Map<string, { file: string; text: string }>();
-    const fullRuns = new Map<string, RunRecord>();
-    const summaries: RunSummary[] = [];
-    for (const { file, runId } of found) {
-      try {
-        const text = readFileSync(file, "utf8");
-        const run = parseText(text, file, !opts.needSeries);
-        // The path is what the publisher vouched for; a record claiming another login or id is refused.
-        if (run.login !== login) throw new Error(`login "${run.login}" does not match folder "${login}"`);
-        if (run.runId !== runId) throw new Error(`runId "${run.runId}" does not match file name`);
-        summaries.push(summarize(run));
-        if (opts.needSeries) texts.set(runId, { file, text });
-        else fullRuns.set(runId, run as RunRecord);
-      } catch (e) {
-        skip(file, reasonOf(e));
-      }
-    }
-    // Second pass: the series of the runs that need them (a bad series drops the run everywhere).
-    const wanted = opts.needSeries ? opts.needSeries(summaries) : new Set(summaries.map((r) => r.runId));
-    const full: RunRecord[] = [];
-    const dropped = new Set<string>();
-    for (const id of wanted) {
-      const got = fullRuns.get(id);
-      if (got) {
-        full.push(got);
-        continue;
-      }
-      const t = texts.get(id);
-      if (!t) continue;
-      try {
-        full.push(parseText(t.text, t.file, true) as RunRecord);
-      } catch (e) {
-        skip(t.file, reasonOf(e));
-        dropped.add(id);
-      }
-    }
-    await opts.onLoginRuns?.(full);
-    for (const r of summaries) if (!dropped.has(r.runId)) out.runs.push(r);
   }
+  const wanted = needSeries(summaries);
+  const dropped = new Set<string>();
+  for (const [id, { file, run }] of parsed) {
+    if (!wanted.has(id)) continue;
+    try {
+      out.full.push(withSeries(run, file));
+    } catch (e) {
+      skip(file, reasonOf(e));
+      dropped.add(id);
+    }
+  }
+  out.summaries = dropped.size ? summaries.filter((r) => !dropped.has(r.runId)) : summaries;
+  return out;
+}
+
+/** The login folders under `<dir>/runs/` (sorted); other names are reported as skipped. */
+export function listLogins(dir: string): { logins: string[]; skipped: Skipped[] } {
+  const runsDir = join(dir, "runs");
+  const out: { logins: string[]; skipped: Skipped[] } = { logins: [], skipped: [] };
+  let list;
+  try {
+    list = readdirSync(runsDir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const d of list.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (!d.isDirectory()) continue;
+    if (LOGIN_PATTERN.test(d.name)) out.logins.push(d.name);
+    else out.skipped.push({ file: join("runs", d.name), reason: "folder name is not a valid GitHub login" });
+  }
+  return out;
+}
+
+/** Every valid `entries/<login>.json` under `dir` (sorted by name); bad ones are reported. */
+export function readEntries(dir: string): { entries: EntryRecord[]; skipped: Skipped[] } {
+  const out: { entries: EntryRecord[]; skipped: Skipped[] } = { entries: [], skipped: [] };
   const entriesDir = join(dir, "entries");
-  for (const name of list(entriesDir)) {
-    const p = join(entriesDir, name);
+  let names: string[];
+  try {
+    names = readdirSync(entriesDir).sort();
+  } catch {
+    return out;
+  }
+  for (const name of names) {
     if (!name.endsWith(".json")) continue;
+    const p = join(entriesDir, name);
     try {
       const parsed = entryRecordSchema.safeParse(JSON.parse(readFileSync(p, "utf8")));
-      if (!parsed.success) {
-        throw new Error(
-          parsed.error.issues
-            .slice(0, 10)
-            .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-            .join("; "),
-        );
-      }
+      if (!parsed.success) throw new Error(problemsOf(parsed.error.issues).slice(0, 10).join("; "));
       if (`${parsed.data.login}.json` !== name) throw new Error(`login does not match file name`);
       out.entries.push(parsed.data);
     } catch (e) {
-      skip(p, reasonOf(e));
+      out.skipped.push({ file: relative(dir, p), reason: reasonOf(e) });
     }
   }
   return out;

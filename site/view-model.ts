@@ -6,14 +6,28 @@
  */
 import { CHALLENGE_IDS, type RunRecord } from "../record/run-record.ts";
 import type { EntryRecord } from "../record/entry-record.ts";
-import { sparkline } from "./charts.ts";
 import { Linker, paths } from "./links.ts";
 import type { ChallengeInfo } from "./scoring-view.ts";
 import { formatDate, formatScore, paginate, plural, rank, trendOf, type Trend } from "./format.ts";
+import {
+  boardPages,
+  indexPage,
+  rankBoards,
+  type BoardEntry,
+  type BoardPage,
+  type BoardRow,
+  type IndexPage,
+} from "./board-view.ts";
+import { loginModel, runsWithPages, type ContributorPage } from "./login-view.ts";
 
 export { formatDate, formatScore, paginate, plural, rank, trendOf, type Trend };
+export { runsWithPages, type BoardPage, type BoardRow, type ContributorPage, type IndexPage };
 
-export const BOARD_PAGE_SIZE = 200;
+/**
+ * Rows per board page: a page of the longest logins under a long base path is about 125 KB, inside
+ * the 150 KB aim (test/unit/site/pagination.test.ts); 200 rows were not.
+ */
+export const BOARD_PAGE_SIZE = 150;
 /**
  * Per-run pages for a published results set: each entry's latest run per challenge, plus its best
  * (docs/SITE.md: 50,000 pages of charts would blow the build-time budget). Local history keeps all.
@@ -22,72 +36,11 @@ export const RUN_PAGES_PER_CHALLENGE = 1;
 
 /** Common to every page: where it lives and how it links home. */
 export interface PageBase {
-  /** Directory of the page (`` for the root); the file is `<dir>index.html`. */
-  dir: string;
+  /** Where the page lives (see links.ts): a directory (`board/x/`, `` for the root) or a file. */
+  path: string;
   title: string;
   nav: { label: string; href: string; current: boolean }[];
   css: string;
-}
-
-export interface BoardRow {
-  rank: number;
-  login: string;
-  href: string;
-  score: string;
-  components: { label: string; points: string }[];
-  runs: number;
-  lastRun: string;
-  lastRunHref: string | null;
-  trend: Trend;
-  spark: string;
-}
-
-export interface BoardPage extends PageBase {
-  kind: "board";
-  challenge: string;
-  challengeTitle: string;
-  total: number;
-  totalLabel: string;
-  rows: BoardRow[];
-  pager: { label: string; href: string | null; current: boolean }[];
-}
-
-export interface IndexPage extends PageBase {
-  kind: "index";
-  boards: {
-    title: string;
-    href: string;
-    entries: number;
-    entriesLabel: string;
-    leaders: { rank: number; login: string; score: string; href: string }[];
-  }[];
-  runs: number;
-  contributors: number;
-}
-
-export interface ContributorPage extends PageBase {
-  kind: "contributor";
-  login: string;
-  current: string | null;
-  challenges: {
-    challenge: string;
-    title: string;
-    boardHref: string;
-    current: boolean;
-    best: string;
-    latest: string;
-    count: number;
-    spark: string;
-    runs: {
-      runId: string;
-      href: string | null;
-      date: string;
-      score: string;
-      passed: boolean;
-      invalid: boolean;
-      trend: Trend;
-    }[];
-  }[];
 }
 
 export interface SiteModel {
@@ -125,7 +78,7 @@ export interface SiteContext {
   link: Linker;
   challengeIds: string[];
   titleOf(id: string): string;
-  base(dir: string, title: string): PageBase;
+  base(path: string, title: string): PageBase;
 }
 
 /** The shared context from the challenge definitions and the base path. */
@@ -138,52 +91,17 @@ export function siteContext(challenges: readonly ChallengeInfo[], basePath: stri
     link,
     challengeIds,
     titleOf,
-    base: (dir, title) => ({
-      dir,
+    base: (path, title) => ({
+      path,
       title,
-      css: link.href(dir, paths.css),
+      css: link.href(path, paths.css),
       nav: [
         { label: "Overview", to: paths.index },
         ...challengeIds.map((id) => ({ label: titleOf(id), to: paths.board(id) })),
         { label: "Scoring", to: paths.scoring },
-      ].map((n) => ({ label: n.label, href: link.href(dir, n.to), current: n.to === dir })),
+      ].map((n) => ({ label: n.label, href: link.href(path, n.to), current: n.to === path })),
     }),
   };
-}
-
-/** Runs grouped by login, then challenge, oldest first (run ids sort by time). */
-function groupRuns(runs: readonly RunSummary[]): Map<string, Map<string, RunSummary[]>> {
-  const by = new Map<string, Map<string, RunSummary[]>>();
-  for (const r of [...runs].sort((a, b) => (a.runId < b.runId ? -1 : 1))) {
-    const perLogin = by.get(r.login) ?? new Map<string, RunSummary[]>();
-    by.set(r.login, perLogin);
-    const list = perLogin.get(r.challenge) ?? [];
-    perLogin.set(r.challenge, list);
-    list.push(r);
-  }
-  return by;
-}
-
-/**
- * Which runs get their own page: per login and challenge, the latest N and the best (the first of
- * equal bests). Pure and order-independent, so the build can call it per login while it streams.
- */
-export function runsWithPages(
-  runs: readonly Pick<RunSummary, "runId" | "login" | "challenge" | "score">[],
-  perChallenge: number,
-): Set<string> {
-  const groups = new Map<string, (typeof runs)[number][]>();
-  for (const r of runs) {
-    const k = `${r.login}/${r.challenge}`;
-    groups.set(k, [...(groups.get(k) ?? []), r]);
-  }
-  const ids = new Set<string>();
-  for (const list of groups.values()) {
-    list.sort((a, b) => (a.runId < b.runId ? -1 : 1));
-    for (const r of list.slice(-perChallenge)) ids.add(r.runId);
-    ids.add(list.reduce((b, r) => (r.score > b.score ? r : b), list[0]!).runId);
-  }
-  return ids;
 }
 
 export interface ModelInput {
@@ -194,134 +112,42 @@ export interface ModelInput {
   runPagesPerChallenge?: number;
 }
 
-/** Builds every page's model from validated records. */
+/** Runs per login, logins sorted. */
+function byLogin(runs: readonly RunSummary[]): Map<string, RunSummary[]> {
+  const by = new Map<string, RunSummary[]>();
+  for (const r of runs) {
+    const list = by.get(r.login);
+    if (list) list.push(r);
+    else by.set(r.login, [r]);
+  }
+  return new Map([...by].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * Builds every page's model from validated records, in one process. The build does the same in
+ * parts: `loginModel` per login (in worker threads), then `rankBoards`, `boardPages` and `indexPage`.
+ */
 export function buildModel(input: ModelInput): SiteModel {
-  const { link, challengeIds, titleOf, base } = input.ctx;
-  const pageSize = input.pageSize ?? BOARD_PAGE_SIZE;
-  const grouped = groupRuns(input.runs);
-  const withPage = runsWithPages(input.runs, input.runPagesPerChallenge ?? RUN_PAGES_PER_CHALLENGE);
-  const currentOf = new Map(input.entries.map((e) => [e.login, e.challenge as string]));
-  for (const [login, perLogin] of grouped) {
-    if (currentOf.has(login)) continue;
-    const latest = [...perLogin.values()]
-      .map((l) => l[l.length - 1]!)
-      .sort((a, b) => (a.runId < b.runId ? 1 : -1))[0];
-    if (latest) currentOf.set(login, latest.challenge);
-  }
-  const runHref = (from: string, runId: string) =>
-    withPage.has(runId) ? link.href(from, paths.run(runId)) : null;
-
-  const boards: BoardPage[] = [];
-  const indexBoards: IndexPage["boards"] = [];
-  for (const id of challengeIds) {
-    const candidates = [...grouped]
-      .filter(([login, per]) => currentOf.get(login) === id && per.get(id)?.length)
-      .map(([login, per]) => {
-        const list = per.get(id)!;
-        const latest = list[list.length - 1]!;
-        return { login, score: latest.score, latest, previous: list[list.length - 2], list };
-      });
-    const ranked = rank(candidates);
-    const pages = paginate(ranked, pageSize);
-    pages.forEach((rows, i) => {
-      const dir = paths.board(id, i + 1);
-      boards.push({
-        ...base(dir, `${titleOf(id)} board${pages.length > 1 ? ` (page ${i + 1})` : ""}`),
-        kind: "board",
-        challenge: id,
-        challengeTitle: titleOf(id),
-        total: ranked.length,
-        totalLabel: plural(ranked.length, "entry", "entries"),
-        pager:
-          pages.length > 1
-            ? pages.map((_, j) => ({
-                label: String(j + 1),
-                href: j === i ? null : link.href(dir, paths.board(id, j + 1)),
-                current: j === i,
-              }))
-            : [],
-        rows: rows.map((c) => ({
-          rank: c.rank,
-          login: c.login,
-          href: link.href(dir, paths.contributor(c.login)),
-          score: formatScore(c.score, c.latest.scoreUnit),
-          components: c.latest.components.slice(0, 4).map((k) => ({
-            label: k.label,
-            points: `${Math.round(k.points * 10) / 10}/${Math.round(k.maxPoints * 10) / 10}`,
-          })),
-          runs: c.list.length,
-          lastRun: formatDate(c.latest.finishedAt),
-          lastRunHref: runHref(dir, c.latest.runId),
-          trend: trendOf(c.score, c.previous?.score),
-          spark: sparkline(
-            c.list.slice(-10).map((r) => r.score),
-            `${c.login}: last ${Math.min(10, c.list.length)} scores`,
-          ),
-        })),
-      });
-    });
-    indexBoards.push({
-      title: titleOf(id),
-      href: link.href(paths.index, paths.board(id)),
-      entries: ranked.length,
-      entriesLabel: ranked.length ? plural(ranked.length, "entry", "entries") : "No entries yet",
-      leaders: ranked.slice(0, 3).map((c) => ({
-        rank: c.rank,
-        login: c.login,
-        score: formatScore(c.score, c.latest.scoreUnit),
-        href: link.href(paths.index, paths.contributor(c.login)),
-      })),
-    });
-  }
-
-  const contributors: ContributorPage[] = [...grouped.keys()].sort().map((login) => {
-    const dir = paths.contributor(login);
-    const per = grouped.get(login)!;
-    return {
-      ...base(dir, login),
-      kind: "contributor",
+  const { ctx } = input;
+  const perChallenge = input.runPagesPerChallenge ?? RUN_PAGES_PER_CHALLENGE;
+  const entryChallenge = new Map(input.entries.map((e) => [e.login, e.challenge as string]));
+  const contributors: ContributorPage[] = [];
+  const entries: BoardEntry[] = [];
+  for (const [login, runs] of byLogin(input.runs)) {
+    const m = loginModel({
       login,
-      current: currentOf.get(login) ?? null,
-      challenges: challengeIds
-        .filter((id) => per.get(id)?.length)
-        .map((id) => {
-          const list = per.get(id)!;
-          const best = list.reduce((b, r) => (r.score > b.score ? r : b), list[0]!);
-          const latest = list[list.length - 1]!;
-          return {
-            challenge: id,
-            title: titleOf(id),
-            boardHref: link.href(dir, paths.board(id)),
-            current: currentOf.get(login) === id,
-            best: formatScore(best.score, best.scoreUnit),
-            latest: formatScore(latest.score, latest.scoreUnit),
-            count: list.length,
-            spark: sparkline(
-              list.map((r) => r.score),
-              `${login} on ${titleOf(id)}: ${list.length} scores`,
-            ),
-            runs: list
-              .map((r, i) => ({
-                runId: r.runId,
-                href: runHref(dir, r.runId),
-                date: formatDate(r.finishedAt),
-                score: formatScore(r.score, r.scoreUnit),
-                passed: r.passed,
-                invalid: r.invalid,
-                trend: trendOf(r.score, list[i - 1]?.score),
-              }))
-              .reverse(),
-          };
-        }),
-    };
-  });
-
-  const index: IndexPage = {
-    ...base(paths.index, "SRE Chaos Challenge leaderboard"),
-    kind: "index",
-    boards: indexBoards,
-    runs: input.runs.length,
-    contributors: grouped.size,
-  };
+      runs,
+      entryChallenge: entryChallenge.get(login),
+      ctx,
+      withPage: runsWithPages(runs, perChallenge),
+    });
+    contributors.push(m.contributor);
+    if (m.entry) entries.push(m.entry);
+  }
+  const ranked = rankBoards(entries, ctx);
+  const boards = [...ranked].flatMap(([id, list]) =>
+    boardPages(id, list, ctx, input.pageSize ?? BOARD_PAGE_SIZE),
+  );
+  const index = indexPage(ranked, { runs: input.runs.length, contributors: contributors.length }, ctx);
   return { index, boards, contributors };
 }

@@ -21,7 +21,7 @@ const FIXTURES = join(ROOT, "test/fixtures/results");
 const ARTIFACTS = join(ROOT, "test-artifacts");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const BASE = "/sre-chaos/";
-const HOSTILE_RUN = "run/20261103T090000Z-00015445/";
+const HOSTILE_RUN = "run/20261103T090000Z-00015445.html";
 
 let out: string;
 let server: StaticServer;
@@ -54,14 +54,18 @@ after(async () => {
   if (out) rmSync(out, { recursive: true, force: true });
 });
 
-/** Every page the build wrote, as URL paths under the base. */
+/** Every page the build wrote, as URL paths under the base: a folder's index.html by the folder's. */
 function builtPages(dir: string, prefix = ""): string[] {
   return readdirSync(dir).flatMap((n) => {
     const p = join(dir, n);
     if (statSync(p).isDirectory()) return builtPages(p, `${prefix}${n}/`);
-    return n === "index.html" ? [`${BASE}${prefix}`] : [];
+    if (n === "index.html") return [`${BASE}${prefix}`];
+    return n.endsWith(".html") ? [`${BASE}${prefix}${n}`] : [];
   });
 }
+
+/** A URL path that is a page (crawled), not a stylesheet or other file (only fetched). */
+const isPage = (path: string) => path.endsWith("/") || path.endsWith(".html");
 
 test("every page loads cleanly, every internal link resolves, nothing runs", async () => {
   const origin = new URL(server.url).origin;
@@ -107,8 +111,9 @@ test("every page loads cleanly, every internal link resolves, nothing runs", asy
       if (u.protocol === "data:") continue;
       assert.equal(u.origin, origin, `${path}: link leaves the site: ${href}`);
       assert.ok(u.pathname.startsWith(BASE), `${path}: link outside the base path: ${href}`);
-      if (u.pathname.endsWith("/") && !seen.has(u.pathname)) queue.push(u.pathname);
-      else if (!u.pathname.endsWith("/")) {
+      if (isPage(u.pathname)) {
+        if (!seen.has(u.pathname)) queue.push(u.pathname);
+      } else {
         const r = await context.request.get(origin + u.pathname);
         assert.equal(r.status(), 200, `${path}: ${href} → ${r.status()}`);
       }

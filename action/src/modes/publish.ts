@@ -7,6 +7,7 @@ import { loadChallenge } from "../../../harness/challenge-files.ts";
 import { applyRun, type RunRef } from "../../../record/entry-record.ts";
 import { rankOn } from "../../../record/ranking.ts";
 import { CHALLENGE_IDS, serializeRunRecord, type RunRecord } from "../../../record/run-record.ts";
+import { paths } from "../../../site/links.ts";
 import { readArtifact, ArtifactError } from "../artifact.ts";
 import { renderInvalidComment, renderRunComment, upsertComment, md } from "../comment.ts";
 import { verifiedRecord } from "../recompute.ts";
@@ -175,7 +176,7 @@ export async function runPublish(event: WorkflowRunEvent, deps: PublishDeps): Pr
     previous: prior && prior.latest.runId !== record.runId ? prior.latest : null,
     best: prior && prior.best.runId !== record.runId ? prior.best : null,
     headSha: sha,
-    runUrl: deps.siteUrl ? `${deps.siteUrl}run/${record.runId}/` : null,
+    runUrl: deps.siteUrl ? `${deps.siteUrl}${paths.run(record.runId)}` : null,
     workflowUrl: wr.html_url ?? null,
   });
   const comment = await upsertComment(api, pr.number, folder, body);

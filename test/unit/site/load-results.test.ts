@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serializeRunRecord, type RunRecord } from "../../../record/run-record.ts";
-import { loadResults } from "../../../site/load-results.ts";
+import { listLogins, readEntries, readLoginRuns, type Skipped } from "../../../site/load-results.ts";
 import { buildSite } from "../../../site/build.ts";
 import { synthRun } from "../../fixtures/results/generate.ts";
 
@@ -21,6 +21,17 @@ const mk = (login: string, day: number, seed: number): RunRecord =>
 function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "site-load-"));
   return fn(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** Every login's runs and the entry records, as a build reads them. */
+function readAll(dir: string): { runIds: string[]; skipped: Skipped[]; series: boolean } {
+  const logins = listLogins(dir);
+  const perLogin = logins.logins.map((l) => readLoginRuns(dir, l));
+  return {
+    runIds: perLogin.flatMap((r) => r.summaries.map((x) => x.runId)),
+    skipped: [...logins.skipped, ...perLogin.flatMap((r) => r.skipped), ...readEntries(dir).skipped],
+    series: perLogin.some((r) => r.summaries.some((x) => "series" in x)),
+  };
 }
 
 function put(dir: string, rel: string, body: string): void {
@@ -51,12 +62,9 @@ test("both layouts are read; every kind of bad record is reported and skipped", 
       [`entries/frank.json`, "[", /JSON/],
     ];
     for (const [rel, body] of cases) put(dir, rel, body);
-    const r = await loadResults(dir);
-    assert.deepEqual(r.runs.map((x) => x.runId).sort(), [good.runId, local.runId].sort());
-    assert.ok(
-      r.runs.every((x) => !("series" in x)),
-      "summaries carry no series",
-    );
+    const r = readAll(dir);
+    assert.deepEqual(r.runIds.sort(), [good.runId, local.runId].sort());
+    assert.ok(!r.series, "summaries carry no series");
     assert.equal(r.skipped.length, cases.length, JSON.stringify(r.skipped, null, 1));
     for (const [rel, , reason] of cases) {
       const s = r.skipped.find((k) => rel.startsWith(k.file));
@@ -76,20 +84,16 @@ test("a run with a bad series is dropped when it needs its series, kept when it 
     };
     put(dir, `runs/alice/${old.runId}.json`, broken(old));
     put(dir, `runs/alice/${latest.runId}.json`, broken(latest));
-    const seen: string[] = [];
-    const r = await loadResults(dir, {
-      needSeries: () => new Set([latest.runId]),
-      onLoginRuns: (runs) => void seen.push(...runs.map((x) => x.runId)),
-    });
+    const r = readLoginRuns(dir, "alice", () => new Set([latest.runId]));
     assert.deepEqual(
-      r.runs.map((x) => x.runId),
+      r.summaries.map((x) => x.runId),
       [old.runId],
     );
-    assert.deepEqual(seen, []);
+    assert.deepEqual(r.full, []);
     assert.equal(r.skipped.length, 1);
     assert.match(r.skipped[0]!.reason, /series\.values\.rps\.3/);
-    // Without needSeries everything is validated in full: both are refused.
-    assert.equal((await loadResults(dir)).runs.length, 0);
+    // By default every series is validated: both are refused.
+    assert.equal(readLoginRuns(dir, "alice").summaries.length, 0);
   }));
 
 test("buildSite never crashes on bad input and reports what it skipped", () =>
@@ -115,5 +119,5 @@ test("an empty or missing results folder gives an empty site", () =>
       outDir: join(dir, "out"),
       challengesDir: dir,
     });
-    assert.deepEqual(r, { pages: 5, skipped: [] });
+    assert.deepEqual(r, { pages: 5, skipped: [], workers: 0 });
   }));

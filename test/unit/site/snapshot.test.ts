@@ -27,9 +27,9 @@ function files(dir: string, prefix = ""): string[] {
 }
 
 const KEPT_RUNS = [
-  "run/20261103T090000Z-00015445/index.html", // bob: hostile description
-  "run/20261107T090000Z-00019223/index.html", // bob: failed verification
-  "run/20261102T100000Z-00022cce/index.html", // carol: no cpu/memory columns
+  "run/20261103T090000Z-00015445.html", // bob: hostile description
+  "run/20261107T090000Z-00019223.html", // bob: failed verification
+  "run/20261102T100000Z-00022cce.html", // carol: no cpu/memory columns
 ];
 
 test("the fixture site matches its snapshots", async () => {
@@ -89,6 +89,28 @@ test("two builds of the same records are byte-identical (no clock, no randomness
     const fa = files(a);
     assert.deepEqual(fa, files(b));
     for (const f of fa) assert.equal(readFileSync(join(a, f), "utf8"), readFileSync(join(b, f), "utf8"), f);
+  } finally {
+    rmSync(a, { recursive: true, force: true });
+    rmSync(b, { recursive: true, force: true });
+  }
+});
+
+test("a build spread over worker threads writes the same files and report as one in a single thread", async () => {
+  const a = mkdtempSync(join(tmpdir(), "site-w0-"));
+  const b = mkdtempSync(join(tmpdir(), "site-w2-"));
+  try {
+    const opts = {
+      resultsDir: FIXTURES,
+      basePath: "/sre-chaos/",
+      challengesDir: join(FIXTURES, "challenges"),
+    };
+    const one = await buildSite({ ...opts, outDir: a, workers: 0 });
+    const many = await buildSite({ ...opts, outDir: b, workers: 2 });
+    assert.equal(many.workers, 2);
+    assert.deepEqual({ ...many, workers: 0 }, one, "same page count and the same skipped, in the same order");
+    const fa = files(a);
+    assert.deepEqual(fa, files(b));
+    for (const f of fa) assert.equal(readFileSync(join(b, f), "utf8"), readFileSync(join(a, f), "utf8"), f);
   } finally {
     rmSync(a, { recursive: true, force: true });
     rmSync(b, { recursive: true, force: true });

@@ -120,8 +120,8 @@ test("board rows: latest score, trend versus the previous run, run count, links 
   assert.equal(row.score, "40.0");
   assert.equal(row.runs, 2);
   assert.equal(`${row.trend.symbol} ${row.trend.delta}`, "▼ -10");
-  assert.equal(row.href, "/x/c/alice/");
-  assert.equal(row.lastRunHref, `/x/run/${runs[1]!.runId}/`);
+  assert.equal(row.href, "/x/c/alice.html");
+  assert.equal(row.lastRunHref, `/x/run/${runs[1]!.runId}.html`);
   assert.match(row.spark, /^<svg class="spark"/);
 });
 
@@ -130,7 +130,7 @@ test("boards paginate, each page links to the others", () => {
   const m = buildModel({ runs: runs.map(summary), entries: [], ctx, pageSize: 2 });
   const pages = m.boards.filter((b) => b.challenge === "robust-service");
   assert.deepEqual(
-    pages.map((p) => p.dir),
+    pages.map((p) => p.path),
     ["board/robust-service/", "board/robust-service/page/2/", "board/robust-service/page/3/"],
   );
   assert.deepEqual(
@@ -168,7 +168,7 @@ test("run page: components, null values, escaped-later free text kept verbatim i
   assert.equal(p.components.find((c) => c.label === "Recovery time")!.value, "not measured");
   assert.equal(p.charts.length, 6);
   assert.equal(p.faults.length, 3);
-  assert.equal(p.contributorHref, "/x/c/zed/");
+  assert.equal(p.contributorHref, "/x/c/zed.html");
 });
 
 test("links: relative without a base path, absolute under one", () => {

@@ -1,0 +1,104 @@
+/**
+ * The per-login part of a build: read a login's records (load-results.ts), write its run pages and
+ * its contributor page, and hand back what the boards need (its board entry) and what was skipped.
+ * It runs in worker threads (build-worker.ts) or, for a small site, in the build's own thread; both
+ * write byte-identical pages.
+ */
+import { mkdirSync, writeFile, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { BoardEntry } from "./board-view.ts";
+import { pageFile } from "./links.ts";
+import { readLoginRuns, type Skipped } from "./load-results.ts";
+import { loginModel, runsWithPages } from "./login-view.ts";
+import { createRenderer, type PageKind } from "./render.ts";
+import { runPage } from "./run-view.ts";
+import type { ChallengeInfo } from "./scoring-view.ts";
+import { siteContext } from "./view-model.ts";
+
+/** What a login-pages worker needs to know about the build (plain data: it crosses threads). */
+export interface LoginPagesConfig {
+  resultsDir: string;
+  outDir: string;
+  challenges: ChallengeInfo[];
+  basePath: string | null;
+  runPagesPerChallenge: number;
+}
+
+/** One login to build: its name and the challenge of its entry record, if any. */
+export interface LoginJob {
+  login: string;
+  entryChallenge?: string;
+}
+
+export interface LoginResult {
+  login: string;
+  /** Valid runs (what the overview counts). */
+  runs: number;
+  pages: number;
+  entry: BoardEntry | null;
+  skipped: Skipped[];
+}
+
+/**
+ * Writes a page to its file under `outDir` (links.ts `pageFile`). The run and contributor pages go
+ * straight into `run/` and `c/`, which the build makes first; only a directory page makes its folder.
+ */
+export function writePage(outDir: string, path: string, html: string): void {
+  const file = join(outDir, pageFile(path));
+  if (path === "" || path.endsWith("/")) mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, html);
+}
+
+/** Writes a per-login page (its folder exists) in libuv's threads, while this thread renders on. */
+function writeInBackground(outDir: string, path: string, html: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    writeFile(join(outDir, pageFile(path)), html, (e) => (e ? reject(e) : resolve())),
+  );
+}
+
+/**
+ * Makes a builder for batches of logins under one config (the templates are compiled once per
+ * thread). A batch's pages are written in the background while the next login is read and rendered;
+ * the promise settles when every file of the batch is written.
+ */
+export function loginPages(config: LoginPagesConfig): (jobs: readonly LoginJob[]) => Promise<LoginResult[]> {
+  const ctx = siteContext(config.challenges, config.basePath);
+  const render = createRenderer();
+  const perChallenge = config.runPagesPerChallenge;
+  return async (jobs) => {
+    const writes: Promise<void>[] = [];
+    const write = (page: { path: string; kind: PageKind }) => {
+      writes.push(writeInBackground(config.outDir, page.path, render(page)));
+    };
+    const results = jobs.map((job) => buildLogin(job, write));
+    await Promise.all(writes);
+    return results;
+  };
+
+  function buildLogin(
+    { login, entryChallenge }: LoginJob,
+    write: (page: { path: string; kind: PageKind }) => void,
+  ): LoginResult {
+    const read = readLoginRuns(config.resultsDir, login, (runs) => runsWithPages(runs, perChallenge));
+    const result: LoginResult = {
+      login,
+      runs: read.summaries.length,
+      pages: 0,
+      entry: null,
+      skipped: read.skipped,
+    };
+    if (!read.summaries.length) return result;
+    for (const r of read.full) write(runPage(r, ctx));
+    const m = loginModel({
+      login,
+      runs: read.summaries,
+      entryChallenge,
+      ctx,
+      withPage: new Set(read.full.map((r) => r.runId)),
+    });
+    write(m.contributor);
+    result.pages = read.full.length + 1;
+    result.entry = m.entry;
+    return result;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Runs the per-login part of a build (login-pages.ts) in this thread and in `workers` worker threads
+ * at once. Logins go out in small batches as each lane comes free (a busy neighbour on a shared
+ * machine slows one lane, not the build); each worker always has a second batch queued, so it never
+ * waits for this thread, which works on its own batches in between. Results come back in job order
+ * whatever order the batches finished in, so the build's report is deterministic.
+ */
+import { Worker } from "node:worker_threads";
+import { loginPages, type LoginJob, type LoginPagesConfig, type LoginResult } from "./login-pages.ts";
+
+const WORKER = new URL("./build-worker.mjs", import.meta.url);
+
+/** Logins per batch: small enough to balance the lanes at the end, large enough that messages are few. */
+export function batchSize(jobs: number, lanes: number): number {
+  return Math.max(1, Math.min(50, Math.ceil(jobs / (lanes * 16))));
+}
+
+/** Builds every job's pages, here and in `workers` threads; rejects on the first failure. */
+export async function buildLogins(
+  config: LoginPagesConfig,
+  jobs: readonly LoginJob[],
+  workers: number,
+): Promise<LoginResult[]> {
+  const size = batchSize(jobs.length, workers + 1);
+  const batches: LoginJob[][] = [];
+  for (let i = 0; i < jobs.length; i += size) batches.push(jobs.slice(i, i + size));
+  const results = new Array<LoginResult[]>(batches.length);
+  let next = 0;
+  const take = () => (next < batches.length ? next++ : -1);
+
+  const pool = Array.from(
+    { length: Math.min(Math.max(0, workers), batches.length) },
+    () => new Worker(WORKER, { workerData: config }),
+  );
+  const workerLane = (w: Worker) =>
+    new Promise<void>((resolve, reject) => {
+      const queued: number[] = [];
+      const give = () => {
+        const b = take();
+        if (b < 0) return;
+        queued.push(b);
+        w.postMessage(batches[b]);
+      };
+      w.on("message", (r: LoginResult[]) => {
+        results[queued.shift()!] = r;
+        give();
+        if (!queued.length) resolve();
+      });
+      w.on("error", reject);
+      w.on("exit", (code) => reject(new Error(`site worker stopped (exit code ${code})`)));
+      give();
+      give();
+      if (!queued.length) resolve();
+    });
+  const ownLane = async () => {
+    const build = loginPages(config);
+    for (let b = take(); b >= 0; b = take()) {
+      // Awaiting the batch's writes also lets the workers' answers in, so each gets its next batch.
+      results[b] = await build(batches[b]!);
+    }
+  };
+  try {
+    await Promise.all([ownLane(), ...pool.map(workerLane)]);
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return results.flat();
+}
