@@ -56595,6 +56595,16 @@ async function runEvaluate(event, deps) {
   return { login, result };
 }
 
+// site/links.ts
+var paths = {
+  index: "",
+  scoring: "scoring/",
+  board: (challenge, page = 1) => page <= 1 ? `board/${challenge}/` : `board/${challenge}/page/${page}/`,
+  contributor: (login) => `c/${login}.html`,
+  run: (runId) => `run/${runId}.html`,
+  css: "site.css"
+};
+
 // action/src/artifact.ts
 import { lstat as lstat4, readdir as readdir4, readFile as readFile6 } from "node:fs/promises";
 import path4 from "node:path";
@@ -56864,7 +56874,7 @@ ${md(e.message)}. An entry PR may only change files in \`contributors/${pr.autho
     previous: prior && prior.latest.runId !== record2.runId ? prior.latest : null,
     best: prior && prior.best.runId !== record2.runId ? prior.best : null,
     headSha: sha,
-    runUrl: deps.siteUrl ? `${deps.siteUrl}run/${record2.runId}/` : null,
+    runUrl: deps.siteUrl ? `${deps.siteUrl}${paths.run(record2.runId)}` : null,
     workflowUrl: wr.html_url ?? null
   });
   const comment = await upsertComment(api, pr.number, folder, body);
