@@ -77,7 +77,7 @@ runTable("black box: publish mode", [
         const [body] = commentBodies(r);
         assert.ok(body?.startsWith(MARKER));
         assert.match(body ?? "", /Your first run on robust-service/);
-        assert.ok(body?.includes(`${SITE}run/${GOOD.runId}/`));
+        assert.ok(body?.includes(`${SITE}run/${GOOD.runId}.html`));
       },
     }),
   },

@@ -190,7 +190,8 @@ export class Runner {
       execFile(
         process.execPath,
         [BUNDLE],
-        { cwd: workspace, env, timeout: 60_000, maxBuffer: 32 << 20 },
+        // A guard against a hung action only: generous, since a loaded 2-core machine is slow.
+        { cwd: workspace, env, timeout: 300_000, maxBuffer: 32 << 20 },
         (err, stdout, stderr) =>
           resolve({ status: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
       );
