@@ -3,14 +3,9 @@
  * normalized by the reference app (url-anvil) run through the same steps in the same run.
  */
 import type { ChallengeDef } from "./challenge-schema.ts";
-import { clamp, component, fmt, pct, total, type ScoreResult } from "./components.ts";
+import { clamp, component, fmt, logRatioPoints, pct, total, type ScoreResult } from "./components.ts";
 import { emptyCounts, type Measurements, type OutcomeCounts } from "./measurements.ts";
 import { errorRatio, okRate, ratio, stepSearch } from "./slo.ts";
-
-/** Capacity counts up to this multiple of the reference (beyond it, the machine, not the app, is measured). */
-export const CAPACITY_CAP = 2;
-/** Efficiency counts up to this multiple of the reference's. */
-export const EFFICIENCY_CAP = 2;
 
 function addCounts(a: OutcomeCounts, b: OutcomeCounts): OutcomeCounts {
   const out = emptyCounts();
@@ -51,16 +46,21 @@ export function scoreRobustService(
   const components = [];
 
   const capStep = search.capacityIndex >= 0 ? entry.phases[search.capacityIndex]! : null;
+  // The ladder's last step held: the app may serve more than the ladder offered.
+  const topNote =
+    def.steps && search.capacityIndex === def.steps.count - 1
+      ? " The ladder's top step held: your capacity is at least this."
+      : "";
   components.push(
     component(
       "capacity",
       "Capacity within SLO",
       cap,
       "req/s",
-      w.capacity * clamp(rel, 0, CAPACITY_CAP),
+      logRatioPoints(w.capacity, rel),
       w.capacity,
       capStep
-        ? `Highest step within SLO: ${capStep.name} (target ${fmt(capStep.targetRate)} req/s), ${fmt(cap)} ok req/s = ${fmt(rel, 2)}× the reference; ${refNote}.`
+        ? `Highest step within SLO: ${capStep.name} (target ${fmt(capStep.targetRate)} req/s), ${fmt(cap)} ok req/s = ${fmt(rel, 2)}× the reference (points ${w.capacity} × log2(1 + ${fmt(rel, 2)}), no cap); ${refNote}.${topNote}`
         : `No step met the SLO (p99 ≤ ${def.slo.p99Ms} ms, errors ≤ ${pct(def.slo.maxErrorRate)}, dropped ≤ ${pct(def.slo.maxDroppedRate)}), so the capacity is 0; ${refNote}.`,
     ),
   );
@@ -98,7 +98,7 @@ export function scoreRobustService(
       "Efficiency",
       eff,
       "req/CPU-s",
-      effRel === null ? 0 : w.efficiency * clamp(effRel, 0, EFFICIENCY_CAP),
+      effRel === null ? 0 : logRatioPoints(w.efficiency, effRel),
       w.efficiency,
       search.withinSlo.length === 0
         ? "No step within SLO, so no efficiency points."
@@ -106,7 +106,7 @@ export function scoreRobustService(
           ? "No CPU figures for the steps within SLO, so no efficiency points."
           : refEff === null
             ? `${fmt(eff)} ok requests per CPU-second, but the reference's efficiency is unknown, so no points.`
-            : `${fmt(eff)} ok requests per CPU-second within SLO versus the reference's ${fmt(refEff)} (${fmt(effRel, 2)}×, counted up to ${EFFICIENCY_CAP}×).`,
+            : `${fmt(eff)} ok requests per CPU-second within SLO versus the reference's ${fmt(refEff)} (${fmt(effRel, 2)}×; points ${w.efficiency} × log2(1 + ${fmt(effRel, 2)}), no cap).`,
     ),
   );
 

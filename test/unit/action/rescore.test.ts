@@ -89,7 +89,7 @@ describe("rescore", () => {
         assert.match(lines[0] ?? "", /^4 rescore artifact\(s\) refused:$/);
         assert.deepEqual(lines.slice(1), [
           "sre-chaos-run-carol: a rescore artifact names a pull request",
-          "sre-chaos-run-dave: score refused: the record's figures do not follow from its measurements: score 99, recomputed 78.58",
+          "sre-chaos-run-dave: score refused: the record's figures do not follow from its measurements: score 99, recomputed 82.56",
           "sre-chaos-run-example: artifact sre-chaos-run-example holds a record of alice",
           "sre-chaos-run-mallory: contributors/mallory is not an entry on the default branch",
         ]);
