@@ -11,6 +11,8 @@ export interface Row {
   raw: number | null;
   /** The reference's capacity in that run (req/s); null when none was measured. */
   reference: number | null;
+  /** False when the harness judged the run invalid: its score says nothing about the entry. */
+  valid: boolean;
 }
 
 /** Arithmetic mean; null for no values. */
