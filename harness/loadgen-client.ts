@@ -41,7 +41,8 @@ export interface GateResult {
 }
 
 export interface LoadGen {
-  gate(target: string, quoteKey: string): Promise<GateResult>;
+  /** The contract checks before load; a quote older than `quoteMaxAgeSeconds` is a wrong answer. */
+  gate(target: string, quoteKey: string, quoteMaxAgeSeconds: number): Promise<GateResult>;
   start(config: LoadConfig): Promise<void>;
   status(): Promise<LoadStatus>;
   stop(): Promise<void>;
@@ -49,10 +50,10 @@ export interface LoadGen {
 
 export function createLoadGen(baseUrl: string): LoadGen {
   return {
-    gate: (target, quoteKey) =>
+    gate: (target, quoteKey, quoteMaxAgeSeconds) =>
       httpJson<GateResult>(`${baseUrl}/gate`, {
         method: "POST",
-        body: { target, quoteKey, quoteMaxAgeSeconds: 30 },
+        body: { target, quoteKey, quoteMaxAgeSeconds },
         timeoutMs: 30_000,
       }),
     async start(config) {

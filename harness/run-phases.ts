@@ -87,7 +87,7 @@ async function gateWhenHealthy(
         ],
       };
     }
-    last = await stack.loadgen.gate(target, quoteKey);
+    last = await stack.loadgen.gate(target, quoteKey, ctx.def.quoteMaxAgeSeconds);
     const healthz = last.checks.find((c) => /healthz/.test(c.name));
     if (healthz?.passed && (state.health === null || state.health === "healthy")) return last;
     if (Date.now() > deadline) {
@@ -117,7 +117,7 @@ async function loadAndMeasure(
     timeoutMs: plan.timeoutMs,
     maxInFlight: plan.maxInFlight,
     quoteKey: ctx.quoteKey,
-    quoteMaxAgeSeconds: 30,
+    quoteMaxAgeSeconds: plan.quoteMaxAgeSeconds,
     fastFailMs: plan.fastFailMs,
   };
   const restarts = watchRestarts(docker, container, (await docker.inspect(container)).startedAt);

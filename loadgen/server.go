@@ -192,14 +192,12 @@ func (d *daemon) handleGate(w http.ResponseWriter, req *http.Request) {
 		writeError(w, 400, err.Error())
 		return
 	}
-	maxAge := 30.0
-	if g.QuoteMaxAgeSeconds != nil {
-		if !finite(*g.QuoteMaxAgeSeconds) || *g.QuoteMaxAgeSeconds <= 0 {
-			writeError(w, 400, "quoteMaxAgeSeconds: must be > 0")
-			return
-		}
-		maxAge = *g.QuoteMaxAgeSeconds
+	// No default: the age is the challenge's rule (quoteMaxAgeSeconds in its file), sent by the harness.
+	if g.QuoteMaxAgeSeconds == nil || !finite(*g.QuoteMaxAgeSeconds) || *g.QuoteMaxAgeSeconds <= 0 {
+		writeError(w, 400, "quoteMaxAgeSeconds: required, must be > 0")
+		return
 	}
+	maxAge := *g.QuoteMaxAgeSeconds
 	target := g.Target
 	for len(target) > 0 && target[len(target)-1] == '/' {
 		target = target[:len(target)-1]

@@ -136,4 +136,9 @@ func TestDaemonAPI(t *testing.T) {
 	if code, m := call(t, "POST", api.URL+"/gate", `{"target":"ftp://x","quoteKey":"00"}`); code != 400 || !strings.Contains(m["error"].(string), "target") {
 		t.Fatalf("bad gate: %d %v", code, m)
 	}
+	// The quote age is the challenge's rule: the gate has no default of its own.
+	noAge := strings.Replace(`{"target":"URL","quoteKey":"`+testKeyHex+`"}`, "URL", app.URL, 1)
+	if code, m := call(t, "POST", api.URL+"/gate", noAge); code != 400 || !strings.Contains(m["error"].(string), "quoteMaxAgeSeconds") {
+		t.Fatalf("gate without quoteMaxAgeSeconds: %d %v", code, m)
+	}
 }

@@ -41,9 +41,11 @@ export const rateSchema = z.union([
 export type Rate = z.infer<typeof rateSchema>;
 
 const seconds = z.number().positive().finite();
+/** A phase's name (as the load generator and the run record carry it). */
+const phaseName = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/);
 
 export const phaseDefSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/),
+  name: phaseName,
   duration: seconds,
   executor: z.enum(EXECUTORS),
   rate: rateSchema,
@@ -114,6 +116,11 @@ export const challengeDefSchema = z
     }),
     /** Per-request deadline: a request not answered by then is a timeout. */
     deadlineMs: z.number().int().min(100).max(30_000),
+    /**
+     * The oldest quote (seconds since upstream issued it) that still counts as correct: the load
+     * generator checks every quote against it, the gate too. A cached copy up to this age is fine.
+     */
+    quoteMaxAgeSeconds: z.number().int().min(1).max(3600),
     maxInFlight: z.number().int().min(1).max(20_000),
     /** The harness stops a load early after this many consecutive steps out of SLO. */
     stopAfterFailedSteps: z.number().int().min(1).max(10).optional(),
@@ -122,6 +129,8 @@ export const challengeDefSchema = z
     phases: z.array(phaseDefSchema).min(1).max(30).optional(),
     steps: stepsDefSchema.optional(),
     chaos: z.array(chaosEventSchema).max(64).default([]),
+    /** Which phase plays which part in the score (graceful-degradation: overload, recovery). */
+    roles: z.record(z.string().regex(/^[a-z][a-zA-Z]{0,40}$/), phaseName).default({}),
     /** Seconds of consecutive in-SLO traffic that count as "recovered" (graceful-degradation). */
     recoveryWindowSeconds: z.number().int().min(1).max(60).optional(),
     /** Points per component at the reference level; keys depend on the challenge. */
@@ -154,6 +163,20 @@ export const challengeDefSchema = z
         });
       names.add(p.name);
     }
+    const phaseNames = new Set((d.phases ?? []).map((p) => p.name));
+    const roles = REQUIRED_ROLES[d.id];
+    for (const r of roles)
+      if (!(r in d.roles)) ctx.addIssue({ code: "custom", message: `missing role ${r}`, path: ["roles", r] });
+    for (const [r, name] of Object.entries(d.roles)) {
+      if (!roles.includes(r))
+        ctx.addIssue({
+          code: "custom",
+          message: `unknown role ${r} (expected ${roles.join(", ") || "none"})`,
+          path: ["roles", r],
+        });
+      else if (!phaseNames.has(name))
+        ctx.addIssue({ code: "custom", message: `no phase is named ${name}`, path: ["roles", r] });
+    }
     const required = REQUIRED_WEIGHTS[d.id];
     for (const k of required)
       if (!(k in d.weights))
@@ -173,6 +196,13 @@ export const REQUIRED_WEIGHTS: Record<ChallengeDef["id"], string[]> = {
   "robust-service": ["capacity", "latency", "efficiency", "errors"],
   "graceful-degradation": ["answeredInTime", "goodput", "quoteAvailability", "recovery", "restarts"],
   "longest-upkeep": ["streak"],
+};
+
+/** The phase roles each challenge's scoring function reads (`roles` in the file). */
+export const REQUIRED_ROLES: Record<ChallengeDef["id"], string[]> = {
+  "robust-service": [],
+  "graceful-degradation": ["overload", "recovery"],
+  "longest-upkeep": [],
 };
 
 /** A challenge file that does not match the schema; the message names the file and each field. */

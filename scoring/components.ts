@@ -58,3 +58,13 @@ export function fmt(x: number | null, digits = 0): string {
 export function pct(x: number, digits = 1): string {
   return `${(clamp(x, 0, 1) * 100).toFixed(digits)}%`;
 }
+
+/**
+ * Points for a ratio to the reference, with no cap: `weight × log2(1 + ratio)`. The reference
+ * itself (ratio 1) earns `weight`; every doubling of (1 + ratio) earns `weight` more, so a better
+ * entry always scores more while a noisy ratio near the top moves the score less than a linear
+ * rule would. 0 for a ratio of 0 (or below, or not finite).
+ */
+export function logRatioPoints(weight: number, ratio: number): number {
+  return Number.isFinite(ratio) && ratio > 0 ? weight * Math.log2(1 + ratio) : 0;
+}

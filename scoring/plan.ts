@@ -41,6 +41,8 @@ export interface RunPlan {
   mix: { echo: number; page: number; quote: number };
   /** A 429/503 answered within this many ms is a fast-fail (graceful-degradation). */
   fastFailMs: number;
+  /** The oldest quote that still counts as correct (seconds; the challenge's `quoteMaxAgeSeconds`). */
+  quoteMaxAgeSeconds: number;
   /** The reference capacity the `"kx"` rates were resolved against (req/s); null before calibration. */
   referenceCapacity: number | null;
 }
@@ -124,6 +126,7 @@ const settings = (def: ChallengeDef) => ({
   maxInFlight: def.maxInFlight,
   mix: { ...def.mix },
   fastFailMs: FAST_FAIL_MS,
+  quoteMaxAgeSeconds: def.quoteMaxAgeSeconds,
 });
 
 /**

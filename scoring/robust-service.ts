@@ -2,15 +2,11 @@
  * robust-service (docs/CHALLENGES.md): how much traffic can you serve within SLO? Capacity by step search,
  * normalized by the reference app (url-anvil) run through the same steps in the same run.
  */
+import type { Component } from "../record/run-record.ts";
 import type { ChallengeDef } from "./challenge-schema.ts";
-import { clamp, component, fmt, pct, total, type ScoreResult } from "./components.ts";
+import { clamp, component, fmt, logRatioPoints, pct, total, type ScoreResult } from "./components.ts";
 import { emptyCounts, type Measurements, type OutcomeCounts } from "./measurements.ts";
-import { errorRatio, okRate, ratio, stepSearch } from "./slo.ts";
-
-/** Capacity counts up to this multiple of the reference (beyond it, the machine, not the app, is measured). */
-export const CAPACITY_CAP = 2;
-/** Efficiency counts up to this multiple of the reference's. */
-export const EFFICIENCY_CAP = 2;
+import { errorRatio, okRate, ratio, stepSearch, type StepSearch } from "./slo.ts";
 
 function addCounts(a: OutcomeCounts, b: OutcomeCounts): OutcomeCounts {
   const out = emptyCounts();
@@ -31,41 +27,44 @@ function efficiency(m: Measurements, steps: number[]): number | null {
   return cpu > 0 ? ok / cpu : null;
 }
 
-/** Scores one robust-service run. `reference` is url-anvil's load from the same run (null: none measured). */
-export function scoreRobustService(
+type Weights = Record<"capacity" | "latency" | "efficiency" | "errors", number>;
+
+/** Capacity relative to the reference's, log-scaled with no cap. */
+function capacityPoints(
   def: ChallengeDef,
+  w: Weights,
   entry: Measurements,
-  reference: Measurements | null,
-): ScoreResult {
-  const w = def.weights as Record<"capacity" | "latency" | "efficiency" | "errors", number>;
-  const search = stepSearch(def, entry.phases);
-  const ref = reference ? stepSearch(def, reference.phases) : null;
-  // No default capacity: without a measured one the relative points are 0 (and the run is invalid).
-  const refCap = ref !== null && ref.capacity > 0 ? ref.capacity : 0;
+  search: StepSearch,
+  refCap: number,
+): Component {
   const refNote =
     refCap > 0
       ? `the reference (url-anvil) sustained ${fmt(refCap)} req/s in this run`
       : "no reference capacity was measured, so there is nothing to compare with (0 points)";
   const cap = search.capacity;
   const rel = ratio(cap, refCap);
-  const components = [];
-
   const capStep = search.capacityIndex >= 0 ? entry.phases[search.capacityIndex]! : null;
-  components.push(
-    component(
-      "capacity",
-      "Capacity within SLO",
-      cap,
-      "req/s",
-      w.capacity * clamp(rel, 0, CAPACITY_CAP),
-      w.capacity,
-      capStep
-        ? `Highest step within SLO: ${capStep.name} (target ${fmt(capStep.targetRate)} req/s), ${fmt(cap)} ok req/s = ${fmt(rel, 2)}× the reference; ${refNote}.`
-        : `No step met the SLO (p99 ≤ ${def.slo.p99Ms} ms, errors ≤ ${pct(def.slo.maxErrorRate)}, dropped ≤ ${pct(def.slo.maxDroppedRate)}), so the capacity is 0; ${refNote}.`,
-    ),
+  // The ladder's last step held: the app may serve more than the ladder offered.
+  const topNote =
+    def.steps && search.capacityIndex === def.steps.count - 1
+      ? " The ladder's top step held: your capacity is at least this."
+      : "";
+  return component(
+    "capacity",
+    "Capacity within SLO",
+    cap,
+    "req/s",
+    logRatioPoints(w.capacity, rel),
+    w.capacity,
+    capStep
+      ? `Highest step within SLO: ${capStep.name} (target ${fmt(capStep.targetRate)} req/s), ${fmt(cap)} ok req/s = ${fmt(rel, 2)}× the reference (points ${w.capacity} × log2(1 + ${fmt(rel, 2)}), no cap); ${refNote}.${topNote}`
+      : `No step met the SLO (p99 ≤ ${def.slo.p99Ms} ms, errors ≤ ${pct(def.slo.maxErrorRate)}, dropped ≤ ${pct(def.slo.maxDroppedRate)}), so the capacity is 0; ${refNote}.`,
   );
+}
 
-  // p99 at the step whose achieved rate is nearest half the capacity: latency when not stressed.
+/** p99 at the step whose achieved rate is nearest half the capacity: latency when not stressed. */
+function latencyPoints(def: ChallengeDef, w: Weights, entry: Measurements, search: StepSearch): Component {
+  const cap = search.capacity;
   let half: number | null = null;
   for (const i of search.withinSlo)
     if (
@@ -75,56 +74,83 @@ export function scoreRobustService(
       half = i;
   const halfStep = half === null ? null : entry.phases[half]!;
   const p99 = halfStep?.p99 ?? null;
-  components.push(
-    component(
-      "p99-at-half-capacity",
-      "p99 at half capacity",
-      p99,
-      "ms",
-      p99 === null ? 0 : w.latency * clamp(1 - p99 / def.slo.p99Ms, 0, 1),
-      w.latency,
-      halfStep && p99 !== null
-        ? `At ${halfStep.name} (${fmt(okRate(halfStep))} ok req/s, nearest half the capacity) p99 was ${fmt(p99, 1)} ms; points fall linearly to 0 at the SLO's ${def.slo.p99Ms} ms.`
-        : "No step within SLO, so no latency at half capacity.",
-    ),
+  return component(
+    "p99-at-half-capacity",
+    "p99 at half capacity",
+    p99,
+    "ms",
+    p99 === null ? 0 : w.latency * clamp(1 - p99 / def.slo.p99Ms, 0, 1),
+    w.latency,
+    halfStep && p99 !== null
+      ? `At ${halfStep.name} (${fmt(okRate(halfStep))} ok req/s, nearest half the capacity) p99 was ${fmt(p99, 1)} ms; points fall linearly to 0 at the SLO's ${def.slo.p99Ms} ms.`
+      : "No step within SLO, so no latency at half capacity.",
   );
+}
 
+/** Ok requests per CPU-second relative to the reference's, log-scaled with no cap. */
+function efficiencyPoints(
+  w: Weights,
+  entry: Measurements,
+  search: StepSearch,
+  reference: Measurements | null,
+  ref: StepSearch | null,
+): Component {
   const eff = efficiency(entry, search.withinSlo);
   const refEff = reference && ref ? efficiency(reference, ref.withinSlo) : null;
   const effRel = eff !== null && refEff !== null ? ratio(eff, refEff) : null;
-  components.push(
-    component(
-      "efficiency",
-      "Efficiency",
-      eff,
-      "req/CPU-s",
-      effRel === null ? 0 : w.efficiency * clamp(effRel, 0, EFFICIENCY_CAP),
-      w.efficiency,
-      search.withinSlo.length === 0
-        ? "No step within SLO, so no efficiency points."
-        : eff === null
-          ? "No CPU figures for the steps within SLO, so no efficiency points."
-          : refEff === null
-            ? `${fmt(eff)} ok requests per CPU-second, but the reference's efficiency is unknown, so no points.`
-            : `${fmt(eff)} ok requests per CPU-second within SLO versus the reference's ${fmt(refEff)} (${fmt(effRel, 2)}×, counted up to ${EFFICIENCY_CAP}×).`,
-    ),
+  return component(
+    "efficiency",
+    "Efficiency",
+    eff,
+    "req/CPU-s",
+    effRel === null ? 0 : logRatioPoints(w.efficiency, effRel),
+    w.efficiency,
+    search.withinSlo.length === 0
+      ? "No step within SLO, so no efficiency points."
+      : eff === null
+        ? "No CPU figures for the steps within SLO, so no efficiency points."
+        : refEff === null
+          ? `${fmt(eff)} ok requests per CPU-second, but the reference's efficiency is unknown, so no points.`
+          : `${fmt(eff)} ok requests per CPU-second within SLO versus the reference's ${fmt(refEff)} (${fmt(effRel, 2)}×; points ${w.efficiency} × log2(1 + ${fmt(effRel, 2)}), no cap).`,
   );
+}
 
+/** The error ratio over the steps within SLO; points fall linearly to 0 at the SLO's bound. */
+function errorPoints(def: ChallengeDef, w: Weights, entry: Measurements, search: StepSearch): Component {
   const within = search.withinSlo.reduce((c, i) => addCounts(c, entry.phases[i]!.counts), emptyCounts());
   const err = errorRatio(within);
   const any = search.withinSlo.length > 0;
-  components.push(
-    component(
-      "errors",
-      "Errors within SLO steps",
-      any ? err : null,
-      "ratio",
-      any ? w.errors * clamp(1 - err / Math.max(def.slo.maxErrorRate, 1e-9), 0, 1) : 0,
-      w.errors,
-      any
-        ? `${pct(err, 2)} of the requests in the steps within SLO were not ok; points fall linearly to 0 at ${pct(def.slo.maxErrorRate)}.`
-        : "No step within SLO, so no error points.",
-    ),
+  return component(
+    "errors",
+    "Errors within SLO steps",
+    any ? err : null,
+    "ratio",
+    any ? w.errors * clamp(1 - err / Math.max(def.slo.maxErrorRate, 1e-9), 0, 1) : 0,
+    w.errors,
+    any
+      ? `${pct(err, 2)} of the requests in the steps within SLO were not ok; points fall linearly to 0 at ${pct(def.slo.maxErrorRate)}.`
+      : "No step within SLO, so no error points.",
   );
-  return total(components, "points");
+}
+
+/** Scores one robust-service run. `reference` is url-anvil's load from the same run (null: none measured). */
+export function scoreRobustService(
+  def: ChallengeDef,
+  entry: Measurements,
+  reference: Measurements | null,
+): ScoreResult {
+  const w = def.weights as Weights;
+  const search = stepSearch(def, entry.phases);
+  const ref = reference ? stepSearch(def, reference.phases) : null;
+  // No default capacity: without a measured one the relative points are 0 (and the run is invalid).
+  const refCap = ref !== null && ref.capacity > 0 ? ref.capacity : 0;
+  return total(
+    [
+      capacityPoints(def, w, entry, search, refCap),
+      latencyPoints(def, w, entry, search),
+      efficiencyPoints(w, entry, search, reference, ref),
+      errorPoints(def, w, entry, search),
+    ],
+    "points",
+  );
 }

@@ -25,7 +25,11 @@ import { imageEnv } from "../../harness/images.ts";
 import { readEntryConfig } from "../../harness/entry/entry-config.ts";
 import { ENTRY_LIMITS } from "../../harness/compose-entry.ts";
 import { startStack, TARGETS, type Stack } from "../../harness/stack.ts";
+import { loadChallenge } from "../../harness/challenge-files.ts";
 import { leftoverContainers, tempRoot, type TempRoot } from "./helpers.ts";
+
+/** The contract's quote age, as the challenges declare it. */
+const QUOTE_MAX_AGE = (await loadChallenge("robust-service")).quoteMaxAgeSeconds;
 
 const docker = createDocker();
 const runId = `20261201T000000Z-${randomBytes(4).toString("hex")}`;
@@ -124,7 +128,7 @@ describe("containment: what a hostile entry can reach", { timeout: 300_000 }, ()
     });
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const g = await stack.loadgen.gate(TARGETS.entry, quoteKey);
+      const g = await stack.loadgen.gate(TARGETS.entry, quoteKey, QUOTE_MAX_AGE);
       if (g.passed) break;
       if (Date.now() > deadline)
         throw new Error(`the prober never passed the gate: ${JSON.stringify(g.checks)}`);
@@ -258,10 +262,10 @@ describe("containment: what a hostile entry can reach", { timeout: 300_000 }, ()
     assert.ok(statSync(logPath).size <= maxBytes * 1.1, `log is ${statSync(logPath).size} bytes`);
 
     // The platform still measures the entry: the whole gate passes through the load path.
-    let gate = await stack.loadgen.gate(TARGETS.entry, quoteKey);
+    let gate = await stack.loadgen.gate(TARGETS.entry, quoteKey, QUOTE_MAX_AGE);
     for (let i = 0; i < 20 && !gate.passed; i++) {
       await new Promise((r) => setTimeout(r, 1000));
-      gate = await stack.loadgen.gate(TARGETS.entry, quoteKey);
+      gate = await stack.loadgen.gate(TARGETS.entry, quoteKey, QUOTE_MAX_AGE);
     }
     assert.ok(gate.passed, JSON.stringify(gate.checks));
   });

@@ -1,7 +1,8 @@
 /**
  * The orderings an SRE expects, end to end at a small scale: entries of known quality written for
  * the tests (test/fixtures/entries/) run through each challenge with the real harness, and the
- * scores must rank them as their behaviour deserves. The cheat (shed-all: passes the gate, then
+ * scores must rank them as their behaviour deserves. Eleven runs: one per distinct scenario (a
+ * failed gate is run in run-robust-service.test.ts, not here). The cheat (shed-all: passes the gate, then
  * answers almost everything with an instant 503) must score strictly below the honest template in
  * every challenge. Every score is printed with its components so a note can quote the figures.
  *
@@ -20,11 +21,17 @@ import { leftoverProjects, tempRoot, type TempRoot } from "./helpers.ts";
 
 /** Small enough for CI on 2 cores, large enough for every phase and fault to last whole seconds. */
 const SCALE = 0.2;
-/** longest-upkeep packs 11 faults into its load: at 0.25 they are about 5 s apart, not 4. */
+/** longest-upkeep packs 15 faults into its load: at 0.25 they are 3–4 s apart, not 2–3. */
 const UPKEEP_SCALE = 0.25;
 /** The honest entry: the template, exactly as `sre-chaos new` makes it. */
 const GOOD = "good";
-const FIXTURES = ["shed-all", "weak", "fragile", "slow-quote-no-cache", "canned-echo"];
+/**
+ * tuned (the best known entry) must score at least this share of the template's score in the same
+ * file: it is better by design, but by less than two runs of one entry can differ on a noisy
+ * 2-core machine, so a strict "tuned > template" would fail now and then for no fault of the code.
+ */
+const TUNED_FLOOR = 0.9;
+const FIXTURES = ["tuned", "modest", "shed-all", "fragile", "slow-quote-no-cache"];
 
 interface Row {
   challenge: ChallengeId;
@@ -100,33 +107,37 @@ function beats(a: RunRecord, b: RunRecord, margin: number): void {
   );
 }
 
-test("robust-service: the template > weak (capacity 200 req/s) > shed-all = 0", async () => {
+test("robust-service: tuned ≥ the template > modest (capacity 1000 req/s) > shed-all = 0", async () => {
   const good = await run(GOOD, "robust-service");
-  const weak = await run("weak", "robust-service");
+  const tuned = await run("tuned", "robust-service");
+  const modest = await run("modest", "robust-service");
   const shed = await run("shed-all", "robust-service");
   assert.equal(good.verification.passed, true);
   assert.ok(good.score > 0);
-  // weak queues everything above 200 req/s: its capacity is one of the steps at or below 200
-  // (… 149, 179, 215 at 60 × 1.2^i); the template's nginx holds far more on the same CPU.
-  const weakCap = comp(weak, "capacity").value ?? 0;
-  const goodCap = comp(good, "capacity").value ?? 0;
+  // modest queues everything above 1000 req/s: its capacity is one of the steps at or below 1000
+  // (… 770, 924, 1109 at 60 × 1.2^i); the template's nginx holds far more on the same CPU.
+  const cap = (r: RunRecord) => comp(r, "capacity").value ?? 0;
   assert.ok(
-    weakCap > 0 && weakCap <= 230,
-    `weak capacity ${weakCap} req/s should be near its 200 req/s limit`,
+    cap(modest) > 400 && cap(modest) <= 1150,
+    `modest capacity ${cap(modest)} req/s near its 1000 req/s limit`,
   );
-  assert.ok(goodCap >= 2 * weakCap, `template capacity ${goodCap} vs weak ${weakCap}`);
-  beats(good, weak, 10);
+  assert.ok(cap(good) >= 2 * cap(modest), `template capacity ${cap(good)} vs modest ${cap(modest)}`);
+  beats(good, modest, 10);
+  // The best known entry: at least the template's score, give or take the run-to-run noise
+  // (docs/FAIRNESS.md, "Measured reproducibility"), and well above modest.
+  assert.ok(tuned.score >= good.score * TUNED_FLOOR, `tuned ${tuned.score} vs template ${good.score}`);
+  beats(tuned, modest, 10);
   // Fast 503s are errors for the SLO: no step holds, so every component is 0.
   assert.equal(shed.verification.passed, true, "the cheat passes the gate");
   assert.equal(shed.score, 0, `shed-all scored ${shed.score}`);
-  beats(weak, shed, 1);
+  beats(modest, shed, 1);
 });
 
-test("graceful-degradation: the template well above both failure modes (breaking, shedding everything); canned-echo = 0", async () => {
+test("graceful-degradation: tuned ≥ the template, well above both failure modes (breaking, shedding everything)", async () => {
   const good = await run(GOOD, "graceful-degradation");
+  const tuned = await run("tuned", "graceful-degradation");
   const slow = await run("slow-quote-no-cache", "graceful-degradation");
   const shed = await run("shed-all", "graceful-degradation");
-  const canned = await run("canned-echo", "graceful-degradation");
   // Serving stale quotes from cache while upstream is slow/flaky keeps quotes available.
   const quotes = (r: RunRecord) => comp(r, "quote-availability").value ?? 0;
   assert.ok(quotes(good) >= quotes(slow) + 0.2, `quote availability ${quotes(good)} vs ${quotes(slow)}`);
@@ -140,8 +151,18 @@ test("graceful-degradation: the template well above both failure modes (breaking
   // both failure modes far below the template; which of the two is worse is not asserted: it
   // flips with how loaded the machine is (both have been seen on top).
   beats(good, shed, 30);
-  assert.equal(canned.verification.passed, false);
-  assert.equal(canned.score, 0);
+  // The template is below what the plan can give (every overload request good): the ramp to 4×
+  // the reference goes past its capacity, so more capacity would still score more.
+  const overload = good.measurements?.entry?.phases.find((p) => p.name === "overload");
+  assert.ok(overload, "the template's record carries its overload phase");
+  const due = Object.values(overload.counts).reduce((a, b) => a + b, 0) + overload.dropped;
+  assert.ok(
+    overload.counts.ok < 0.97 * due,
+    `template: ${overload.counts.ok} good of ${due} due under overload`,
+  );
+  assert.ok(tuned.score >= good.score * TUNED_FLOOR, `tuned ${tuned.score} vs template ${good.score}`);
+  beats(tuned, slow, 3);
+  beats(tuned, shed, 30);
 });
 
 test("longest-upkeep: the template (restart always + healthcheck) > fragile (restart no); shed-all = 0", async () => {
@@ -150,9 +171,9 @@ test("longest-upkeep: the template (restart always + healthcheck) > fragile (res
   const shed = await run("shed-all", "longest-upkeep");
   const kill = good.faults.find((f) => f.action === "kill");
   assert.ok(kill, "a kill was applied");
-  // fragile is up until the first kill (t = 10 s at this scale, after a 1 s pause at 5 s) and does
-  // not come back by itself (only the harness's own `restart` fault at 45 s starts it again, 3 s
-  // before the last pause); the template restarts within seconds and keeps a longer streak.
+  // fragile is up until the first kill (t = 5 s at this scale, after a 1 s pause at 3 s) and does
+  // not come back by itself (only the harness's own `restart` fault at 51 s, 2 s before the end,
+  // starts it again); the template restarts within seconds and keeps a longer streak.
   assert.ok(fragile.score <= kill.start + 1, `fragile streak ${fragile.score} s beyond the first kill`);
   // The template is back within seconds of the first kill, as the probe through toxiproxy sees it.
   // (This once took 20 s or the rest of the run: toxiproxy looked the restarting entry up by name.)

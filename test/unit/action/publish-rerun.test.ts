@@ -50,7 +50,7 @@ describe("publish reruns", () => {
     const api = fake();
     await runPublish(wrEvent, s.deps(api));
     const body = String(api.callsOf("createComment")[0]?.[1]);
-    assert.match(body, /Change: ±0 against your previous run \(78\.6\), ±0 against your best \(78\.6\)\./);
+    assert.match(body, /Change: ±0 against your previous run \(82\.6\), ±0 against your best \(82\.6\)\./);
   });
 
   it("a rerun of a later run whose comment failed still compares it with the runs before it", async () => {

@@ -112,7 +112,7 @@ describe("rescore", () => {
           "sre-chaos-shard-7: not the artifact of one of the 2 shard(s)",
           "sre-chaos-shard-0/sre-chaos-run-carol: a rescore artifact names a pull request",
           "sre-chaos-shard-1/sre-chaos-run-alice: alice is evaluated by shard 0, not by shard 1",
-          "sre-chaos-shard-1/sre-chaos-run-dave: score refused: the record's figures do not follow from its measurements: score 99, recomputed 78.58",
+          "sre-chaos-shard-1/sre-chaos-run-dave: score refused: the record's figures do not follow from its measurements: score 99, recomputed 82.56",
           "sre-chaos-shard-1/sre-chaos-run-example: the folder of example holds a record of alice",
           "sre-chaos-shard-1/sre-chaos-run-mallory: contributors/mallory is not an entry on the default branch",
         ]);

@@ -59,6 +59,27 @@ const bad: { name: string; base: string; from: string | RegExp; to: string; fiel
   { name: 'rate "abc"', base: graceful, from: "rate: 0.5x }", to: "rate: abc }", field: /phases\.0\.rate/ },
   { name: "missing weight", base: robust, from: /\n {2}errors: 10/, to: "", field: /weights\.errors/ },
   {
+    name: "a role naming no phase",
+    base: graceful,
+    from: "recovery: recovery }",
+    to: "recovery: cooldown }",
+    field: /roles\.recovery: no phase is named cooldown/,
+  },
+  {
+    name: "a missing role",
+    base: graceful,
+    from: "roles: { overload: overload, recovery: recovery }",
+    to: "roles: { overload: overload }",
+    field: /roles\.recovery: missing role recovery/,
+  },
+  {
+    name: "no quote age",
+    base: robust,
+    from: /\nquoteMaxAgeSeconds: 30/,
+    to: "",
+    field: /quoteMaxAgeSeconds/,
+  },
+  {
     name: "unknown weight",
     base: robust,
     from: "errors: 10",

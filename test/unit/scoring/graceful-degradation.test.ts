@@ -65,18 +65,15 @@ test("refusing everything fast scores below even a weak honest app (40% of the r
   assert.equal(points(cheat, "restarts"), 0, "no restart bonus without a single good answer");
 });
 
-test("goodput is good req/s under overload relative to the reference capacity, capped at 1.5×", () => {
-  const cases: [number, number][] = [
-    [REF, 1],
-    [Math.round(REF / 2), 0.5],
-    [REF * 4, 1.5],
-  ];
-  for (const [cap, rel] of cases) {
-    const r = run(shedder(cap));
-    const g = r.components.find((c) => c.id === "goodput")!;
+test("goodput is good req/s under overload relative to the reference capacity, log-scaled with no cap", () => {
+  const seconds = stages[1]!.duration;
+  for (const cap of [Math.round(REF / 2), REF, REF * 2, REF * 3]) {
+    const m = measure(stages, shedder(cap));
+    const g = scoreRun(d, m, reference, ok).components.find((c) => c.id === "goodput")!;
+    const rel = m.phases[1]!.counts.ok / seconds / REF;
+    assert.equal(g.points, Math.round(d.weights.goodput! * Math.log2(1 + rel) * 100) / 100, `${cap}`);
     // The overload ramp starts at 0.5× the reference, so the first seconds are below capacity.
-    assert.ok(g.points <= d.weights.goodput! * rel * 1.01, `${cap}: ${g.points}`);
-    assert.ok(g.points >= d.weights.goodput! * rel * 0.8, `${cap}: ${g.points}`);
+    assert.ok(rel <= cap / REF && rel >= (cap / REF) * 0.65, `${cap}: ${rel}`);
   }
 });
 

@@ -104,14 +104,14 @@ test("the score is the longest up streak in seconds; other components carry 0 po
 });
 
 test("faults: breaches, time to recover from the fault's start, faults survived", () => {
-  const m = measure(stages, downDuring([20, 25], [41, 48]), { faults });
+  const m = measure(stages, downDuring([10, 14], [21, 28]), { faults });
   const out = faultOutcomes(m, upSeconds(d, m));
-  assert.deepEqual(out[0], { action: "pause", start: 20, breachAt: 20, recoverySeconds: 5, recovered: true });
-  assert.deepEqual(out[1], { action: "kill", start: 40, breachAt: 41, recoverySeconds: 8, recovered: true });
+  assert.deepEqual(out[0], { action: "pause", start: 10, breachAt: 10, recoverySeconds: 4, recovered: true });
+  assert.deepEqual(out[1], { action: "kill", start: 20, breachAt: 21, recoverySeconds: 8, recovered: true });
   assert.ok(out.slice(2).every((o) => o.breachAt === null));
   const r = scoreRun(d, m, null, ok);
   assert.equal(r.components.find((c) => c.id === "faults-survived")!.value, faults.length - 2);
-  assert.equal(r.components.find((c) => c.id === "mean-time-to-recover")!.value, 6.5);
+  assert.equal(r.components.find((c) => c.id === "mean-time-to-recover")!.value, 6);
 });
 
 test("a fault at the run's last second that breaks it: not recovered, counted to the end, finite", () => {

@@ -53,7 +53,7 @@ test("kx rates follow the measured capacity; without one there is no default, th
   const d = def("graceful-degradation");
   const rates = (cap: number | null) =>
     planRun(d, { scale: 1, referenceCapacity: cap }).stages.map((s) => s.rate);
-  assert.deepEqual(rates(2000), [1000, 6000, 1000]);
+  assert.deepEqual(rates(2000), [1000, 8000, 1000]);
   for (const id of ["graceful-degradation", "longest-upkeep"] as const)
     for (const cap of [null, 0, -5, Number.NaN, Infinity])
       assert.throws(

@@ -33,19 +33,23 @@ test("capacity is the achieved rate of the highest step within SLO", () => {
     assert.equal(referenceCapacity(d, measure(stages, honest(cap))), want, `app of ${cap}`);
 });
 
-test("normalized by the reference: the reference scores ~100, double the reference scores more, capped at 2×", () => {
+test("normalized by the reference: the reference scores ~100, more capacity always scores more (log scale, no cap)", () => {
   const self = scoreRun(d, ref, ref, ok);
   assert.equal(points(self, "capacity"), 60);
   assert.equal(points(self, "efficiency"), 15);
   assert.equal(points(self, "errors"), 10);
   assert.ok(self.score > 90 && self.score <= 100, `reference vs itself: ${self.score}`);
+  const round = (x: number) => Math.round(x * 100) / 100;
   const better = scoreRun(d, measure(stages, honest(2000)), ref, ok);
-  assert.equal(points(better, "capacity"), Math.round(((60 * 1917) / 1109) * 100) / 100);
+  assert.equal(points(better, "capacity"), round(60 * Math.log2(1 + 1917 / 1109)));
+  // Beyond 2× the reference (the old cap) capacity still earns more: 8242 / 1109 = 7.4×.
   const huge = scoreRun(d, measure(stages, honest(9000)), ref, ok);
-  assert.equal(points(huge, "capacity"), 120, "capped at 2× the reference");
+  assert.equal(points(huge, "capacity"), round(60 * Math.log2(1 + 8242 / 1109)));
+  assert.ok(points(huge, "capacity") > 120, "no cap at 2× the reference");
+  assert.match(huge.components[0]!.explanation, /top step held/);
   const half = scoreRun(d, measure(stages, honest(600)), ref, ok);
-  assert.equal(points(half, "capacity"), Math.round(((60 * 535) / 1109) * 100) / 100);
-  assert.ok(half.score < self.score && self.score < better.score);
+  assert.equal(points(half, "capacity"), round(60 * Math.log2(1 + 535 / 1109)));
+  assert.ok(half.score < self.score && self.score < better.score && better.score < huge.score);
 });
 
 test("the same entry scores the same against a faster reference on a faster machine only relatively", () => {
