@@ -49030,9 +49030,9 @@ function createPrometheus(baseUrl2) {
 // harness/loadgen-client.ts
 function createLoadGen(baseUrl2) {
   return {
-    gate: (target2, quoteKey) => httpJson(`${baseUrl2}/gate`, {
+    gate: (target2, quoteKey, quoteMaxAgeSeconds) => httpJson(`${baseUrl2}/gate`, {
       method: "POST",
-      body: { target: target2, quoteKey, quoteMaxAgeSeconds: 30 },
+      body: { target: target2, quoteKey, quoteMaxAgeSeconds },
       timeoutMs: 3e4
     }),
     async start(config2) {
@@ -49908,8 +49908,9 @@ var rateSchema = external_exports.union([
   external_exports.string().regex(/^\d+(\.\d+)?x$/, 'a rate is a number (req/s) or "<k>x" (k × reference capacity), e.g. "3x"')
 ]);
 var seconds = external_exports.number().positive().finite();
+var phaseName = external_exports.string().regex(/^[a-z][a-z0-9-]{0,40}$/);
 var phaseDefSchema = external_exports.strictObject({
-  name: external_exports.string().regex(/^[a-z][a-z0-9-]{0,40}$/),
+  name: phaseName,
   duration: seconds,
   executor: external_exports.enum(EXECUTORS),
   rate: rateSchema,
@@ -49965,6 +49966,11 @@ var challengeDefSchema = external_exports.strictObject({
   }),
   /** Per-request deadline: a request not answered by then is a timeout. */
   deadlineMs: external_exports.number().int().min(100).max(3e4),
+  /**
+   * The oldest quote (seconds since upstream issued it) that still counts as correct: the load
+   * generator checks every quote against it, the gate too. A cached copy up to this age is fine.
+   */
+  quoteMaxAgeSeconds: external_exports.number().int().min(1).max(3600),
   maxInFlight: external_exports.number().int().min(1).max(2e4),
   /** The harness stops a load early after this many consecutive steps out of SLO. */
   stopAfterFailedSteps: external_exports.number().int().min(1).max(10).optional(),
@@ -49973,6 +49979,8 @@ var challengeDefSchema = external_exports.strictObject({
   phases: external_exports.array(phaseDefSchema).min(1).max(30).optional(),
   steps: stepsDefSchema.optional(),
   chaos: external_exports.array(chaosEventSchema).max(64).default([]),
+  /** Which phase plays which part in the score (graceful-degradation: overload, recovery). */
+  roles: external_exports.record(external_exports.string().regex(/^[a-z][a-zA-Z]{0,40}$/), phaseName).default({}),
   /** Seconds of consecutive in-SLO traffic that count as "recovered" (graceful-degradation). */
   recoveryWindowSeconds: external_exports.number().int().min(1).max(60).optional(),
   /** Points per component at the reference level; keys depend on the challenge. */
@@ -50004,6 +50012,20 @@ var challengeDefSchema = external_exports.strictObject({
       });
     names.add(p.name);
   }
+  const phaseNames = new Set((d.phases ?? []).map((p) => p.name));
+  const roles = REQUIRED_ROLES[d.id];
+  for (const r of roles)
+    if (!(r in d.roles)) ctx.addIssue({ code: "custom", message: `missing role ${r}`, path: ["roles", r] });
+  for (const [r, name] of Object.entries(d.roles)) {
+    if (!roles.includes(r))
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown role ${r} (expected ${roles.join(", ") || "none"})`,
+        path: ["roles", r]
+      });
+    else if (!phaseNames.has(name))
+      ctx.addIssue({ code: "custom", message: `no phase is named ${name}`, path: ["roles", r] });
+  }
   const required2 = REQUIRED_WEIGHTS[d.id];
   for (const k of required2)
     if (!(k in d.weights))
@@ -50020,6 +50042,11 @@ var REQUIRED_WEIGHTS = {
   "robust-service": ["capacity", "latency", "efficiency", "errors"],
   "graceful-degradation": ["answeredInTime", "goodput", "quoteAvailability", "recovery", "restarts"],
   "longest-upkeep": ["streak"]
+};
+var REQUIRED_ROLES = {
+  "robust-service": [],
+  "graceful-degradation": ["overload", "recovery"],
+  "longest-upkeep": []
 };
 var ChallengeError = class extends Error {
   constructor(source, problems) {
@@ -50122,7 +50149,8 @@ var settings = (def) => ({
   timeoutMs: def.deadlineMs,
   maxInFlight: def.maxInFlight,
   mix: { ...def.mix },
-  fastFailMs: FAST_FAIL_MS
+  fastFailMs: FAST_FAIL_MS,
+  quoteMaxAgeSeconds: def.quoteMaxAgeSeconds
 });
 function planCalibration(def, scale) {
   const stages = calibrationStages(def, scale);
@@ -50247,9 +50275,11 @@ function fmt4(x, digits = 0) {
 function pct(x, digits = 1) {
   return `${(clamp(x, 0, 1) * 100).toFixed(digits)}%`;
 }
+function logRatioPoints(weight, ratio2) {
+  return Number.isFinite(ratio2) && ratio2 > 0 ? weight * Math.log2(1 + ratio2) : 0;
+}
 
 // scoring/graceful-degradation.ts
-var GOODPUT_CAP = 1.5;
 var RESTARTS_TO_ZERO = 2;
 function samplesBySecond(m) {
   const step = m.stepSeconds > 0 ? m.stepSeconds : 1;
@@ -50273,85 +50303,97 @@ function timeToRecover(def, m, phase, window) {
   }
   return null;
 }
-function scoreGracefulDegradation(def, entry, reference) {
-  const w = def.weights;
-  const overload = entry.phases.find((p) => p.name === "overload") ?? null;
-  const recovery = entry.phases.find((p) => p.name === "recovery") ?? null;
-  const components = [];
-  const completed = overload ? totalOf(overload.counts) : 0;
+function answeredInTime(w, overload) {
   const good = overload?.counts.ok ?? 0;
   const fast = overload?.counts.fast_fail ?? 0;
-  const sent = completed + (overload?.dropped ?? 0);
+  const sent = overload ? totalOf(overload.counts) + overload.dropped : 0;
   const inTime = ratio(good + fast, sent);
-  components.push(
-    component(
-      "answered-in-time",
-      "Answered in time under overload",
-      sent > 0 ? inTime : null,
-      "ratio",
-      w.answeredInTime * clamp(inTime, 0, 1),
-      w.answeredInTime,
-      sent > 0 ? `Of ${sent} requests due during overload, ${good} were good and ${fast} fast-fails (${pct(inTime)}); the other ${sent - good - fast} were bad (timeouts, slow errors, wrong bodies, connection errors, dropped).` : "No request was sent during overload."
-    )
+  return component(
+    "answered-in-time",
+    "Answered in time under overload",
+    sent > 0 ? inTime : null,
+    "ratio",
+    w.answeredInTime * clamp(inTime, 0, 1),
+    w.answeredInTime,
+    sent > 0 ? `Of ${sent} requests due during overload, ${good} were good and ${fast} fast-fails (${pct(inTime)}); the other ${sent - good - fast} were bad (timeouts, slow errors, wrong bodies, connection errors, dropped).` : "No request was sent during overload."
   );
-  const refCap = reference ? referenceCapacity(def, reference) : 0;
+}
+function goodputPoints(w, overload, refCap) {
   const seconds2 = overload ? overload.end - overload.start : 0;
-  const goodput = ratio(good, seconds2);
+  const goodput = ratio(overload?.counts.ok ?? 0, seconds2);
   const rel = ratio(goodput, refCap);
-  components.push(
-    component(
-      "goodput",
-      "Goodput under overload",
-      seconds2 > 0 ? goodput : null,
-      "req/s",
-      w.goodput * clamp(rel, 0, GOODPUT_CAP),
-      w.goodput,
-      refCap > 0 ? `${fmt4(goodput)} good req/s during overload = ${fmt4(rel, 2)}× the reference capacity of ${fmt4(refCap)} req/s; counted up to ${GOODPUT_CAP}×.` : `${fmt4(goodput)} good req/s during overload, but no reference capacity was measured, so there is nothing to compare with (0 points).`
-    )
+  return component(
+    "goodput",
+    "Goodput under overload",
+    seconds2 > 0 ? goodput : null,
+    "req/s",
+    refCap > 0 ? logRatioPoints(w.goodput, rel) : 0,
+    w.goodput,
+    refCap > 0 ? `${fmt4(goodput)} good req/s during overload = ${fmt4(rel, 2)}× the reference capacity of ${fmt4(refCap)} req/s; points ${w.goodput} × log2(1 + ${fmt4(rel, 2)}), no cap.` : `${fmt4(goodput)} good req/s during overload, but no reference capacity was measured, so there is nothing to compare with (0 points).`
   );
+}
+function quoteAvailability(def, w, overload) {
   const q = overload?.byKind.quote;
   const quotes = q ? totalOf(q) : 0;
-  const qAvail = ratio(q?.ok ?? 0, quotes);
-  components.push(
-    component(
-      "quote-availability",
-      "Quote availability (stale allowed)",
-      quotes > 0 ? qAvail : null,
-      "ratio",
-      w.quoteAvailability * clamp(qAvail, 0, 1),
-      w.quoteAvailability,
-      quotes > 0 ? `${q.ok} of ${quotes} quote requests during overload got a valid quote (a cached one up to 30 s old counts): ${pct(qAvail)}.` : "No quote request completed during overload."
-    )
+  const ok = q?.ok ?? 0;
+  const avail = ratio(ok, quotes);
+  return component(
+    "quote-availability",
+    "Quote availability (stale allowed)",
+    quotes > 0 ? avail : null,
+    "ratio",
+    w.quoteAvailability * clamp(avail, 0, 1),
+    w.quoteAvailability,
+    quotes > 0 ? `${ok} of ${quotes} quote requests during overload got a valid quote (a cached one up to ${def.quoteMaxAgeSeconds} s old counts): ${pct(avail)}.` : "No quote request completed during overload."
   );
+}
+function recoveryPoints(def, w, m, recovery) {
   const len = recovery ? recovery.end - recovery.start : 0;
   const window = Math.max(1, Math.min(def.recoveryWindowSeconds ?? 5, Math.floor(len / 3)));
-  const ttr = recovery ? timeToRecover(def, entry, recovery, window) : null;
+  const ttr = recovery ? timeToRecover(def, m, recovery, window) : null;
   const span = Math.max(1, len - window);
-  components.push(
-    component(
-      "time-to-recover",
-      "Time to recover the SLO",
-      ttr,
-      "s",
-      ttr === null ? 0 : w.recovery * clamp(1 - ttr / span, 0, 1),
-      w.recovery,
-      ttr === null ? `The SLO was never met for ${window} consecutive seconds during the ${fmt4(len)} s recovery phase.` : `${fmt4(ttr)} s into the recovery phase the SLO held for ${window} consecutive seconds; points fall linearly to 0 at ${fmt4(span)} s.`
-    )
+  return component(
+    "time-to-recover",
+    "Time to recover the SLO",
+    ttr,
+    "s",
+    ttr === null ? 0 : w.recovery * clamp(1 - ttr / span, 0, 1),
+    w.recovery,
+    ttr === null ? `The SLO was never met for ${window} consecutive seconds during the ${fmt4(len)} s recovery phase.` : `${fmt4(ttr)} s into the recovery phase the SLO held for ${window} consecutive seconds; points fall linearly to 0 at ${fmt4(span)} s.`
   );
-  const restarts = Math.max(0, entry.restarts);
-  const servedAny = entry.phases.some((p) => p.counts.ok > 0);
-  components.push(
-    component(
-      "restarts",
-      "Restarts",
-      restarts,
-      "restarts",
-      servedAny ? w.restarts * clamp(1 - restarts / RESTARTS_TO_ZERO, 0, 1) : 0,
-      w.restarts,
-      !servedAny ? "No good answer in the whole run, so no points for staying up without restarts." : restarts === 0 ? "The entry never restarted." : `The entry restarted ${restarts} time(s); each costs ${fmt4(100 / RESTARTS_TO_ZERO)}% of these points.`
-    )
+}
+function restartPoints(w, m) {
+  const restarts = Math.max(0, m.restarts);
+  const servedAny = m.phases.some((p) => p.counts.ok > 0);
+  return component(
+    "restarts",
+    "Restarts",
+    restarts,
+    "restarts",
+    servedAny ? w.restarts * clamp(1 - restarts / RESTARTS_TO_ZERO, 0, 1) : 0,
+    w.restarts,
+    !servedAny ? "No good answer in the whole run, so no points for staying up without restarts." : restarts === 0 ? "The entry never restarted." : `The entry restarted ${restarts} time(s); each costs ${fmt4(100 / RESTARTS_TO_ZERO)}% of these points.`
   );
-  return total(components, "points");
+}
+function phaseOfRole(def, m, role) {
+  const name = def.roles[role];
+  return name === void 0 ? null : m.phases.find((p) => p.name === name) ?? null;
+}
+function scoreGracefulDegradation(def, entry, reference) {
+  const w = def.weights;
+  const overload = phaseOfRole(def, entry, "overload");
+  const recovery = phaseOfRole(def, entry, "recovery");
+  const refCap = reference ? referenceCapacity(def, reference) : 0;
+  return total(
+    [
+      answeredInTime(w, overload),
+      goodputPoints(w, overload, refCap),
+      quoteAvailability(def, w, overload),
+      recoveryPoints(def, w, entry, recovery),
+      restartPoints(w, entry)
+    ],
+    "points"
+  );
 }
 
 // scoring/longest-upkeep.ts
@@ -50472,8 +50514,6 @@ function scoreLongestUpkeep(def, entry) {
 }
 
 // scoring/robust-service.ts
-var CAPACITY_CAP = 2;
-var EFFICIENCY_CAP = 2;
 function addCounts(a, b) {
   const out = emptyCounts();
   for (const k of Object.keys(out)) out[k] = a[k] + b[k];
@@ -50490,73 +50530,82 @@ function efficiency(m, steps) {
   }
   return cpu > 0 ? ok / cpu : null;
 }
-function scoreRobustService(def, entry, reference) {
-  const w = def.weights;
-  const search = stepSearch(def, entry.phases);
-  const ref = reference ? stepSearch(def, reference.phases) : null;
-  const refCap = ref !== null && ref.capacity > 0 ? ref.capacity : 0;
+function capacityPoints(def, w, entry, search, refCap) {
   const refNote = refCap > 0 ? `the reference (url-anvil) sustained ${fmt4(refCap)} req/s in this run` : "no reference capacity was measured, so there is nothing to compare with (0 points)";
   const cap = search.capacity;
   const rel = ratio(cap, refCap);
-  const components = [];
   const capStep = search.capacityIndex >= 0 ? entry.phases[search.capacityIndex] : null;
-  components.push(
-    component(
-      "capacity",
-      "Capacity within SLO",
-      cap,
-      "req/s",
-      w.capacity * clamp(rel, 0, CAPACITY_CAP),
-      w.capacity,
-      capStep ? `Highest step within SLO: ${capStep.name} (target ${fmt4(capStep.targetRate)} req/s), ${fmt4(cap)} ok req/s = ${fmt4(rel, 2)}× the reference; ${refNote}.` : `No step met the SLO (p99 ≤ ${def.slo.p99Ms} ms, errors ≤ ${pct(def.slo.maxErrorRate)}, dropped ≤ ${pct(def.slo.maxDroppedRate)}), so the capacity is 0; ${refNote}.`
-    )
+  const topNote = def.steps && search.capacityIndex === def.steps.count - 1 ? " The ladder's top step held: your capacity is at least this." : "";
+  return component(
+    "capacity",
+    "Capacity within SLO",
+    cap,
+    "req/s",
+    logRatioPoints(w.capacity, rel),
+    w.capacity,
+    capStep ? `Highest step within SLO: ${capStep.name} (target ${fmt4(capStep.targetRate)} req/s), ${fmt4(cap)} ok req/s = ${fmt4(rel, 2)}× the reference (points ${w.capacity} × log2(1 + ${fmt4(rel, 2)}), no cap); ${refNote}.${topNote}` : `No step met the SLO (p99 ≤ ${def.slo.p99Ms} ms, errors ≤ ${pct(def.slo.maxErrorRate)}, dropped ≤ ${pct(def.slo.maxDroppedRate)}), so the capacity is 0; ${refNote}.`
   );
+}
+function latencyPoints(def, w, entry, search) {
+  const cap = search.capacity;
   let half = null;
   for (const i of search.withinSlo)
     if (half === null || Math.abs(okRate(entry.phases[i]) - cap / 2) < Math.abs(okRate(entry.phases[half]) - cap / 2))
       half = i;
   const halfStep = half === null ? null : entry.phases[half];
   const p99 = halfStep?.p99 ?? null;
-  components.push(
-    component(
-      "p99-at-half-capacity",
-      "p99 at half capacity",
-      p99,
-      "ms",
-      p99 === null ? 0 : w.latency * clamp(1 - p99 / def.slo.p99Ms, 0, 1),
-      w.latency,
-      halfStep && p99 !== null ? `At ${halfStep.name} (${fmt4(okRate(halfStep))} ok req/s, nearest half the capacity) p99 was ${fmt4(p99, 1)} ms; points fall linearly to 0 at the SLO's ${def.slo.p99Ms} ms.` : "No step within SLO, so no latency at half capacity."
-    )
+  return component(
+    "p99-at-half-capacity",
+    "p99 at half capacity",
+    p99,
+    "ms",
+    p99 === null ? 0 : w.latency * clamp(1 - p99 / def.slo.p99Ms, 0, 1),
+    w.latency,
+    halfStep && p99 !== null ? `At ${halfStep.name} (${fmt4(okRate(halfStep))} ok req/s, nearest half the capacity) p99 was ${fmt4(p99, 1)} ms; points fall linearly to 0 at the SLO's ${def.slo.p99Ms} ms.` : "No step within SLO, so no latency at half capacity."
   );
+}
+function efficiencyPoints(w, entry, search, reference, ref) {
   const eff = efficiency(entry, search.withinSlo);
   const refEff = reference && ref ? efficiency(reference, ref.withinSlo) : null;
   const effRel = eff !== null && refEff !== null ? ratio(eff, refEff) : null;
-  components.push(
-    component(
-      "efficiency",
-      "Efficiency",
-      eff,
-      "req/CPU-s",
-      effRel === null ? 0 : w.efficiency * clamp(effRel, 0, EFFICIENCY_CAP),
-      w.efficiency,
-      search.withinSlo.length === 0 ? "No step within SLO, so no efficiency points." : eff === null ? "No CPU figures for the steps within SLO, so no efficiency points." : refEff === null ? `${fmt4(eff)} ok requests per CPU-second, but the reference's efficiency is unknown, so no points.` : `${fmt4(eff)} ok requests per CPU-second within SLO versus the reference's ${fmt4(refEff)} (${fmt4(effRel, 2)}×, counted up to ${EFFICIENCY_CAP}×).`
-    )
+  return component(
+    "efficiency",
+    "Efficiency",
+    eff,
+    "req/CPU-s",
+    effRel === null ? 0 : logRatioPoints(w.efficiency, effRel),
+    w.efficiency,
+    search.withinSlo.length === 0 ? "No step within SLO, so no efficiency points." : eff === null ? "No CPU figures for the steps within SLO, so no efficiency points." : refEff === null ? `${fmt4(eff)} ok requests per CPU-second, but the reference's efficiency is unknown, so no points.` : `${fmt4(eff)} ok requests per CPU-second within SLO versus the reference's ${fmt4(refEff)} (${fmt4(effRel, 2)}×; points ${w.efficiency} × log2(1 + ${fmt4(effRel, 2)}), no cap).`
   );
+}
+function errorPoints(def, w, entry, search) {
   const within = search.withinSlo.reduce((c, i) => addCounts(c, entry.phases[i].counts), emptyCounts());
   const err = errorRatio(within);
   const any2 = search.withinSlo.length > 0;
-  components.push(
-    component(
-      "errors",
-      "Errors within SLO steps",
-      any2 ? err : null,
-      "ratio",
-      any2 ? w.errors * clamp(1 - err / Math.max(def.slo.maxErrorRate, 1e-9), 0, 1) : 0,
-      w.errors,
-      any2 ? `${pct(err, 2)} of the requests in the steps within SLO were not ok; points fall linearly to 0 at ${pct(def.slo.maxErrorRate)}.` : "No step within SLO, so no error points."
-    )
+  return component(
+    "errors",
+    "Errors within SLO steps",
+    any2 ? err : null,
+    "ratio",
+    any2 ? w.errors * clamp(1 - err / Math.max(def.slo.maxErrorRate, 1e-9), 0, 1) : 0,
+    w.errors,
+    any2 ? `${pct(err, 2)} of the requests in the steps within SLO were not ok; points fall linearly to 0 at ${pct(def.slo.maxErrorRate)}.` : "No step within SLO, so no error points."
   );
-  return total(components, "points");
+}
+function scoreRobustService(def, entry, reference) {
+  const w = def.weights;
+  const search = stepSearch(def, entry.phases);
+  const ref = reference ? stepSearch(def, reference.phases) : null;
+  const refCap = ref !== null && ref.capacity > 0 ? ref.capacity : 0;
+  return total(
+    [
+      capacityPoints(def, w, entry, search, refCap),
+      latencyPoints(def, w, entry, search),
+      efficiencyPoints(w, entry, search, reference, ref),
+      errorPoints(def, w, entry, search)
+    ],
+    "points"
+  );
 }
 
 // scoring/score.ts
@@ -51080,7 +51129,7 @@ async function gateWhenHealthy(ctx, target2, container, name) {
         ]
       };
     }
-    last = await stack.loadgen.gate(target2, quoteKey);
+    last = await stack.loadgen.gate(target2, quoteKey, ctx.def.quoteMaxAgeSeconds);
     const healthz = last.checks.find((c) => /healthz/.test(c.name));
     if (healthz?.passed && (state.health === null || state.health === "healthy")) return last;
     if (Date.now() > deadline) {
@@ -51100,7 +51149,7 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
     timeoutMs: plan.timeoutMs,
     maxInFlight: plan.maxInFlight,
     quoteKey: ctx.quoteKey,
-    quoteMaxAgeSeconds: 30,
+    quoteMaxAgeSeconds: plan.quoteMaxAgeSeconds,
     fastFailMs: plan.fastFailMs
   };
   const restarts = watchRestarts(docker, container, (await docker.inspect(container)).startedAt);
