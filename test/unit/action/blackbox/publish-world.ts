@@ -31,7 +31,7 @@ export const WORKSPACE = makeWorkspace(wsRoot, {
 export const BASE = WORKSPACE.head;
 
 const good = scoredRecord();
-/** The PR author's honest record (score 78.58), measured by the base's harness. */
+/** The PR author's honest record (scored by the base's scoring code), measured by the base's harness. */
 export function record(o: Record<string, unknown> = {}, login = LOGIN): Record<string, any> {
   const r = structuredClone(login === LOGIN ? good : scoredRecord("robust-service", login));
   return { ...r, provenance: { ...r.provenance, harnessCommit: BASE }, ...o };

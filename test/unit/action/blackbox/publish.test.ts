@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { runTable } from "./table.ts";
+import { esc, runTable } from "./table.ts";
 import type { Runner } from "./runner.ts";
 import {
   BASE,
@@ -28,6 +28,9 @@ import {
   state,
   WRITTEN,
 } from "./publish-world.ts";
+
+/** GOOD's score as the comment prints it (one decimal), escaped for a RegExp. */
+const one = esc(GOOD.score.toFixed(1));
 
 const MARKER = `<!-- sre-chaos:comment login=${LOGIN} -->`;
 const entry = (r: Runner) => JSON.parse(r.show(`entries/${LOGIN}.json`) ?? "null");
@@ -61,7 +64,9 @@ runTable("black box: publish mode", [
   {
     name: "a good artifact: run and entry written once, one comment, outputs and summary",
     ...published({
-      summary: /## SRE Chaos Challenge: robust-service[\s\S]*\*\*Score: 78\.6 points\*\*/,
+      summary: new RegExp(
+        `## SRE Chaos Challenge: robust-service[\\s\\S]*\\*\\*Score: ${esc(GOOD.score.toFixed(1))} points\\*\\*`,
+      ),
       check: (r) => {
         const run = JSON.parse(r.show(RUN_PATH) ?? "null");
         assert.deepEqual(
@@ -178,7 +183,9 @@ runTable("black box: publish mode", [
         assert.doesNotMatch(body, /Your first run/);
         assert.match(
           body,
-          /Change: ±0 against your previous run \(78\.6\), ±0 against your best \(78\.6\)\./,
+          new RegExp(
+            `Change: ±0 against your previous run \\(${one}\\), ±0 against your best \\(${one}\\)\\.`,
+          ),
         );
       },
     }),

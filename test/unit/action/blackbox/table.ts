@@ -97,3 +97,6 @@ export function runTable(title: string, rows: Row[]): void {
     }
   });
 }
+
+/** A number as it appears in the action's text, escaped for a RegExp. */
+export const esc = (n: number | string) => String(n).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
