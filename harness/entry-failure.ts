@@ -57,7 +57,12 @@ function redactAddress(ip: string, a: string): string {
 
 /** A line as the record may keep it: no escapes or control characters, nothing platform-secret, capped. */
 export function cleanLine(raw: string, secrets: readonly string[]): string {
-  let s = raw.replace(ANSI, "").replace(/\t/g, "  ").replace(CONTROL, "");
+  // A log line can be 16 KiB (one json-file chunk); a kept line is 300 characters.
+  let s = raw
+    .slice(0, 8 * 1024)
+    .replace(ANSI, "")
+    .replace(/\t/g, "  ")
+    .replace(CONTROL, "");
   for (const secret of secrets) {
     if (secret.length >= 6) s = s.replace(new RegExp(escapeRegExp(secret), "gi"), "[redacted]");
   }
