@@ -65,6 +65,10 @@ export interface Docker {
   /** The container an image was committed from ("" if unknown) and its tags; null when it is gone. */
   imageOrigin(id: string): Promise<{ container: string; tags: string[] } | null>;
   inspect(container: string): Promise<ContainerState>;
+  /** The whole of `docker inspect <container>` (one object), for a failure's diagnosis. */
+  inspectJson(container: string): Promise<unknown>;
+  /** The last `tail` lines of the container's stdout and of its stderr, each line after its time (`--timestamps`). */
+  logs(container: string, tail: number): Promise<{ stdout: string; stderr: string }>;
   pause(container: string): Promise<void>;
   unpause(container: string): Promise<void>;
   restart(container: string): Promise<void>;
@@ -287,6 +291,14 @@ export function createDocker(): Docker {
         health: s.Health?.Status ?? null,
         addresses: addressesOf(networksJson),
       };
+    },
+    async inspectJson(container) {
+      const out = (await docker(["inspect", container])).stdout;
+      return (JSON.parse(out) as unknown[])[0] ?? {};
+    },
+    async logs(container, tail) {
+      const { stdout, stderr } = await docker(["logs", "--timestamps", "--tail", String(tail), container]);
+      return { stdout, stderr };
     },
     async pause(c) {
       await docker(["pause", c]);

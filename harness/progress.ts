@@ -22,27 +22,34 @@ export function progressLine(label: string, s: LoadStatus): string {
   ].join("  ");
 }
 
-/** Prints progress: redraws one line on a terminal, otherwise a line every `everySeconds`. */
+/**
+ * Prints progress: redraws one line on a terminal, otherwise a line every `everySeconds` of a load.
+ * Without a terminal every load starts its own count: the first update after a log line (the
+ * harness logs between loads) or with an elapsed time below the last printed one (a new load's
+ * clock starts at 0) is printed at once, so the entry's load shows progress after the reference's.
+ */
 export function createProgressPrinter(
   out: (line: string) => void,
   tty: boolean,
   everySeconds = 5,
+  write: (text: string) => void = (text) => process.stdout.write(text),
 ): { update(line: string, elapsed: number): void; done(): void } {
   let lastPrinted = -Infinity;
   let pending = false;
   return {
     update(line, elapsed) {
       if (tty) {
-        process.stdout.write(`\r\u001b[2K${line}`);
+        write(`\r\u001b[2K${line}`);
         pending = true;
-      } else if (elapsed - lastPrinted >= everySeconds) {
+      } else if (elapsed < lastPrinted || elapsed - lastPrinted >= everySeconds) {
         lastPrinted = elapsed;
         out(line);
       }
     },
     done() {
-      if (pending) process.stdout.write("\n");
+      if (pending) write("\n");
       pending = false;
+      lastPrinted = -Infinity;
     },
   };
 }

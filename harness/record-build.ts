@@ -11,6 +11,7 @@ import {
   type Series,
 } from "../record/run-record.ts";
 import { compactMeasurements } from "../record/measurements-record.ts";
+import type { EntryFailure } from "../record/failure.ts";
 import { totalOf, type Measurements } from "../scoring/measurements.ts";
 import { verdict } from "./integrity.ts";
 
@@ -65,6 +66,8 @@ export interface RecordInput {
   provenance: Provenance;
   /** The plausibility checks' verdict on every load of the run (harness/integrity.ts). */
   integrity: Integrity;
+  /** Why the entry never became healthy (record/failure.ts), when it did not. */
+  failure?: EntryFailure;
 }
 
 const NO_REASON = "the run was marked invalid without a reason";
@@ -115,5 +118,6 @@ export function buildRecord(i: RecordInput): RunRecord {
     integrity,
     // Unrounded: publish recomputes the score from exactly what the harness scored.
     measurements: compactMeasurements(m, i.reference ?? null),
+    ...(i.failure ? { failure: i.failure } : {}),
   };
 }

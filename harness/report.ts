@@ -1,5 +1,12 @@
 /** The readable report of a run (report.md and the CLI's closing output). Pure: record in, Markdown out. */
 import type { RunRecord } from "../record/run-record.ts";
+import {
+  failureFacts,
+  failureHeadline,
+  healthLogLines,
+  markdownCodeBlock,
+  type EntryFailure,
+} from "../record/failure.ts";
 
 const fmt = (n: number | null, digits = 1): string =>
   n === null ? "–" : Number.isInteger(n) ? String(n) : n.toFixed(digits);
@@ -31,6 +38,7 @@ export function renderReport(r: RunRecord): string {
       "",
     );
   }
+  if (r.failure) lines.push(...failureSection(r.failure));
   if (!r.verification.passed) {
     lines.push(
       "**Verification failed: the score is 0.** The platform checks every endpoint of the contract with fresh nonces before any load:",
@@ -105,4 +113,29 @@ export function renderReport(r: RunRecord): string {
     "",
   );
   return lines.join("\n");
+}
+
+/** Why the entry never became healthy: its container's state, its own log and its healthcheck's output. */
+export function failureSection(f: EntryFailure): string[] {
+  const facts = failureFacts(f);
+  const lines = [
+    "## Why the entry failed",
+    "",
+    cell(failureHeadline(f)),
+    "",
+    `| ${facts.map(([k]) => k).join(" | ")} |`,
+    `| ${facts.map(() => "---").join(" | ")} |`,
+    `| ${facts.map(([, v]) => cell(v)).join(" | ")} |`,
+    "",
+  ];
+  lines.push(
+    f.logTail.length
+      ? `The last ${f.logTail.length === 1 ? "line" : `${f.logTail.length} lines`} of the entry's log:`
+      : "The entry logged nothing.",
+    "",
+  );
+  if (f.logTail.length) lines.push(...markdownCodeBlock(f.logTail), "");
+  if (f.healthLog.length)
+    lines.push("What its healthcheck printed:", "", ...markdownCodeBlock(healthLogLines(f)), "");
+  return lines;
 }

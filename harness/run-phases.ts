@@ -23,6 +23,9 @@ import { loadChecks } from "./record-build.ts";
 import { ENTRY_LIMITS } from "./compose-entry.ts";
 import { checkCalibration, checkLoad, verdict } from "./integrity.ts";
 import type { GateResult, LoadConfig } from "./loadgen-client.ts";
+import type { EntryFailure } from "../record/failure.ts";
+import { failureHeadline } from "../record/failure.ts";
+import { collectFailure, RESTART_LOOP_RESTARTS } from "./entry-failure.ts";
 import { runLoad } from "./load-run.ts";
 import { queryRawSeconds, toMeasurements } from "./measure.ts";
 import { TARGETS, type CpuPlacement, type Stack } from "./stack.ts";
@@ -55,47 +58,66 @@ export interface ScoredRun {
   calibration: Record<string, number> | null;
   /** The plausibility checks' verdict on every load of the run (harness/integrity.ts). */
   integrity: Integrity;
+  /** Why the entry never became healthy, when that failed the gate. */
+  failure?: EntryFailure;
 }
 
 /** How long an entry may take to become healthy after start, whatever the scale. */
 const HEALTH_TIMEOUT_MS = 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until the entry answers /healthz through the load path, then runs the full gate. */
+/** A gate's result; `failure` says why the container never became healthy (record/failure.ts). */
+type Gate = GateResult & { failure?: EntryFailure };
+
+/**
+ * Waits until the entry answers /healthz through the load path, then runs the full gate. Gives up
+ * when the container stops, restarts RESTART_LOOP_RESTARTS times, or is not healthy in time.
+ */
 async function gateWhenHealthy(
   ctx: PhaseContext,
   target: string,
   container: string,
-  name: string,
-): Promise<GateResult> {
+  service: "entry" | "reference",
+): Promise<Gate> {
   const { stack, docker, quoteKey } = ctx;
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  const started = Date.now();
+  const deadline = started + HEALTH_TIMEOUT_MS;
+  const restartsBefore = await restartCount(docker, container);
+  const failed = async (name: string, lead: string, checks: GateResult["checks"] = []): Promise<Gate> => {
+    const secrets = [quoteKey, stack.compose.project, stack.compose.project.replace(/^srechaos-/, "")];
+    const waitedSeconds = (Date.now() - started) / 1000;
+    const failure = await collectFailure(docker, container, { restartsBefore, waitedSeconds, secrets });
+    const who = service === "reference" ? "the reference app: " : "";
+    const detail = `${who}${lead}${failureHeadline(failure)}${lastLogLine(failure)}`.slice(0, 2000);
+    return { passed: false, checks: [{ name, passed: false, detail }, ...checks], failure };
+  };
   let last: GateResult;
   for (;;) {
     const state = await docker.inspect(container);
-    if (!state.running && state.status !== "restarting") {
-      const logs = await stack.compose.logs(name, 20);
-      const why = state.oomKilled ? "killed: out of memory" : `exited with code ${state.exitCode}`;
-      return {
-        passed: false,
-        checks: [
-          {
-            name: "starts",
-            passed: false,
-            detail: `the container ${why}. Last log lines: ${logs.slice(-600)}`,
-          },
-        ],
-      };
-    }
+    if (!state.running && state.status !== "restarting") return failed("starts", "");
+    if ((await restartCount(docker, container)) - restartsBefore >= RESTART_LOOP_RESTARTS)
+      return failed("starts", "");
     last = await stack.loadgen.gate(target, quoteKey, ctx.def.quoteMaxAgeSeconds);
     const healthz = last.checks.find((c) => /healthz/.test(c.name));
     if (healthz?.passed && (state.health === null || state.health === "healthy")) return last;
     if (Date.now() > deadline) {
-      const detail = `not healthy after ${HEALTH_TIMEOUT_MS / 1000} s (docker health: ${state.health ?? "no healthcheck"})`;
-      return { passed: false, checks: [{ name: "healthy in time", passed: false, detail }, ...last.checks] };
+      const lead = `not healthy after ${HEALTH_TIMEOUT_MS / 1000} s (docker health: ${state.health ?? "no healthcheck"}). `;
+      return failed("healthy in time", lead, last.checks);
     }
     await sleep(1000);
   }
+}
+
+/** Docker's RestartCount of a container (0 when it cannot be read). */
+async function restartCount(docker: Docker, container: string): Promise<number> {
+  const j = (await docker.inspectJson(container).catch(() => ({}))) as { RestartCount?: number };
+  return j.RestartCount ?? 0;
+}
+
+/** The entry's own last log line, for the one-line check detail. */
+function lastLogLine(f: EntryFailure): string {
+  const line = f.logTail.at(-1);
+  return line ? ` Its last log line: ${line}` : "";
 }
 
 /** One load run against a target, measured into `Measurements`. */
@@ -193,6 +215,7 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
       loadStart: new Date().toISOString(),
       calibration: null,
       integrity: verdict([]),
+      ...(gate.failure ? { failure: gate.failure } : {}),
     };
   }
 
@@ -243,6 +266,7 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
         loadStart: new Date().toISOString(),
         calibration: null,
         integrity: verdict(problems),
+        ...(thawed.failure ? { failure: thawed.failure } : {}),
       };
     }
   }

@@ -183,6 +183,7 @@ export async function runEntry(opts: RunOptions): Promise<RunResult> {
     loadStart: scored.loadStart,
     provenance,
     integrity: scored.integrity,
+    failure: scored.failure,
   });
   const json = serializeRunRecord(record, `run ${runId}`);
   const report = renderReport(record);

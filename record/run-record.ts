@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { measurementsRecordSchema } from "./measurements-record.ts";
+import { failureSchema } from "./failure.ts";
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -181,6 +182,8 @@ export const runRecordSchema = z.strictObject({
    * Absent in records from before it existed: publish refuses those.
    */
   measurements: measurementsRecordSchema.optional(),
+  /** Why the entry never became healthy (record/failure.ts); absent when it did. */
+  failure: failureSchema.optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

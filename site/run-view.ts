@@ -4,6 +4,7 @@
  * component's explanation and every failed check is shown in full.
  */
 import type { RunRecord, SeriesName } from "../record/run-record.ts";
+import { failureFacts, failureHeadline, healthLogLines, type EntryFailure } from "../record/failure.ts";
 import { lineChart, type Line } from "./charts.ts";
 import { paths } from "./links.ts";
 import { componentValue } from "./format.ts";
@@ -34,6 +35,25 @@ export interface RunPage extends PageBase {
   faults: { action: string; target: string; start: string; end: string; params: string }[];
   phases: { name: string; start: string; end: string; rate: string }[];
   provenance: { label: string; value: string }[];
+  /** Why the entry never became healthy (record/failure.ts); null when it did. */
+  failure: FailureView | null;
+}
+
+/** The failure as the page shows it; the template escapes every string. */
+export interface FailureView {
+  headline: string;
+  facts: { label: string; value: string }[];
+  log: string;
+  healthLog: string;
+}
+
+function failureView(f: EntryFailure): FailureView {
+  return {
+    headline: failureHeadline(f),
+    facts: failureFacts(f).map(([label, value]) => ({ label, value })),
+    log: f.logTail.join("\n"),
+    healthLog: healthLogLines(f).join("\n"),
+  };
 }
 
 function num(v: number | null | undefined, digits = 1): string {
@@ -166,5 +186,6 @@ export function runPage(r: RunRecord, ctx: SiteContext): RunPage {
       rate: ph.rate === undefined ? "—" : num(ph.rate),
     })),
     provenance: provenance.map(([label, v]) => ({ label, value: v === null ? "—" : String(v) })),
+    failure: r.failure ? failureView(r.failure) : null,
   };
 }

@@ -4,6 +4,13 @@
  * an artifact), so every string from it is escaped before it reaches Markdown.
  */
 import type { RunRecord } from "../../record/run-record.ts";
+import {
+  failureFacts,
+  failureHeadline,
+  healthLogLines,
+  markdownCodeBlock,
+  type EntryFailure,
+} from "../../record/failure.ts";
 import { componentValue } from "../../site/format.ts";
 import type { ArtifactViolation } from "./artifact.ts";
 import type { GitHubApi } from "./github.ts";
@@ -153,6 +160,7 @@ export function renderRunComment(c: RunCommentInput): string {
     ),
     "",
   ];
+  if (r.failure) lines.push(...failureComment(r.failure));
   const failed = r.verification.checks.filter((k) => !k.passed);
   if (!r.verification.passed || failed.length || r.verification.duringLoad.failed) {
     lines.push("### Verification failures", "");
@@ -228,4 +236,37 @@ export async function upsertComment(
     return { id: existing.id, created: false };
   }
   return { id: (await api.createComment(pr, body)).id, created: true };
+}
+
+/**
+ * Why the entry never became healthy: the container's state, the end of its own log and its
+ * healthcheck's output. Log text is the entry's (hostile): it goes only into code blocks that no
+ * line can close (record/failure.ts), and the facts through `md`.
+ */
+export function failureComment(f: EntryFailure): string[] {
+  const facts = failureFacts(f)
+    .map(([k, v]) => `${k} **${md(v)}**`)
+    .join(" · ");
+  const lines = ["### Why the entry failed", "", md(failureHeadline(f)), "", facts, ""];
+  if (f.logTail.length) {
+    lines.push(
+      "<details open><summary>The last lines of its log</summary>",
+      "",
+      ...markdownCodeBlock(f.logTail),
+      "",
+      "</details>",
+      "",
+    );
+  } else lines.push("The entry logged nothing.", "");
+  if (f.healthLog.length) {
+    lines.push(
+      "<details><summary>What its healthcheck printed</summary>",
+      "",
+      ...markdownCodeBlock(healthLogLines(f)),
+      "",
+      "</details>",
+      "",
+    );
+  }
+  return lines;
 }

@@ -116,6 +116,9 @@ const healthcheckSchema = z.strictObject({
     .optional(),
 });
 
+/** Any TCP port: the app binds it inside its own sandbox, where NET_BIND_SERVICE allows ports below 1024. */
+const PORT_ERROR = "port must be an integer from 1 to 65535";
+
 const entryYmlSchema = z.strictObject({
   challenge: z.enum(CHALLENGE_IDS, {
     error: (iss) =>
@@ -124,10 +127,10 @@ const entryYmlSchema = z.strictObject({
         : `unknown challenge ${JSON.stringify(iss.input)}; valid ids: ${CHALLENGE_IDS.join(", ")}`,
   }),
   port: z
-    .number({ error: "port must be an integer from 1024 to 65535" })
-    .int({ error: "port must be an integer from 1024 to 65535" })
-    .min(1024, { error: "port must be an integer from 1024 to 65535" })
-    .max(65535, { error: "port must be an integer from 1024 to 65535" })
+    .number({ error: PORT_ERROR })
+    .int({ error: PORT_ERROR })
+    .min(1, { error: PORT_ERROR })
+    .max(65535, { error: PORT_ERROR })
     .default(8080),
   description: z
     .string({ error: "description must be text" })
@@ -157,87 +160,77 @@ function lineOf(doc: Document, lc: LineCounter, path: PropertyKey[], key?: strin
   return node?.range ? lc.linePos(node.range[0]).line : undefined;
 }
 
-/** Parses entry.yml text; never throws. */
-export function parseEntryConfig(text: string): EntryConfigResult {
+const syntax = (message: string, line?: number): EntryYmlProblem => ({
+  rule: "entry-yml-syntax",
+  message,
+  ...(line === undefined ? {} : { line }),
+});
+
+/** The one YAML document of the text, or the problems that keep it from being one. */
+function singleDocument(
+  text: string,
+  lc: LineCounter,
+): { doc: Document.Parsed; problems?: never } | { doc?: never; problems: EntryYmlProblem[] } {
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > ENTRY_YML_LIMITS.maxBytes) {
-    return fail([
-      {
-        rule: "entry-yml-syntax",
-        message: `entry.yml is ${bytes} bytes, above the cap of ${ENTRY_YML_LIMITS.maxBytes} bytes (16 KiB)`,
-      },
-    ]);
+    const cap = `${ENTRY_YML_LIMITS.maxBytes} bytes (16 KiB)`;
+    return { problems: [syntax(`entry.yml is ${bytes} bytes, above the cap of ${cap}`)] };
   }
-  const lc = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   // parseAllDocuments returns an EmptyStream (an array-like) for an empty file.
   const list = Array.from(docs as Iterable<Document.Parsed>);
   if (list.length > 1) {
     const second = list[1]!.range?.[0];
-    return fail([
-      {
-        rule: "entry-yml-syntax",
-        message: `entry.yml holds ${list.length} YAML documents; only one is allowed (remove "---")`,
-        line: second !== undefined ? lc.linePos(second).line : undefined,
-      },
-    ]);
+    const message = `entry.yml holds ${list.length} YAML documents; only one is allowed (remove "---")`;
+    return { problems: [syntax(message, second !== undefined ? lc.linePos(second).line : undefined)] };
   }
   const doc = list[0];
   if (!doc || doc.contents === null) {
-    return fail([
-      { rule: "entry-yml-value", message: `entry.yml is empty; it needs at least "challenge: <id>"` },
-    ]);
+    const message = `entry.yml is empty; it needs at least "challenge: <id>"`;
+    return { problems: [{ rule: "entry-yml-value", message }] };
   }
-  const problems: EntryYmlProblem[] = [];
-  const yamlProblem = (e: { message: string; pos: [number, number] }): EntryYmlProblem => ({
-    rule: "entry-yml-syntax",
-    message: `invalid YAML: ${e.message.split("\n")[0]}`,
-    line: lc.linePos(e.pos[0]).line,
-  });
-  problems.push(...doc.errors.map(yamlProblem));
-  if (problems.length) return fail(problems);
+  return { doc };
+}
 
-  // Anchors, aliases and explicit tags make a file mean something other than it reads.
+/** Anchors, aliases and explicit tags make a file mean something other than it reads. */
+function hiddenMeaning(doc: Document.Parsed, lc: LineCounter): EntryYmlProblem[] {
+  const problems: EntryYmlProblem[] = [];
   visit(doc, {
     Node(_key, node) {
       const line = node.range ? lc.linePos(node.range[0]).line : undefined;
-      if (isAlias(node)) {
-        problems.push({
-          rule: "entry-yml-syntax",
-          message: `YAML aliases (*${node.source}) are not allowed`,
-          line,
-        });
-      } else if (node.anchor) {
-        problems.push({
-          rule: "entry-yml-syntax",
-          message: `YAML anchors (&${node.anchor}) are not allowed`,
-          line,
-        });
-      }
-      if (!isAlias(node) && node.tag) {
-        problems.push({ rule: "entry-yml-syntax", message: `YAML tags (${node.tag}) are not allowed`, line });
-      }
+      if (isAlias(node)) problems.push(syntax(`YAML aliases (*${node.source}) are not allowed`, line));
+      else if (node.anchor) problems.push(syntax(`YAML anchors (&${node.anchor}) are not allowed`, line));
+      if (!isAlias(node) && node.tag) problems.push(syntax(`YAML tags (${node.tag}) are not allowed`, line));
     },
   });
-  if (problems.length) return fail(problems);
-  // Warnings (e.g. an unresolved tag) come after the tag check so its clearer message wins.
-  problems.push(...doc.warnings.map(yamlProblem));
-  if (problems.length) return fail(problems);
-  if (!isMap(doc.contents)) {
-    return fail([
-      {
-        rule: "entry-yml-syntax",
-        message: "entry.yml must be a mapping of keys to values (e.g. `challenge: robust-service`)",
-        line: doc.contents.range ? lc.linePos(doc.contents.range[0]).line : undefined,
-      },
-    ]);
-  }
-  // Map keys must be plain strings: a complex key would not name any allowed setting anyway.
-  const data = doc.toJS({ maxAliasCount: 0 }) as unknown;
-  const r = entryYmlSchema.safeParse(data);
-  if (r.success) return { ok: true, config: r.data };
+  return problems;
+}
 
-  for (const issue of r.error.issues) {
+/** YAML errors, then hidden meaning, then warnings (after the tag check, so its clearer message wins). */
+function yamlProblems(doc: Document.Parsed, lc: LineCounter): EntryYmlProblem[] {
+  const yamlProblem = (e: { message: string; pos: [number, number] }) =>
+    syntax(`invalid YAML: ${e.message.split("\n")[0]}`, lc.linePos(e.pos[0]).line);
+  const errors = doc.errors.map(yamlProblem);
+  if (errors.length) return errors;
+  const hidden = hiddenMeaning(doc, lc);
+  if (hidden.length) return hidden;
+  const warnings = doc.warnings.map(yamlProblem);
+  if (warnings.length) return warnings;
+  if (!isMap(doc.contents)) {
+    const line = doc.contents?.range ? lc.linePos(doc.contents.range[0]).line : undefined;
+    return [syntax("entry.yml must be a mapping of keys to values (e.g. `challenge: robust-service`)", line)];
+  }
+  return [];
+}
+
+/** The schema's issues as problems, each with the line of the key or value it is about. */
+function schemaProblems(
+  doc: Document.Parsed,
+  lc: LineCounter,
+  issues: z.core.$ZodIssue[],
+): EntryYmlProblem[] {
+  const problems: EntryYmlProblem[] = [];
+  for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
       const where = issue.path.length ? `healthcheck.` : "";
       const allowed = issue.path.length ? ALLOWED_HEALTHCHECK_KEYS : ALLOWED_KEYS;
@@ -254,7 +247,21 @@ export function parseEntryConfig(text: string): EntryConfigResult {
     const message = path && !issue.message.includes(path) ? `${path}: ${issue.message}` : issue.message;
     problems.push({ rule: "entry-yml-value", message, line: lineOf(doc, lc, issue.path) });
   }
-  return fail(problems);
+  return problems;
+}
+
+/** Parses entry.yml text; never throws. */
+export function parseEntryConfig(text: string): EntryConfigResult {
+  const lc = new LineCounter();
+  const single = singleDocument(text, lc);
+  if (single.problems) return fail(single.problems);
+  const { doc } = single;
+  const problems = yamlProblems(doc, lc);
+  if (problems.length) return fail(problems);
+  // Map keys must be plain strings: a complex key would not name any allowed setting anyway.
+  const r = entryYmlSchema.safeParse(doc.toJS({ maxAliasCount: 0 }) as unknown);
+  if (r.success) return { ok: true, config: r.data };
+  return fail(schemaProblems(doc, lc, r.error.issues));
 }
 
 function fail(problems: EntryYmlProblem[]): EntryConfigResult {

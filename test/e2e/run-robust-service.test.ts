@@ -50,6 +50,9 @@ test("sre-chaos new + run: a fresh entry gets a valid record with a positive sco
   assert.equal(recomputed.score, record.score, "the record recomputes to its own score");
   assert.ok(existsSync(join(out, "report.md")));
   assert.match(r.stdout, /robust-service: e2e-demo scored/);
+  // No terminal here (piped output): each load phase prints its own progress from its first seconds.
+  for (const label of ["reference", "entry"])
+    assert.match(r.stdout, new RegExp(`^${label} +\\S+ +00:0\\d / \\d\\d:\\d\\d .* req/s`, "m"), label);
   assert.deepEqual(leftoverContainers(record.runId), [], "the stack was torn down");
   assert.equal(entryImageTagExists(record.login, record.runId), false, "the run's image tag was removed");
 });

@@ -73,6 +73,17 @@ const valid: { case: string; input: string; expected: EntryConfig }[] = [
       healthcheck: { test: ["CMD", "wget", "-q", "http://x/"] },
     },
   },
+  ...[1, 80, 443].map((port) => ({
+    case: `port ${port}: below 1024 is allowed (NET_BIND_SERVICE binds it inside the sandbox)`,
+    input: `challenge: robust-service\nport: ${port}\n`,
+    expected: {
+      challenge: "robust-service" as const,
+      port,
+      description: null,
+      restart: "no" as const,
+      healthcheck: null,
+    },
+  })),
 ];
 
 for (const t of valid) {
@@ -117,9 +128,9 @@ const invalid: {
     expected: { rules: ["entry-yml-value"], mentions: "challenge is required" },
   },
   {
-    case: "port below 1024",
-    input: "challenge: robust-service\nport: 80\n",
-    expected: { rules: ["entry-yml-value"], mentions: "port", line: 2 },
+    case: "port 0",
+    input: "challenge: robust-service\nport: 0\n",
+    expected: { rules: ["entry-yml-value"], mentions: "port must be an integer from 1 to 65535", line: 2 },
   },
   {
     case: "port above 65535",

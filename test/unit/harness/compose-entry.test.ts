@@ -22,6 +22,8 @@ test("the generated entry service carries the whole sandbox of the entry rules",
   assert.equal(e.read_only, true);
   assert.deepEqual(e.cap_drop, ["ALL"]);
   assert.deepEqual(e.cap_add, [...ENTRY_LIMITS.capAdd]);
+  // entry.yml allows any port: binding one below 1024 (nginx's `listen 80;`) needs this capability.
+  assert.ok(e.cap_add.includes("NET_BIND_SERVICE"), "ports below 1024 can be bound");
   assert.deepEqual(e.security_opt, ["no-new-privileges:true"]);
   // The app joins its sealed namespace holder once the holder is healthy (its default route gone).
   assert.equal(e.network_mode, "service:entry-netns");
