@@ -52,7 +52,7 @@ const summary = async (markdown: string) => {
 async function dispatch(config: ActionConfig): Promise<void> {
   core.setSecret(config.githubToken);
   const event = (await readEvent(config)) as Record<string, unknown>;
-  const api = createGitHubApi(config.githubToken, config.owner, config.repo);
+  const api = createGitHubApi(config.githubToken, config.owner, config.repo, { log: (l) => core.warning(l) });
   const log = (line: string) => core.info(line);
   switch (config.mode) {
     case "scope": {
