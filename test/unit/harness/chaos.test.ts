@@ -64,8 +64,8 @@ test("a timeline applies and undoes each fault at its offsets, in order, and rec
   const { calls, ctx } = fakes();
   const chaos = new ChaosRun(ctx, Date.now());
   chaos.schedule([
-    { at: 0, duration: 0.1, action: "pause", target: "entry" },
-    { at: 0.03, duration: 0, action: "kill", target: "entry" },
+    { at: 0, duration: 0.1, action: "pause", target: "entry", params: {} },
+    { at: 0.03, duration: 0, action: "kill", target: "entry", params: {} },
     { at: 0.05, duration: 0.1, action: "latency", target: "upstream", params: { latencyMs: 200 } },
     { at: 0.1, duration: 0.05, action: "upstream-flaky", target: "upstream", params: { errorRate: 0.3 } },
   ]);
@@ -98,8 +98,8 @@ test("finish() undoes a fault that is still active and cancels those not started
   const { calls, ctx } = fakes();
   const chaos = new ChaosRun(ctx, Date.now());
   chaos.schedule([
-    { at: 0, duration: 60, action: "outage", target: "entry" },
-    { at: 30, duration: 5, action: "pause", target: "entry" },
+    { at: 0, duration: 60, action: "outage", target: "entry", params: {} },
+    { at: 30, duration: 5, action: "pause", target: "entry", params: {} },
   ]);
   await clock.advance(50);
   const windows = await chaos.finish();
@@ -119,8 +119,8 @@ test("an unknown action is refused before anything starts", () => {
   assert.throws(
     () =>
       chaos.schedule([
-        { at: 0, duration: 1, action: "pause", target: "entry" },
-        { at: 1, duration: 1, action: "rm -rf", target: "entry" },
+        { at: 0, duration: 1, action: "pause", target: "entry", params: {} },
+        { at: 1, duration: 1, action: "rm -rf", target: "entry", params: {} },
       ]),
     /unknown action "rm -rf"/,
   );
