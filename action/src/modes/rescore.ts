@@ -11,7 +11,7 @@ import { LOGIN_PATTERN, serializeRunRecord, type RunRecord } from "../../../reco
 import { loadChallenge } from "../../../harness/challenge-files.ts";
 import { readArtifact } from "../artifact.ts";
 import { verifiedRecord } from "../recompute.ts";
-import { md } from "../comment.ts";
+import { md } from "../../../record/markdown.ts";
 import { readEntryRecord, serializeEntryRecord, type ResultsStore } from "../results.ts";
 
 /**
