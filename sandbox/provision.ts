@@ -5,7 +5,7 @@
  */
 import { access, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { PLATFORM_ROOT } from "../harness/entry/paths.ts";
 import { run } from "../harness/exec.ts";
 import {
   buildDockerfileImage,
@@ -43,10 +43,8 @@ export function didWork(s: StepReport): boolean {
   return s.outcome === "built" || s.outcome === "installed" || s.outcome === "started";
 }
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-
 /** Git-ignored cache of build outputs (the toxiproxy binary) and scratch trees. */
-export const CACHE_DIR = join(REPO_ROOT, ".sre-chaos", "cache");
+export const CACHE_DIR = join(PLATFORM_ROOT, ".sre-chaos", "cache");
 
 /** Where `go install` puts toxiproxy's server (named after its package directory). */
 export const TOXIPROXY_BIN = join(CACHE_DIR, "bin", `toxiproxy-${TOXIPROXY_VERSION}`, "server");
@@ -109,7 +107,7 @@ async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> 
 
   // 2. The daemon.
   await step("docker daemon", async () => {
-    const script = join(REPO_ROOT, "sandbox", "start-dockerd.sh");
+    const script = join(PLATFORM_ROOT, "sandbox", "start-dockerd.sh");
     const { stdout } = await run("bash", [script], { timeoutMs: 200_000 });
     return stdout.includes("already running") ? "running" : "started";
   });
