@@ -3,7 +3,7 @@
  * mode, report. The only place that calls `core.setFailed` (STYLE 14).
  */
 import * as core from "@actions/core";
-import { execFileSync } from "node:child_process";
+import { headCommit } from "../../harness/git.ts";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -32,17 +32,6 @@ function resultsStore(config: ActionConfig) {
     branch: config.resultsBranch,
     author: BOT,
   });
-}
-
-/**
- * The commit checked out in the workspace: publish runs from the default branch, and this is the
- * scoring code it trusts (the record's harnessCommit must match it).
- */
-function headCommit(dir: string): string {
-  const sha = execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, encoding: "utf8" }).trim();
-  if (!/^[0-9a-f]{40}$/.test(sha))
-    throw new Error(`git rev-parse HEAD in ${dir} gave ${JSON.stringify(sha)}`);
-  return sha;
 }
 
 const summary = async (markdown: string) => {
@@ -99,7 +88,8 @@ async function dispatch(config: ActionConfig): Promise<void> {
           results: resultsStore(config),
           artifactDir,
           root: config.workspace,
-          baseCommit: headCommit(config.workspace),
+          // The commit checked out: publish runs from the default branch, and trusts this scoring code.
+          baseCommit: await headCommit(config.workspace),
           siteUrl: config.siteUrl,
           summary,
           log,
@@ -110,7 +100,7 @@ async function dispatch(config: ActionConfig): Promise<void> {
       } else {
         await publishRescore({
           root: config.workspace,
-          baseCommit: headCommit(config.workspace),
+          baseCommit: await headCommit(config.workspace),
           results: resultsStore(config),
           artifactDir,
           summary,
