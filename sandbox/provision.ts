@@ -5,6 +5,7 @@
  */
 import { access, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { createDocker } from "../harness/docker.ts";
 import { PLATFORM_ROOT } from "../harness/entry/paths.ts";
 import { run } from "../harness/exec.ts";
 import {
@@ -138,26 +139,27 @@ async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> 
     opts.log(`  note: this Node is ${process.version}; the node:20-bookworm-slim stand-in will carry it`);
   }
   const baseHash = await recipeHash(BASE_RECIPE);
+  const images = createDocker().images;
   const outcome = (o: ImageOutcome) => o;
   await step(`image ${BASE_RECIPE.tags[0]}`, async () => {
-    const state = opts.force ? "stale" : await currentState(BASE_RECIPE.tags, baseHash);
+    const state = opts.force ? "stale" : await currentState(images, BASE_RECIPE.tags, baseHash);
     if (state !== "stale") return outcome(state);
     const mirror = await readAptMirror(BASE_RECIPE.suite);
     if (!mirror)
       throw new Error("no Debian mirror in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources");
-    await buildRootfsImage(BASE_RECIPE, baseHash, CACHE_DIR, mirror, opts.log);
+    await buildRootfsImage(images, BASE_RECIPE, baseHash, CACHE_DIR, mirror, opts.log);
     return outcome("built");
   });
   for (const recipe of imageRecipes(bins)) {
     await step(`image ${recipe.tags.join(", ")}`, async () => {
       const hash = await recipeHash(recipe, { baseHash });
-      const state = opts.force ? "stale" : await currentState(recipe.tags, hash);
+      const state = opts.force ? "stale" : await currentState(images, recipe.tags, hash);
       if (state !== "stale") return outcome(state);
-      await buildDockerfileImage(recipe, hash, CACHE_DIR);
+      await buildDockerfileImage(images, recipe, hash, CACHE_DIR);
       return outcome("built");
     });
   }
   // Old stand-ins left by this or an earlier rebuild (an earlier one may have been in use then).
-  await removeSuperseded();
+  await removeSuperseded(images);
   return reports;
 }
