@@ -159,7 +159,11 @@ export const realProbe: Probe = {
   },
   async hasImage(ref) {
     // No docker on PATH, or no daemon, is "no image" here: other checks say what is missing.
-    return (await createDocker().imageInfo(ref).catch(() => null)) !== null;
+    return (
+      (await createDocker()
+        .imageInfo(ref)
+        .catch(() => null)) !== null
+    );
   },
   env: process.env,
 };
