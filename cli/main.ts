@@ -21,11 +21,12 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
     load: () => import("./commands/run.ts"),
   },
   site: {
-    summary: "site [--results <dir>] [--out <dir>] [--base-path /x/] [--serve]   build the leaderboard",
+    summary:
+      "site [--results <dir>] [--out <dir>] [--base-path /x/] [--serve [--port <n>]]   build the leaderboard",
     load: () => import("./commands/site.ts"),
   },
   sandbox: {
-    summary: "sandbox                     install Docker and build local stand-ins for every image",
+    summary: "sandbox [--force]           install Docker and build local stand-ins for every image",
     load: () => import("./commands/sandbox.ts"),
   },
   doctor: {
@@ -33,6 +34,12 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
     load: () => import("./commands/doctor.ts"),
   },
 };
+
+/** `usage: sre-chaos run <login> [...]`, and the command's one-line description when `described`. */
+function usageOf(summary: string, described = false): string {
+  const [synopsis, description] = summary.split(/\s{2,}/);
+  return `usage: sre-chaos ${synopsis}${described && description ? `\n  ${description}` : ""}`;
+}
 
 export function usage(): string {
   return [
@@ -54,12 +61,18 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
     io.err(`sre-chaos: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  const options = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+  if (options.includes("--help") || options.includes("-h")) {
+    io.out(usageOf(entry.summary, true));
+    return 0;
+  }
   try {
     const { command } = await entry.load();
     return await command(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`sre-chaos ${name}: ${e.message}`);
+      const hint = e.message.startsWith("usage:") ? "" : `\n${usageOf(entry.summary)}`;
+      io.err(`sre-chaos ${name}: ${e.message}${hint}`);
       return 2;
     }
     io.err(`sre-chaos ${name}: ${e instanceof Error ? e.message : String(e)}`);

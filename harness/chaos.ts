@@ -4,18 +4,11 @@
  * A new fault is one entry in ACTIONS; the timeline itself is data in scoring/challenges/.
  */
 import type { FaultWindow } from "../scoring/measurements.ts";
+import type { PlannedFault } from "../scoring/plan.ts";
 import type { Docker } from "./docker.ts";
 import { ENTRY_LIMITS } from "./compose-entry.ts";
 import type { Toxiproxy } from "./toxiproxy.ts";
 import type { UpstreamControl } from "./upstream-client.ts";
-
-export interface PlannedFault {
-  at: number;
-  duration: number;
-  action: string;
-  target: string;
-  params?: Record<string, string | number | boolean>;
-}
 
 export interface ChaosContext {
   docker: Docker;
@@ -109,7 +102,7 @@ export class ChaosRun {
   ) {}
 
   /** Schedules every fault; unknown actions are refused before anything starts. */
-  schedule(faults: PlannedFault[]): void {
+  schedule(faults: readonly PlannedFault[]): void {
     for (const f of faults) if (!ACTIONS[f.action]) throw new Error(`chaos: unknown action "${f.action}"`);
     for (const f of faults) {
       const delay = Math.max(0, this.t0 + f.at * 1000 - Date.now());
@@ -128,7 +121,7 @@ export class ChaosRun {
 
   private async start(f: PlannedFault): Promise<void> {
     const action = ACTIONS[f.action]!;
-    const params = f.params ?? {};
+    const params = f.params;
     const window: FaultWindow = {
       action: f.action,
       target: f.target,

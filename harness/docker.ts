@@ -1,13 +1,16 @@
 /**
  * The one home of the Docker Engine (through its CLI, which every runner has): image builds,
- * container control for chaos, stats, and Compose projects (harness/compose.ts). Callers receive a `Docker` so tests
+ * container control for chaos, stats, Compose projects (harness/compose.ts) and the sandbox's
+ * stand-in images (harness/docker-images.ts). Callers receive a `Docker` so tests
  * of the orchestration could hand in a fake; the end-to-end tests use this real one.
  */
 import type { ChildProcess } from "node:child_process";
 import { ExecError, run, start, stream, type ExecResult, type Started } from "./exec.ts";
 import { createCompose, type Compose, type ComposeOptions } from "./compose.ts";
+import { createDockerImages, type DockerImages } from "./docker-images.ts";
 
 export type { Compose } from "./compose.ts";
+export type { DockerImages } from "./docker-images.ts";
 
 export interface ContainerState {
   id: string;
@@ -81,6 +84,8 @@ export interface Docker {
   stats(container: string, onSample: (s: StatsSample) => void): () => void;
   /** A Compose project (harness/compose.ts). */
   compose(opts: ComposeOptions): Promise<Compose>;
+  /** The image store, for the sandbox's stand-ins (harness/docker-images.ts). */
+  readonly images: DockerImages;
 }
 
 /** `docker info` facts for entry builds. */
@@ -338,5 +343,6 @@ export function createDocker(): Docker {
       return () => child.kill("SIGKILL");
     },
     compose: (opts) => createCompose(opts),
+    images: createDockerImages(),
   };
 }

@@ -1,14 +1,10 @@
 /** Drives the load generator daemon (loadgen/) over its HTTP API. */
 import type { Check } from "../record/run-record.ts";
+import type { StagePlan } from "../scoring/plan.ts";
 import { httpJson } from "./http.ts";
 
-export interface LoadStage {
-  name: string;
-  duration: number;
-  executor: "constant-arrival-rate" | "ramping-arrival-rate";
-  rate: number;
-  startRate?: number;
-}
+/** One stage as the load generator's POST /run takes it: the plan's stage, as is. */
+export type LoadStage = StagePlan;
 
 export interface LoadConfig {
   runId: string;

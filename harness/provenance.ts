@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Provenance } from "../record/run-record.ts";
 import type { CpuPlacement } from "./stack.ts";
-import { run } from "./exec.ts";
+import { headCommit } from "./git.ts";
 
 export const LOADGEN_NAME = "sre-chaos loadgen";
 
@@ -20,13 +20,8 @@ export interface ProvenanceInput {
   calibration: Record<string, number> | null;
 }
 
-async function gitCommit(root: string): Promise<string | null> {
-  try {
-    return (await run("git", ["rev-parse", "HEAD"], { cwd: root, timeoutMs: 10_000 })).stdout.trim() || null;
-  } catch {
-    return null;
-  }
-}
+/** The platform's commit, when it runs from a git checkout. */
+const gitCommit = (root: string): Promise<string | null> => headCommit(root).catch(() => null);
 
 function loadgenVersion(root: string): string {
   try {

@@ -1,4 +1,5 @@
 /** The readable report of a run (report.md and the CLI's closing output). Pure: record in, Markdown out. */
+import { md } from "../record/markdown.ts";
 import type { RunRecord } from "../record/run-record.ts";
 import {
   failureFacts,
@@ -11,20 +12,11 @@ import {
 const fmt = (n: number | null, digits = 1): string =>
   n === null ? "–" : Number.isInteger(n) ? String(n) : n.toFixed(digits);
 
-/** Escapes text for a Markdown table cell (also used for list items: no line breaks, no HTML). */
-export function cell(text: string): string {
-  return text
-    .replace(/\\/g, "\\\\")
-    .replace(/\|/g, "\\|")
-    .replace(/[\r\n]+/g, " ")
-    .replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
-}
-
 /** The report of one run: the verdict first (invalid, failed verification), then every figure behind the score. */
 export function renderReport(r: RunRecord): string {
   const lines: string[] = [];
   const unit = r.scoreUnit === "seconds" ? " s" : " points";
-  lines.push(`# ${r.challenge}: ${cell(r.login)} scored ${fmt(r.score)}${unit}`, "");
+  lines.push(`# ${r.challenge}: ${md(r.login)} scored ${fmt(r.score)}${unit}`, "");
   lines.push(`Run \`${r.runId}\`, ${r.startedAt} → ${r.finishedAt}, scale ${r.provenance.scale}.`, "");
   if (r.integrity && !r.integrity.valid) {
     lines.push(
@@ -32,7 +24,7 @@ export function renderReport(r: RunRecord): string {
       "",
       "The platform's own measurements of this run do not add up, so nothing in it can be scored:",
       "",
-      ...r.integrity.problems.map((p) => `- ${cell(p)}`),
+      ...r.integrity.problems.map((p) => `- ${md(p)}`),
       "",
       "The components below show what was measured, for diagnosis only.",
       "",
@@ -53,13 +45,13 @@ export function renderReport(r: RunRecord): string {
   );
   for (const c of r.components) {
     lines.push(
-      `| ${cell(c.label)} | ${fmt(c.value, 2)} ${cell(c.unit)} | ${fmt(c.points, 1)} | ${fmt(c.maxPoints, 0)} | ${cell(c.explanation)} |`,
+      `| ${md(c.label)} | ${fmt(c.value, 2)} ${md(c.unit)} | ${fmt(c.points, 1)} | ${fmt(c.maxPoints, 0)} | ${md(c.explanation)} |`,
     );
   }
   lines.push(`| **total** | | **${fmt(r.score, 1)}** | | |`, "");
   lines.push("## Verification", "", "| check | result | detail |", "| --- | --- | --- |");
   for (const c of r.verification.checks)
-    lines.push(`| ${cell(c.name)} | ${c.passed ? "pass" : "**FAIL**"} | ${cell(c.detail)} |`);
+    lines.push(`| ${md(c.name)} | ${c.passed ? "pass" : "**FAIL**"} | ${md(c.detail)} |`);
   const d = r.verification.duringLoad;
   lines.push("", `During load: ${d.checked} responses checked, ${d.failed} with a wrong body.`, "");
   if (r.phases.length) {
@@ -70,7 +62,7 @@ export function renderReport(r: RunRecord): string {
       "| --- | ---: | ---: | ---: |",
     );
     for (const p of r.phases)
-      lines.push(`| ${cell(p.name)} | ${fmt(p.start)} | ${fmt(p.end)} | ${fmt(p.rate ?? null, 0)} |`);
+      lines.push(`| ${md(p.name)} | ${fmt(p.start)} | ${fmt(p.end)} | ${fmt(p.rate ?? null, 0)} |`);
     lines.push("");
   }
   if (r.faults.length) {
@@ -84,9 +76,7 @@ export function renderReport(r: RunRecord): string {
       const params = Object.entries(f.params ?? {})
         .map(([k, v]) => `${k}=${v}`)
         .join(", ");
-      lines.push(
-        `| ${cell(f.action)} | ${cell(f.target)} | ${fmt(f.start)} | ${fmt(f.end)} | ${cell(params)} |`,
-      );
+      lines.push(`| ${md(f.action)} | ${md(f.target)} | ${fmt(f.start)} | ${fmt(f.end)} | ${md(params)} |`);
     }
     lines.push("");
   }
@@ -95,9 +85,9 @@ export function renderReport(r: RunRecord): string {
   lines.push(
     "## Provenance",
     "",
-    `- harness ${p.harnessVersion}${p.harnessCommit ? ` (${p.harnessCommit.slice(0, 12)})` : ""}, load generator ${cell(p.loadGenerator)}, Prometheus ${p.prometheusVersion ?? "?"}`,
+    `- harness ${p.harnessVersion}${p.harnessCommit ? ` (${p.harnessCommit.slice(0, 12)})` : ""}, load generator ${md(p.loadGenerator)}, Prometheus ${p.prometheusVersion ?? "?"}`,
     `- entry image ${p.entryImageDigest ?? "?"}`,
-    `- ${p.cpuCount} × ${cell(p.cpuModel)}; entry on CPU ${p.cpuPlacement.entry}, load on CPU ${p.cpuPlacement.load}`,
+    `- ${p.cpuCount} × ${md(p.cpuModel)}; entry on CPU ${p.cpuPlacement.entry}, load on CPU ${p.cpuPlacement.load}`,
     ...(p.calibration
       ? [
           `- calibration: ${Object.entries(p.calibration)
@@ -121,11 +111,11 @@ export function failureSection(f: EntryFailure): string[] {
   const lines = [
     "## Why the entry failed",
     "",
-    cell(failureHeadline(f)),
+    md(failureHeadline(f)),
     "",
     `| ${facts.map(([k]) => k).join(" | ")} |`,
     `| ${facts.map(() => "---").join(" | ")} |`,
-    `| ${facts.map(([, v]) => cell(v)).join(" | ")} |`,
+    `| ${facts.map(([, v]) => md(v)).join(" | ")} |`,
     "",
   ];
   lines.push(

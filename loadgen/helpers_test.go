@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 )
@@ -102,8 +101,7 @@ func waitDone(t *testing.T, r *run, limit time.Duration) {
 	}
 }
 
-func metricsText(m *runMetrics) string {
-	var b strings.Builder
-	writeMetrics(&b, m, 0)
-	return b.String()
+// collectorOf exposes m (nil: no run yet) as /metrics does, with second 0 as the previous full second.
+func collectorOf(m *runMetrics) runCollector {
+	return runCollector{func() (*runMetrics, int64) { return m, 0 }}
 }

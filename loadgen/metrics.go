@@ -1,11 +1,8 @@
 package main
 
 import (
-	"fmt"
-	"io"
 	"math"
 	"sort"
-	"strconv"
 	"sync"
 	"sync/atomic"
 )
@@ -26,6 +23,9 @@ var outcomeNames = [numOutcomes]string{"ok", "fast_fail", "http_error", "wrong_b
 // bucketBounds are the upper bounds (seconds) of the duration histogram, +Inf implied.
 var bucketBounds = []float64{0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5}
 
+// histogram counts durations under one lock, so a scrape reads buckets, sum and count that agree.
+// It is hand-written where client_golang's lock-free one was measured slower on this hot path
+// (docs/DECISIONS.md); client_golang writes it out (runCollector).
 type histogram struct {
 	mu     sync.Mutex
 	counts []uint64 // per bucket, not cumulative; last is +Inf
@@ -40,6 +40,18 @@ func (h *histogram) observe(sec float64) {
 	h.sum += sec
 	h.count++
 	h.mu.Unlock()
+}
+
+// snapshot returns the cumulative count per bound (without +Inf), the sum and the count.
+func (h *histogram) snapshot() (map[float64]uint64, float64, uint64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	cum, n := make(map[float64]uint64, len(bucketBounds)), uint64(0)
+	for i, le := range bucketBounds {
+		n += h.counts[i]
+		cum[le] = n
+	}
+	return cum, h.sum, h.count
 }
 
 // secondStats aggregates requests that finished (and iterations dropped) in one second of the run.
@@ -149,6 +161,16 @@ func (m *runMetrics) second(idx int64) LastSecond {
 	return out
 }
 
+// pacerLagMs is second idx's worst pacer lag, as in LastSecond, without sorting that second's durations.
+func (m *runMetrics) pacerLagMs(idx int64) float64 {
+	m.secMu.Lock()
+	defer m.secMu.Unlock()
+	if idx < 0 || m.secs[idx%2].idx != idx {
+		return 0
+	}
+	return math.Round(m.secs[idx%2].maxLag*1e6) / 1e3
+}
+
 func (m *runMetrics) totals() map[string]int64 {
 	t := map[string]int64{}
 	var all int64
@@ -164,68 +186,4 @@ func (m *runMetrics) totals() map[string]int64 {
 	t["dropped"] = m.dropped.Load()
 	t["iterations"] = m.iterations.Load()
 	return t
-}
-
-func fmtFloat(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "+Inf"
-	case math.IsInf(f, -1):
-		return "-Inf"
-	}
-	return strconv.FormatFloat(f, 'g', -1, 64)
-}
-
-// writeMetrics writes the Prometheus text exposition (format 0.0.4) for m (nil: no run yet);
-// lastSecond is the run's previous full second, for the pacer-lag gauge.
-func writeMetrics(w io.Writer, m *runMetrics, lastSecond int64) {
-	fmt.Fprintf(w, "# HELP loadgen_info Load generator build information.\n# TYPE loadgen_info gauge\nloadgen_info{version=%q} 1\n", version)
-	if m == nil {
-		return
-	}
-	rid := strconv.Quote(m.runID)
-	fmt.Fprintf(w, "# HELP loadgen_requests_total Finished requests by kind and outcome.\n# TYPE loadgen_requests_total counter\n")
-	for k := 0; k < numKinds; k++ {
-		for o := 0; o < numOutcomes; o++ {
-			fmt.Fprintf(w, "loadgen_requests_total{run_id=%s,kind=%q,outcome=%q} %d\n", rid, kindNames[k], outcomeNames[o], m.requests[k][o].Load())
-		}
-	}
-	fmt.Fprintf(w, "# HELP loadgen_request_duration_seconds Duration of finished requests (timeouts at the deadline).\n# TYPE loadgen_request_duration_seconds histogram\n")
-	for k := 0; k < numKinds; k++ {
-		h := &m.hist[k]
-		h.mu.Lock()
-		counts := append([]uint64(nil), h.counts...)
-		sum, count := h.sum, h.count
-		h.mu.Unlock()
-		var cum uint64
-		for i, c := range counts {
-			cum += c
-			le := math.Inf(1)
-			if i < len(bucketBounds) {
-				le = bucketBounds[i]
-			}
-			fmt.Fprintf(w, "loadgen_request_duration_seconds_bucket{run_id=%s,kind=%q,le=%q} %d\n", rid, kindNames[k], fmtFloat(le), cum)
-		}
-		fmt.Fprintf(w, "loadgen_request_duration_seconds_sum{run_id=%s,kind=%q} %s\n", rid, kindNames[k], fmtFloat(sum))
-		fmt.Fprintf(w, "loadgen_request_duration_seconds_count{run_id=%s,kind=%q} %d\n", rid, kindNames[k], count)
-	}
-	running := 0
-	if m.running.Load() {
-		running = 1
-	}
-	single := []struct {
-		name, typ, help, val string
-	}{
-		{"loadgen_dropped_iterations_total", "counter", "Iterations not started because maxInFlight requests were in flight.", strconv.FormatInt(m.dropped.Load(), 10)},
-		{"loadgen_iterations_total", "counter", "Iterations started (requests sent).", strconv.FormatInt(m.iterations.Load(), 10)},
-		{"loadgen_in_flight", "gauge", "Requests in flight.", strconv.FormatInt(m.inFlight.Load(), 10)},
-		{"loadgen_target_rate", "gauge", "Current target arrival rate, iterations/s.", fmtFloat(math.Float64frombits(m.targetRate.Load()))},
-		{"loadgen_stage_index", "gauge", "Index of the current stage.", strconv.FormatInt(m.stageIndex.Load(), 10)},
-		{"loadgen_running", "gauge", "1 while the run is in progress.", strconv.Itoa(running)},
-		{"loadgen_load_start_seconds", "gauge", "Unix time of the run's t=0.", strconv.FormatFloat(m.loadStart, 'f', 3, 64)},
-		{"loadgen_pacer_lag_seconds", "gauge", "Worst late wake-up of the pacer in the previous full second; high means the generator is CPU-starved.", fmtFloat(m.second(lastSecond).PacerLagMs / 1000)},
-	}
-	for _, s := range single {
-		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n%s{run_id=%s} %s\n", s.name, s.help, s.name, s.typ, s.name, rid, s.val)
-	}
 }

@@ -1,72 +1,17 @@
 package main
 
 import (
-	"bufio"
-	"regexp"
-	"strconv"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	dto "github.com/prometheus/client_model/go"
 )
 
-var (
-	sampleRe = regexp.MustCompile(`^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})? (\S+)$`)
-	labelRe  = regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"`)
-	typeRe   = regexp.MustCompile(`^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$`)
-	helpRe   = regexp.MustCompile(`^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .+$`)
-)
-
-type sample struct {
-	name   string
-	labels map[string]string
-	value  float64
-}
-
-// parseExposition checks every line's syntax and that samples follow their family's TYPE line.
-func parseExposition(t *testing.T, text string) []sample {
-	t.Helper()
-	var out []sample
-	types := map[string]string{}
-	sc := bufio.NewScanner(strings.NewReader(text))
-	for sc.Scan() {
-		line := sc.Text()
-		if m := typeRe.FindStringSubmatch(line); m != nil {
-			if _, dup := types[m[1]]; dup {
-				t.Fatalf("duplicate TYPE for %s", m[1])
-			}
-			types[m[1]] = m[2]
-			continue
-		}
-		if helpRe.MatchString(line) {
-			continue
-		}
-		m := sampleRe.FindStringSubmatch(line)
-		if m == nil {
-			t.Fatalf("bad exposition line: %q", line)
-		}
-		v, err := strconv.ParseFloat(m[3], 64)
-		if err != nil {
-			t.Fatalf("bad value in %q", line)
-		}
-		family := m[1]
-		if types[family] == "" {
-			family = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(family, "_bucket"), "_sum"), "_count")
-			if types[family] != "histogram" {
-				t.Fatalf("sample %s without a TYPE line", m[1])
-			}
-		}
-		labels := map[string]string{}
-		for _, l := range labelRe.FindAllStringSubmatch(m[2], -1) {
-			labels[l[1]] = l[2]
-		}
-		out = append(out, sample{m[1], labels, v})
-	}
-	return out
-}
-
-func TestMetricsExposition(t *testing.T) {
-	if s := parseExposition(t, metricsText(nil)); len(s) != 1 || s[0].name != "loadgen_info" {
-		t.Fatalf("before any run want only loadgen_info, got %v", s)
-	}
+// recordedRun is a run with a known set of observations.
+func recordedRun() *runMetrics {
 	m := newRunMetrics("r-1", 1700000000.5)
 	durs := []float64{0.0005, 0.001, 0.0011, 0.02, 0.3, 0.999, 1, 4, 7, 0.0025}
 	for i, d := range durs {
@@ -77,75 +22,121 @@ func TestMetricsExposition(t *testing.T) {
 	m.recordLag(0.004, 0)
 	m.recordLag(0.001, 0)
 	m.iterations.Add(11)
-	samples := parseExposition(t, metricsText(m))
+	return m
+}
 
-	byName := map[string][]sample{}
-	for _, s := range samples {
-		if s.name != "loadgen_info" && s.labels["run_id"] != "r-1" {
-			t.Fatalf("%s lacks run_id=r-1: %v", s.name, s.labels)
-		}
-		byName[s.name] = append(byName[s.name], s)
+func TestMetricsBeforeAnyRun(t *testing.T) {
+	want := fmt.Sprintf("# HELP loadgen_info Load generator build information.\n# TYPE loadgen_info gauge\nloadgen_info{version=%q} 1\n", version)
+	if err := testutil.CollectAndCompare(collectorOf(nil), strings.NewReader(want)); err != nil {
+		t.Fatal(err)
 	}
-	if n := len(byName["loadgen_requests_total"]); n != numKinds*numOutcomes {
-		t.Fatalf("want %d request series (zeros included), got %d", numKinds*numOutcomes, n)
+}
+
+func TestMetricsOfARun(t *testing.T) {
+	c := collectorOf(recordedRun())
+	want := `
+# HELP loadgen_dropped_iterations_total Iterations not started because maxInFlight requests were in flight.
+# TYPE loadgen_dropped_iterations_total counter
+loadgen_dropped_iterations_total{run_id="r-1"} 1
+# HELP loadgen_iterations_total Iterations started (requests sent).
+# TYPE loadgen_iterations_total counter
+loadgen_iterations_total{run_id="r-1"} 11
+# HELP loadgen_load_start_seconds Unix time of the run's t=0.
+# TYPE loadgen_load_start_seconds gauge
+loadgen_load_start_seconds{run_id="r-1"} 1.7000000005e+09
+# HELP loadgen_running 1 while the run is in progress.
+# TYPE loadgen_running gauge
+loadgen_running{run_id="r-1"} 0
+# HELP loadgen_pacer_lag_seconds Worst late wake-up of the pacer in the previous full second; high means the generator is CPU-starved.
+# TYPE loadgen_pacer_lag_seconds gauge
+loadgen_pacer_lag_seconds{run_id="r-1"} 0.004
+`
+	names := []string{"loadgen_dropped_iterations_total", "loadgen_iterations_total", "loadgen_load_start_seconds", "loadgen_running", "loadgen_pacer_lag_seconds"}
+	if err := testutil.CollectAndCompare(c, strings.NewReader(want), names...); err != nil {
+		t.Fatal(err)
 	}
-	var total float64
-	for _, s := range byName["loadgen_requests_total"] {
-		total += s.value
+	// Every kind × outcome is a series, zeros included, so rate() has a start point for each.
+	if n := testutil.CollectAndCount(c, "loadgen_requests_total"); n != numKinds*numOutcomes {
+		t.Fatalf("want %d request series, got %d", numKinds*numOutcomes, n)
 	}
-	if total != 11 {
-		t.Fatalf("requests total %v, want 11", total)
+	if problems, err := testutil.CollectAndLint(c); err != nil || len(problems) > 0 {
+		t.Fatalf("lint: %v %v", err, problems)
 	}
-	for _, k := range kindNames {
-		var buckets []sample
-		for _, s := range byName["loadgen_request_duration_seconds_bucket"] {
-			if s.labels["kind"] == k {
-				buckets = append(buckets, s)
-			}
+}
+
+// gathered returns the families /metrics would expose for m, by name.
+func gathered(t *testing.T, m *runMetrics) map[string]*dto.MetricFamily {
+	t.Helper()
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(collectorOf(m))
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*dto.MetricFamily{}
+	for _, f := range fams {
+		out[f.GetName()] = f
+	}
+	return out
+}
+
+func labelsOf(m *dto.Metric) map[string]string {
+	out := map[string]string{}
+	for _, l := range m.GetLabel() {
+		out[l.GetName()] = l.GetValue()
+	}
+	return out
+}
+
+func TestMetricsRequestsAndDurations(t *testing.T) {
+	fams := gathered(t, recordedRun())
+	byOutcome := map[string]float64{}
+	for _, s := range fams["loadgen_requests_total"].GetMetric() {
+		l := labelsOf(s)
+		if l["run_id"] != "r-1" {
+			t.Fatalf("request series lacks run_id=r-1: %v", l)
 		}
-		if len(buckets) != len(bucketBounds)+1 {
-			t.Fatalf("%s: %d buckets", k, len(buckets))
+		byOutcome[l["kind"]+"/"+l["outcome"]] += s.GetCounter().GetValue()
+	}
+	if byOutcome["echo/ok"] != 2 || byOutcome["echo/conn_error"] != 1 || byOutcome["quote/timeout"] != 1 || byOutcome["page/ok"] != 0 {
+		t.Fatalf("requests by kind/outcome: %v", byOutcome)
+	}
+	hists := fams["loadgen_request_duration_seconds"].GetMetric()
+	if len(hists) != numKinds {
+		t.Fatalf("want a duration histogram per kind, got %d", len(hists))
+	}
+	for _, s := range hists {
+		l, h := labelsOf(s), s.GetHistogram()
+		if l["run_id"] != "r-1" || len(h.GetBucket()) != len(bucketBounds) {
+			t.Fatalf("histogram %v: %d buckets", l, len(h.GetBucket()))
 		}
-		prevLe, prev := -1.0, -1.0
-		for _, b := range buckets {
-			le, err := strconv.ParseFloat(b.labels["le"], 64)
-			if err != nil || le <= prevLe || b.value < prev {
-				t.Fatalf("%s: buckets not ascending/cumulative at le=%s", k, b.labels["le"])
-			}
-			prevLe, prev = le, b.value
+		if l["kind"] != "echo" {
+			continue
 		}
-		if buckets[len(buckets)-1].labels["le"] != "+Inf" {
-			t.Fatalf("%s: last bucket is not +Inf", k)
+		// le is inclusive: 0.001 falls into the 0.001 bucket; 7 s only into +Inf (the count).
+		cum := map[float64]uint64{}
+		for _, b := range h.GetBucket() {
+			cum[b.GetUpperBound()] = b.GetCumulativeCount()
 		}
-		var count float64 = -1
-		for _, s := range byName["loadgen_request_duration_seconds_count"] {
-			if s.labels["kind"] == k {
-				count = s.value
-			}
+		if cum[0.001] != 2 || cum[0.0025] != 4 || cum[5] != 9 || h.GetSampleCount() != 10 {
+			t.Fatalf("echo buckets %v, count %d", cum, h.GetSampleCount())
 		}
-		if count != prev {
-			t.Fatalf("%s: +Inf bucket %v != _count %v", k, prev, count)
+		if sum := h.GetSampleSum(); sum < 13.3240 || sum > 13.3242 {
+			t.Fatalf("echo sum %v, want 13.3241", sum)
 		}
 	}
-	// Spot checks: le is inclusive, so 0.001 falls into the 0.001 bucket.
-	for _, s := range byName["loadgen_request_duration_seconds_bucket"] {
-		if s.labels["kind"] == "echo" && s.labels["le"] == "0.001" && s.value != 2 {
-			t.Fatalf("echo le=0.001 = %v, want 2", s.value)
-		}
-		if s.labels["kind"] == "echo" && s.labels["le"] == "5" && s.value != 9 {
-			t.Fatalf("echo le=5 = %v, want 9", s.value)
-		}
-	}
-	for name, want := range map[string]float64{"loadgen_dropped_iterations_total": 1, "loadgen_iterations_total": 11, "loadgen_load_start_seconds": 1700000000.5, "loadgen_running": 0, "loadgen_pacer_lag_seconds": 0.004} {
-		if got := byName[name]; len(got) != 1 || got[0].value != want {
-			t.Fatalf("%s = %v, want %v", name, got, want)
-		}
-	}
+}
+
+func TestSecondStats(t *testing.T) {
+	m := recordedRun()
 	ls := m.second(0)
 	if ls.Requests != 10 || ls.OK != 2 || ls.Errors != 8 || ls.P99Ms == nil || *ls.P99Ms != 7000 || ls.PacerLagMs != 4 {
 		t.Fatalf("second 0 stats wrong: %+v", ls)
 	}
 	if ls := m.second(1); ls.Requests != 1 || ls.Dropped != 1 {
 		t.Fatalf("second 1 stats wrong: %+v", ls)
+	}
+	if m.pacerLagMs(0) != 4 || m.pacerLagMs(1) != 0 || m.pacerLagMs(-1) != 0 {
+		t.Fatalf("pacer lag by second: %v %v", m.pacerLagMs(0), m.pacerLagMs(1))
 	}
 }

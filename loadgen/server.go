@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -51,7 +50,7 @@ func (d *daemon) current() *run {
 
 func (d *daemon) handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /metrics", d.handleMetrics)
+	mux.Handle("GET /metrics", metricsHandler(d.metricsOf))
 	mux.HandleFunc("POST /run", d.handleRun)
 	mux.HandleFunc("GET /status", d.handleStatus)
 	mux.HandleFunc("POST /stop", d.handleStop)
@@ -62,17 +61,12 @@ func (d *daemon) handler() http.Handler {
 	return mux
 }
 
-func (d *daemon) handleMetrics(w http.ResponseWriter, _ *http.Request) {
-	var m *runMetrics
-	var last int64 = -1
+// metricsOf returns the current (or last) run's metrics and its previous full second; nil before any run.
+func (d *daemon) metricsOf() (*runMetrics, int64) {
 	if r := d.current(); r != nil {
-		m = r.metrics
-		last = r.lastSecondIndex()
+		return r.metrics, r.lastSecondIndex()
 	}
-	var buf bytes.Buffer
-	writeMetrics(&buf, m, last)
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	_, _ = w.Write(buf.Bytes())
+	return nil, -1
 }
 
 func readBody(w http.ResponseWriter, req *http.Request) ([]byte, bool) {

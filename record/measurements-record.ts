@@ -5,7 +5,13 @@
  * completed, ok, dropped, p99, probe, scrape), and the reference's phases (all scoring reads of it).
  */
 import { z } from "zod";
-import { totalOf, type Measurements, type OutcomeCounts, type PhaseStats } from "../scoring/measurements.ts";
+import {
+  totalOf,
+  type FaultWindow,
+  type Measurements,
+  type OutcomeCounts,
+  type PhaseStats,
+} from "../scoring/measurements.ts";
 
 // Not imported from run-record.ts, which imports this file: the caps are the record's own.
 const MAX_POINTS = 3600;
@@ -16,13 +22,15 @@ const finite = z.number().finite();
 const count = finite.nonnegative();
 const column = <T extends z.ZodType>(t: T) => z.array(t).max(MAX_POINTS);
 
-const faultSchema = z.strictObject({
+/** One fault as it happened (scoring's FaultWindow): the run record's `faults` and the measurements'. */
+export const faultSchema = z.strictObject({
   action: z.string().max(60),
   target: z.string().max(60),
+  /** Seconds from the run's load start. */
   start: finite.nonnegative(),
   end: finite.nonnegative(),
   params: z.record(z.string().max(60), z.union([z.string().max(200), finite, z.boolean()])).optional(),
-});
+}) satisfies z.ZodType<FaultWindow>;
 
 const countsSchema = z.strictObject({
   ok: count,

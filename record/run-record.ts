@@ -3,7 +3,7 @@
  * written (harness), when it is read (site, publisher) and when it arrives as an artifact.
  */
 import { z } from "zod";
-import { measurementsRecordSchema } from "./measurements-record.ts";
+import { faultSchema, measurementsRecordSchema } from "./measurements-record.ts";
 import { failureSchema } from "./failure.ts";
 
 export const SCHEMA_VERSION = 1 as const;
@@ -55,14 +55,6 @@ export const checkSchema = z.strictObject({
 });
 export type Check = z.infer<typeof checkSchema>;
 
-export const faultSchema = z.strictObject({
-  action: z.string().max(60),
-  target: z.string().max(60),
-  /** Seconds from the run's load start. */
-  start: finite.nonnegative(),
-  end: finite.nonnegative(),
-  params: z.record(z.string().max(60), z.union([z.string().max(200), finite, z.boolean()])).optional(),
-});
 export type Fault = z.infer<typeof faultSchema>;
 
 export const phaseSchema = z.strictObject({

@@ -3,42 +3,31 @@
  * on top of it (`docker build`). Each image is labelled with its recipe hash; an image whose
  * label matches is kept, so a second `sandbox` builds nothing.
  */
-import { spawn } from "node:child_process";
 import { chmod, copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ExecError, run } from "../harness/exec.ts";
+import type { DockerImages } from "../harness/docker-images.ts";
+import { run } from "../harness/exec.ts";
 import { RECIPE_LABEL, type DockerfileRecipe, type RootfsRecipe } from "./recipes.ts";
 
 /** What happened to one image. */
 export type ImageOutcome = "up to date" | "retagged" | "built";
 
-/** The image id behind `ref` and its recipe label, or null when there is no such image. */
-export async function inspectImage(ref: string): Promise<{ id: string; recipe: string } | null> {
-  try {
-    const f = `{{.Id}}|{{index .Config.Labels "${RECIPE_LABEL}"}}`;
-    const out = (
-      await run("docker", ["image", "inspect", "-f", f, ref], { timeoutMs: 30_000 })
-    ).stdout.trim();
-    const [id, recipe] = out.split("|");
-    return { id: id!, recipe: recipe === "<no value>" ? "" : (recipe ?? "") };
-  } catch (e) {
-    if (e instanceof ExecError) return null;
-    throw e;
-  }
-}
-
 /**
  * Whether the image needs building: "built" is never returned here. When the primary tag has
  * the current recipe, any other tag that drifted is re-pointed at it ("retagged").
  */
-export async function currentState(tags: string[], hash: string): Promise<ImageOutcome | "stale"> {
-  const primary = await inspectImage(tags[0]!);
-  if (!primary || primary.recipe !== hash) return "stale";
+export async function currentState(
+  images: DockerImages,
+  tags: string[],
+  hash: string,
+): Promise<ImageOutcome | "stale"> {
+  const primary = await images.labelled(tags[0]!, RECIPE_LABEL);
+  if (!primary || primary.value !== hash) return "stale";
   let retagged = false;
   for (const tag of tags.slice(1)) {
-    const other = await inspectImage(tag);
+    const other = await images.labelled(tag, RECIPE_LABEL);
     if (other?.id !== primary.id) {
-      await run("docker", ["tag", tags[0]!, tag], { timeoutMs: 30_000 });
+      await images.tag(tags[0]!, tag);
       retagged = true;
     }
   }
@@ -47,6 +36,7 @@ export async function currentState(tags: string[], hash: string): Promise<ImageO
 
 /** Writes the build context (text files and copied host binaries) and runs `docker build`. */
 export async function buildDockerfileImage(
+  images: DockerImages,
   recipe: DockerfileRecipe,
   hash: string,
   cacheDir: string,
@@ -61,14 +51,14 @@ export async function buildDockerfileImage(
     else await copyFile(f.hostPath, dest);
     if (f.mode !== undefined) await chmod(dest, f.mode);
   }
-  const tagArgs = recipe.tags.flatMap((t) => ["-t", t]);
   try {
     // Classic builder, no network, never pull: everything comes from the local engine.
-    await run(
-      "docker",
-      ["build", "--network=none", "--pull=false", "--label", `${RECIPE_LABEL}=${hash}`, ...tagArgs, ctx],
-      { timeoutMs: 600_000, env: { ...process.env, DOCKER_BUILDKIT: "0" } },
-    );
+    await images.build({
+      context: ctx,
+      tags: recipe.tags,
+      labels: { [RECIPE_LABEL]: hash },
+      timeoutMs: 600_000,
+    });
   } finally {
     // The context holds copies of large binaries (node is ~100 MB); the image has them now.
     await rm(ctx, { recursive: true, force: true });
@@ -86,36 +76,9 @@ async function unmountUnder(dir: string): Promise<void> {
   for (const m of inside) await run("umount", ["-l", m], { timeoutMs: 30_000 }).catch(() => undefined);
 }
 
-/** `tar -C dir -c . | docker import --change … - tag`, without a shell. */
-function importTree(dir: string, tag: string, changes: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const tar = spawn("tar", ["--numeric-owner", "-C", dir, "-c", "."], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const args = ["import", ...changes.flatMap((c) => ["--change", c]), "-", tag];
-    const imp = spawn("docker", args, { stdio: ["pipe", "pipe", "pipe"] });
-    let errText = "";
-    tar.stderr.on("data", (c: Buffer) => (errText += c.toString()));
-    imp.stderr.on("data", (c: Buffer) => (errText += c.toString()));
-    tar.stdout.pipe(imp.stdin);
-    let tarCode: number | null = null;
-    tar.on("close", (code) => (tarCode = code));
-    tar.on("error", reject);
-    imp.on("error", reject);
-    imp.on("close", (code) => {
-      if (code === 0 && tarCode === 0) resolve();
-      else
-        reject(
-          new Error(
-            `docker import of ${dir} failed (tar ${tarCode}, import ${code}): ${errText.slice(-2000)}`,
-          ),
-        );
-    });
-  });
-}
-
 /** debootstrap a minbase tree with the recipe's packages, prune it, and import it as the base image. */
 export async function buildRootfsImage(
+  images: DockerImages,
   recipe: RootfsRecipe,
   hash: string,
   cacheDir: string,
@@ -138,12 +101,11 @@ export async function buildRootfsImage(
       await rm(join(dir, p), { recursive: true, force: true });
       await mkdir(join(dir, p), { recursive: true });
     }
-    await importTree(dir, recipe.tags[0]!, [
+    await images.importTree(dir, recipe.tags[0]!, [
       `CMD ${JSON.stringify(recipe.cmd)}`,
       `LABEL ${RECIPE_LABEL}=${hash}`,
     ]);
-    for (const tag of recipe.tags.slice(1))
-      await run("docker", ["tag", recipe.tags[0]!, tag], { timeoutMs: 30_000 });
+    for (const tag of recipe.tags.slice(1)) await images.tag(recipe.tags[0]!, tag);
   } finally {
     await unmountUnder(dir);
     await rm(dir, { recursive: true, force: true });
@@ -155,22 +117,10 @@ export async function buildRootfsImage(
  * makes those). No force: one a container still uses stays, and goes on a later call. A few
  * passes, because an old base becomes removable only once its old children are gone.
  */
-export async function removeSuperseded(): Promise<void> {
+export async function removeSuperseded(images: DockerImages): Promise<void> {
   for (let pass = 0; pass < 3; pass++) {
-    const { stdout } = await run(
-      "docker",
-      ["images", "-q", "--no-trunc", "-f", "dangling=true", "-f", `label=${RECIPE_LABEL}`],
-      { timeoutMs: 30_000 },
-    );
-    const ids = [...new Set(stdout.split("\n").filter(Boolean))];
     let removed = 0;
-    for (const id of ids) {
-      const ok = await run("docker", ["image", "rm", id], { timeoutMs: 60_000 }).then(
-        () => true,
-        () => false,
-      );
-      if (ok) removed++;
-    }
+    for (const id of await images.dangling(RECIPE_LABEL)) if (await images.remove(id)) removed++;
     if (removed === 0) return;
   }
 }

@@ -2,6 +2,7 @@
  * `sre-chaos doctor`: what this machine lacks to run the stack, and the exact command that fixes
  * each gap. The checks talk to the machine through a `Probe`, so tests can hand in a fake.
  */
+import { createDocker } from "../harness/docker.ts";
 import { run } from "../harness/exec.ts";
 import { STACK_IMAGES, officialRef } from "../harness/images.ts";
 import { onPath } from "./host-tools.ts";
@@ -157,12 +158,12 @@ export const realProbe: Probe = {
     }
   },
   async hasImage(ref) {
-    try {
-      await run("docker", ["image", "inspect", "-f", "{{.Id}}", ref], { timeoutMs: 20_000 });
-      return true;
-    } catch {
-      return false;
-    }
+    // No docker on PATH, or no daemon, is "no image" here: other checks say what is missing.
+    return (
+      (await createDocker()
+        .imageInfo(ref)
+        .catch(() => null)) !== null
+    );
   },
   env: process.env,
 };

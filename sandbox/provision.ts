@@ -5,7 +5,8 @@
  */
 import { access, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { createDocker } from "../harness/docker.ts";
+import { PLATFORM_ROOT } from "../harness/entry/paths.ts";
 import { run } from "../harness/exec.ts";
 import {
   buildDockerfileImage,
@@ -43,10 +44,8 @@ export function didWork(s: StepReport): boolean {
   return s.outcome === "built" || s.outcome === "installed" || s.outcome === "started";
 }
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-
 /** Git-ignored cache of build outputs (the toxiproxy binary) and scratch trees. */
-export const CACHE_DIR = join(REPO_ROOT, ".sre-chaos", "cache");
+export const CACHE_DIR = join(PLATFORM_ROOT, ".sre-chaos", "cache");
 
 /** Where `go install` puts toxiproxy's server (named after its package directory). */
 export const TOXIPROXY_BIN = join(CACHE_DIR, "bin", `toxiproxy-${TOXIPROXY_VERSION}`, "server");
@@ -109,7 +108,7 @@ async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> 
 
   // 2. The daemon.
   await step("docker daemon", async () => {
-    const script = join(REPO_ROOT, "sandbox", "start-dockerd.sh");
+    const script = join(PLATFORM_ROOT, "sandbox", "start-dockerd.sh");
     const { stdout } = await run("bash", [script], { timeoutMs: 200_000 });
     return stdout.includes("already running") ? "running" : "started";
   });
@@ -140,26 +139,27 @@ async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> 
     opts.log(`  note: this Node is ${process.version}; the node:20-bookworm-slim stand-in will carry it`);
   }
   const baseHash = await recipeHash(BASE_RECIPE);
+  const images = createDocker().images;
   const outcome = (o: ImageOutcome) => o;
   await step(`image ${BASE_RECIPE.tags[0]}`, async () => {
-    const state = opts.force ? "stale" : await currentState(BASE_RECIPE.tags, baseHash);
+    const state = opts.force ? "stale" : await currentState(images, BASE_RECIPE.tags, baseHash);
     if (state !== "stale") return outcome(state);
     const mirror = await readAptMirror(BASE_RECIPE.suite);
     if (!mirror)
       throw new Error("no Debian mirror in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources");
-    await buildRootfsImage(BASE_RECIPE, baseHash, CACHE_DIR, mirror, opts.log);
+    await buildRootfsImage(images, BASE_RECIPE, baseHash, CACHE_DIR, mirror, opts.log);
     return outcome("built");
   });
   for (const recipe of imageRecipes(bins)) {
     await step(`image ${recipe.tags.join(", ")}`, async () => {
       const hash = await recipeHash(recipe, { baseHash });
-      const state = opts.force ? "stale" : await currentState(recipe.tags, hash);
+      const state = opts.force ? "stale" : await currentState(images, recipe.tags, hash);
       if (state !== "stale") return outcome(state);
-      await buildDockerfileImage(recipe, hash, CACHE_DIR);
+      await buildDockerfileImage(images, recipe, hash, CACHE_DIR);
       return outcome("built");
     });
   }
   // Old stand-ins left by this or an earlier rebuild (an earlier one may have been in use then).
-  await removeSuperseded();
+  await removeSuperseded(images);
   return reports;
 }

@@ -27,6 +27,7 @@ export type ChaosAction = (typeof CHAOS_ACTIONS)[number];
 export const INSTANT_ACTIONS: readonly ChaosAction[] = ["kill", "restart"];
 
 export const EXECUTORS = ["constant-arrival-rate", "ramping-arrival-rate"] as const;
+export type Executor = (typeof EXECUTORS)[number];
 
 /**
  * A rate: a number of requests per second, or `"<k>x"`: k times the reference capacity

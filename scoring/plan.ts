@@ -3,7 +3,7 @@
  * is k × the reference capacity the calibration measured), durations and offsets scaled by
  * `--scale`, faults clipped to the load. Pure: the harness executes the plan.
  */
-import type { ChallengeDef, PhaseDef, Rate, StepsDef } from "./challenge-schema.ts";
+import type { ChallengeDef, Executor, PhaseDef, Rate, StepsDef } from "./challenge-schema.ts";
 import { INSTANT_ACTIONS } from "./challenge-schema.ts";
 
 /** One stage of a load, ready for the load generator. */
@@ -11,7 +11,7 @@ export interface StagePlan {
   name: string;
   /** Seconds (whole). */
   duration: number;
-  executor: "constant-arrival-rate" | "ramping-arrival-rate";
+  executor: Executor;
   /** Rate at the start of a ramping stage (req/s). */
   startRate?: number;
   /** Target rate (req/s): constant, or at the end of a ramp. */

@@ -3,6 +3,7 @@
  * updated in place so reruns never stack comments (STYLE 13). Record text is untrusted (it came from
  * an artifact), so every string from it is escaped before it reaches Markdown.
  */
+import { code, md } from "../../record/markdown.ts";
 import type { RunRecord } from "../../record/run-record.ts";
 import {
   failureFacts,
@@ -15,9 +16,6 @@ import { componentValue } from "../../site/format.ts";
 import type { ArtifactViolation } from "./artifact.ts";
 import type { GitHubApi } from "./github.ts";
 
-/** Text inside a code span: no backticks or line breaks can end it early. */
-export const code = (text: string) => "`" + text.replace(/[`\r\n]/g, " ").slice(0, 300) + "`";
-
 /**
  * The author of every comment the action writes: the workflow token's bot. Only its comments are
  * ours; another bot (any installed app) can post a body that starts with our marker.
@@ -26,18 +24,6 @@ export const BOT_LOGIN = "github-actions[bot]";
 
 /** The hidden marker of a login's comment. */
 export const commentMarker = (login: string) => `<!-- sre-chaos:comment login=${login} -->`;
-
-/** Escapes text for a Markdown table cell or line: no HTML, no mentions, no table breaks. */
-export function md(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, " ")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/[\\`*_[\]|#~!]/g, (c) => `\\${c}`)
-    .replace(/@/g, "@\u200b")
-    .slice(0, 500);
-}
 
 const BARS = "▁▂▃▄▅▆▇█";
 

@@ -3,6 +3,8 @@
  * tests hand in a recording fake and every call the action can make is listed here.
  */
 import { getOctokit } from "@actions/github";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
 
 export interface PullRequestInfo {
   number: number;
@@ -71,40 +73,63 @@ export interface GitHubApi {
   getFileText(path: string, ref: string): Promise<string | null>;
 }
 
-export interface RetryOptions {
-  attempts?: number;
-  baseMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-}
-
 interface HttpishError {
   status?: number;
   message?: string;
-  response?: { headers?: Record<string, string | undefined> };
 }
 
-/** 5xx, 429 and the secondary rate limit (403 "secondary rate limit") are worth another try. */
-export function isRetryable(err: unknown): boolean {
-  const e = err as HttpishError;
-  if (typeof e?.status !== "number") return false;
-  if (e.status >= 500 || e.status === 429) return true;
-  return e.status === 403 && /secondary rate limit|abuse/i.test(e.message ?? "");
+/**
+ * Which failures are tried again, and by whom: a 5xx (or another status not listed here) by
+ * plugin-retry, three more times with its growing back-off (1, 4, 9 s); a rate limit, primary
+ * or secondary (403/429 that say so), by plugin-throttling after the wait GitHub asks for. Each
+ * request is retried on its own, so a failed page of a pagination does not repeat the pages before it.
+ */
+const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
+const RETRIES = 3;
+/** A rate-limited request is tried again at most this often, and only if the wait is this short. */
+const LIMIT_RETRIES = 2;
+const LIMIT_MAX_WAIT_S = 120;
+
+export interface ApiOptions {
+  /** Another API root: a local server in tests, or GitHub Enterprise; default GITHUB_API_URL. */
+  baseUrl?: string;
+  /** Milliseconds per second of back-off the plugins compute (1000). Tests pass 0: no real waits. */
+  backoffUnitMs?: number;
+  /** Told of every rate-limit wait (the action passes core.warning). */
+  log?: (line: string) => void;
 }
 
-/** Runs `fn` with bounded exponential backoff on retryable errors (honouring retry-after, capped at 60 s). */
-export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
-  const attempts = opts.attempts ?? 4;
-  const base = opts.baseMs ?? 1000;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (i >= attempts || !isRetryable(err)) throw err;
-      const after = Number((err as HttpishError).response?.headers?.["retry-after"]);
-      await sleep(Math.min(60_000, Number.isFinite(after) && after > 0 ? after * 1000 : base * 2 ** (i - 1)));
-    }
-  }
+let instances = 0;
+
+/** Octokit with retries and throttling, for one token. */
+function octokitFor(token: string, opts: ApiOptions) {
+  const unit = opts.backoffUnitMs ?? 1000;
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, o: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      const retry = retryCount < LIMIT_RETRIES && retryAfter <= LIMIT_MAX_WAIT_S;
+      opts.log?.(
+        `GitHub ${kind} rate limit on ${o.method} ${o.url}: ` +
+          (retry ? `retrying in ${retryAfter} s (retry ${retryCount + 1} of ${LIMIT_RETRIES})` : "giving up"),
+      );
+      return retry;
+    };
+  return getOctokit(
+    token,
+    {
+      ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
+      retry: { retries: RETRIES, doNotRetry: DO_NOT_RETRY, retryAfterBaseValue: unit },
+      throttle: {
+        // Writes are spaced a second apart per limiter id; each API object has its own (the action makes one).
+        id: `sre-chaos-${++instances}`,
+        retryAfterBaseValue: unit,
+        onRateLimit: onLimit("primary"),
+        onSecondaryRateLimit: onLimit("secondary"),
+      },
+    },
+    retry,
+    throttling,
+  );
 }
 
 /**
@@ -145,13 +170,13 @@ export function createGitHubApi(
   token: string,
   owner: string,
   repo: string,
-  opts: { retry?: RetryOptions; baseUrl?: string } = {},
+  opts: ApiOptions = {},
 ): GitHubApi {
-  // baseUrl: tests (a local server) and GHES; otherwise GITHUB_API_URL as @actions/github reads it.
-  const octokit = getOctokit(token, opts.baseUrl ? { baseUrl: opts.baseUrl } : {});
+  const octokit = octokitFor(token, opts);
+  /** Runs one call (retries happen inside, per request) and names the endpoint of a failure. */
   const r = async <T>(fn: () => Promise<T>) => {
     try {
-      return await withRetry(fn, opts.retry ?? {});
+      return await fn();
     } catch (err) {
       const endpoint = endpointOf(err);
       throw endpoint ? new GitHubApiError(endpoint, err) : err;

@@ -3,7 +3,7 @@
  * mode, report. The only place that calls `core.setFailed` (STYLE 14).
  */
 import * as core from "@actions/core";
-import { execFileSync } from "node:child_process";
+import { headCommit } from "../../harness/git.ts";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -58,17 +58,6 @@ function resultsStore(config: ActionConfig) {
 /** The rescore inputs are read where the mode needs them, with the same reader as readConfig. */
 const input = (n: string) => core.getInput(n);
 
-/**
- * The commit checked out in the workspace: publish runs from the default branch, and this is the
- * scoring code it trusts (the record's harnessCommit must match it).
- */
-function headCommit(dir: string): string {
-  const sha = execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, encoding: "utf8" }).trim();
-  if (!/^[0-9a-f]{40}$/.test(sha))
-    throw new Error(`git rev-parse HEAD in ${dir} gave ${JSON.stringify(sha)}`);
-  return sha;
-}
-
 /** What an evaluation needs besides its entry, challenge and artifact folder (evaluate, rescore-shard). */
 function evaluateDeps(config: ActionConfig, api: GitHubApi, log: (line: string) => void) {
   return {
@@ -96,7 +85,7 @@ const summary = async (markdown: string) => {
 async function dispatch(config: ActionConfig): Promise<void> {
   core.setSecret(config.githubToken);
   const event = (await readEvent(config)) as Record<string, unknown>;
-  const api = createGitHubApi(config.githubToken, config.owner, config.repo);
+  const api = createGitHubApi(config.githubToken, config.owner, config.repo, { log: (l) => core.warning(l) });
   const log = (line: string) => core.info(line);
   switch (config.mode) {
     case "scope": {
@@ -130,7 +119,8 @@ async function dispatch(config: ActionConfig): Promise<void> {
           results: resultsStore(config),
           artifactDir,
           root: config.workspace,
-          baseCommit: headCommit(config.workspace),
+          // The commit checked out: publish runs from the default branch, and trusts this scoring code.
+          baseCommit: await headCommit(config.workspace),
           siteUrl: config.siteUrl,
           summary,
           log,
@@ -143,7 +133,7 @@ async function dispatch(config: ActionConfig): Promise<void> {
           root: config.workspace,
           shards: readShardInputs(input, false).shards,
           entries: await listEntries(config.workspace),
-          baseCommit: headCommit(config.workspace),
+          baseCommit: await headCommit(config.workspace),
           results: resultsStore(config),
           artifactDir,
           summary,

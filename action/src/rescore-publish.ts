@@ -14,7 +14,7 @@ import { applyRun, type EntryRecord } from "../../record/entry-record.ts";
 import { LOGIN_PATTERN, serializeRunRecord, type RunRecord } from "../../record/run-record.ts";
 import type { ChallengeDef } from "../../scoring/challenge-schema.ts";
 import { readArtifact } from "./artifact.ts";
-import { md } from "./comment.ts";
+import { md } from "../../record/markdown.ts";
 import { verifiedRecord } from "./recompute.ts";
 import { shardOwners } from "./rescore-plan.ts";
 import type { ResultsFile } from "./results-branch.ts";

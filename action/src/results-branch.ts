@@ -7,13 +7,14 @@
  * caller's merge logic always sees the latest tree and no result is lost. We never
  * force-push: history on the results branch is append-only.
  *
- * git runs through execFile (no shell), so no path or message is ever parsed by a shell.
+ * git itself runs through harness/git.ts (no shell, no prompts).
  */
 import { execFile } from "node:child_process";
 import { constants } from "node:fs";
 import { copyFile, mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { git } from "../../harness/git.ts";
 
 /** Where and as whom to write the results branch. */
 export interface ResultsBranchOptions {
@@ -69,26 +70,6 @@ const README = [
   "written only by the trusted publisher workflow. Do not edit by hand.",
   "",
 ].join("\n");
-
-/** Runs git with arguments (never a shell); rejects with stderr on failure. */
-function git(cwd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "git",
-      args,
-      { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...env }, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err) {
-          // push --porcelain reports "[rejected]" on stdout, so keep both streams.
-          const detail = [String(stderr).trim(), String(stdout).trim()].filter(Boolean).join("\n");
-          reject(new Error(`git ${args[0] ?? ""} failed: ${detail || err.message}`));
-        } else {
-          resolve(String(stdout));
-        }
-      },
-    );
-  });
-}
 
 /**
  * Validates a results path: relative, POSIX, no `..`/empty/dot segments, under `runs/`

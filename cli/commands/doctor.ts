@@ -3,11 +3,11 @@ import { parseArgs } from "../io.ts";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { formatChecks, realProbe, runChecks } from "../../sandbox/doctor.ts";
-import { REPO_ROOT } from "../../sandbox/provision.ts";
+import { PLATFORM_ROOT } from "../../harness/entry/paths.ts";
 
 /** The `go` line of loadgen/go.mod: the oldest Go that builds the load generator. */
 async function loadgenGoVersion(): Promise<string | undefined> {
-  const mod = await readFile(join(REPO_ROOT, "loadgen", "go.mod"), "utf8").catch(() => "");
+  const mod = await readFile(join(PLATFORM_ROOT, "loadgen", "go.mod"), "utf8").catch(() => "");
   return /^go\s+(\S+)/m.exec(mod)?.[1];
 }
 

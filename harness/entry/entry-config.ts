@@ -9,7 +9,7 @@ import { readFile, lstat } from "node:fs/promises";
 import { join } from "node:path";
 import { LineCounter, parseAllDocuments, visit, isAlias, isMap, type Document } from "yaml";
 import { z } from "zod";
-import { CHALLENGE_IDS, type ChallengeId } from "../../record/run-record.ts";
+import { CHALLENGE_IDS } from "../../record/run-record.ts";
 
 /** Caps on entry.yml; documented in docs/ENTRY.md. */
 export const ENTRY_YML_LIMITS = {
@@ -29,24 +29,14 @@ export const HEALTHCHECK_BOUNDS = {
   retries: { min: 1, max: 10 },
 } as const;
 
-/** The healthcheck as written in entry.yml; durations are kept as compose strings ("2s", "500ms"). */
-export interface EntryHealthcheck {
-  /** A string is the shell form (compose `CMD-SHELL`); an array starts with "CMD" or "CMD-SHELL". */
-  test: string | string[];
-  interval?: string;
-  timeout?: string;
-  start_period?: string;
-  retries?: number;
-}
+/**
+ * The healthcheck as written in entry.yml; durations are kept as compose strings ("2s", "500ms").
+ * `test`: a string is the shell form (compose `CMD-SHELL`); an array starts with "CMD" or "CMD-SHELL".
+ */
+export type EntryHealthcheck = z.infer<typeof healthcheckSchema>;
 
 /** A parsed, valid entry.yml with defaults applied. */
-export interface EntryConfig {
-  challenge: ChallengeId;
-  port: number;
-  description: string | null;
-  restart: RestartPolicy;
-  healthcheck: EntryHealthcheck | null;
-}
+export type EntryConfig = z.infer<typeof entryYmlSchema>;
 
 /** The entry.yml rules that parsing can break. */
 export type EntryYmlRule = "entry-yml-syntax" | "entry-yml-unknown-key" | "entry-yml-value";

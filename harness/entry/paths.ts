@@ -4,6 +4,13 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The checkout this code runs from (its loadgen/, sandbox/, services/), found from this file's own
+ * place, whatever the working directory; {@link repoRoot} is the repository a command works on.
+ */
+export const PLATFORM_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 
 const PACKAGE_NAME = "sre-chaos-challenge";
 

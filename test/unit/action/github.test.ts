@@ -2,7 +2,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createGitHubApi, isRetryable, withRetry } from "../../../action/src/github.ts";
+import { createGitHubApi } from "../../../action/src/github.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 
@@ -31,7 +31,10 @@ describe("GitHub API wrapper against a local HTTP server", () => {
   after(() => server.close());
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
     res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
-  const api = () => createGitHubApi("t", "o", "r", { baseUrl: base, retry: { baseMs: 1 } });
+  // backoffUnitMs 0: the plugins' waits are computed (and logged) but never slept.
+  let logged: string[] = [];
+  const api = () =>
+    createGitHubApi("t", "o", "r", { baseUrl: base, backoffUnitMs: 0, log: (l) => logged.push(l) });
 
   it("lists every file of a PR across pages (250 files, 3 pages), renames with their old path", async () => {
     routes.set("GET /repos/o/r/pulls/7/files", (_req, res, url) => {
@@ -218,29 +221,114 @@ describe("GitHub API wrapper against a local HTTP server", () => {
     );
   });
 
-  const retryTable = [
-    { case: "500", err: { status: 500 }, expected: true },
-    { case: "429", err: { status: 429 }, expected: true },
-    { case: "403 secondary", err: { status: 403, message: "secondary rate limit" }, expected: true },
-    { case: "403 forbidden", err: { status: 403, message: "Resource not accessible" }, expected: false },
-    { case: "404", err: { status: 404 }, expected: false },
-    { case: "no status", err: new Error("x"), expected: false },
+  it("retries a failed page on its own: the pages before it are not fetched again", async () => {
+    const pages: number[] = [];
+    let failures = 1;
+    routes.set("GET /repos/o/r/issues/5/comments", (_req, res, url) => {
+      const page = Number(url.searchParams.get("page") ?? "1");
+      pages.push(page);
+      if (page === 2 && failures-- > 0) return json(res, 502, { message: "Bad Gateway" });
+      const next = `<${base}/repos/o/r/issues/5/comments?per_page=100&page=${page + 1}>; rel="next"`;
+      json(res, 200, [{ id: page, body: `p${page}`, user: { login: "u" } }], page < 3 ? { link: next } : {});
+    });
+    const comments = await api().listIssueComments(5);
+    assert.deepEqual(
+      comments.map((c) => c.id),
+      [1, 2, 3],
+    );
+    assert.deepEqual(pages, [1, 2, 2, 3]);
+  });
+
+  const limits = [
+    {
+      case: "a secondary rate limit (403) waits what retry-after says",
+      status: 403,
+      message: "You have exceeded a secondary rate limit",
+      headers: { "retry-after": "3" } as Record<string, string>,
+      expected: [
+        "GitHub secondary rate limit on GET /repos/{owner}/{repo}/pulls/{pull_number}: retrying in 3 s (retry 1 of 2)",
+      ],
+    },
+    {
+      case: "a secondary rate limit without retry-after waits a minute",
+      status: 429,
+      message: "secondary rate limit",
+      headers: {},
+      expected: [
+        "GitHub secondary rate limit on GET /repos/{owner}/{repo}/pulls/{pull_number}: retrying in 60 s (retry 1 of 2)",
+      ],
+    },
+    {
+      case: "an exhausted primary limit waits until the reset",
+      status: 403,
+      message: "API rate limit exceeded",
+      headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "RESET" } as Record<string, string>,
+      expected: [
+        /^GitHub primary rate limit on GET \/repos\/\{owner\}\/\{repo\}\/pulls\/\{pull_number\}: retrying in (30|31) s \(retry 1 of 2\)$/,
+      ],
+    },
   ];
-  for (const t of retryTable) {
-    it(`isRetryable: ${t.case}`, () => assert.equal(isRetryable(t.err), t.expected));
+  for (const [i, t] of limits.entries()) {
+    it(`rate limits: ${t.case}`, async () => {
+      logged = [];
+      let n = 0;
+      const number = 20 + i;
+      routes.set(`GET /repos/o/r/pulls/${number}`, (_req, res) => {
+        if (n++ === 0) {
+          const reset = String(Math.floor(Date.now() / 1000) + 30);
+          const headers = Object.fromEntries(
+            Object.entries(t.headers).map(([k, v]) => [k, v.replace("RESET", reset)]),
+          );
+          return json(res, t.status, { message: t.message }, headers);
+        }
+        json(res, 200, {
+          number,
+          state: "open",
+          user: { login: "al" },
+          head: { sha: "f".repeat(40) },
+          html_url: "u",
+        });
+      });
+      assert.equal((await api().getPullRequest(number)).number, number);
+      assert.equal(n, 2);
+      assert.equal(logged.length, 1);
+      const want = t.expected[0]!;
+      if (typeof want === "string") assert.equal(logged[0], want);
+      else assert.match(logged[0]!, want);
+    });
   }
 
-  it("withRetry honours retry-after and caps the wait", async () => {
-    const waits: number[] = [];
+  it("gives up on a secondary rate limit after two retries, or at once when the wait is over two minutes", async () => {
+    logged = [];
     let n = 0;
-    const out = await withRetry(
-      async () => {
-        if (n++ < 2) throw { status: 429, response: { headers: { "retry-after": n === 1 ? "3" : "999" } } };
-        return "ok";
-      },
-      { sleep: async (ms) => void waits.push(ms) },
-    );
-    assert.equal(out, "ok");
-    assert.deepEqual(waits, [3000, 60000]);
+    routes.set("GET /repos/o/r/pulls/30", (_req, res) => {
+      n++;
+      json(res, 403, { message: "secondary rate limit" }, { "retry-after": "1" });
+    });
+    await assert.rejects(api().getPullRequest(30), (e: { status?: number }) => e.status === 403);
+    assert.equal(n, 3);
+    assert.match(logged.at(-1)!, /giving up$/);
+    n = 0;
+    routes.set("GET /repos/o/r/pulls/31", (_req, res) => {
+      n++;
+      json(res, 403, { message: "secondary rate limit" }, { "retry-after": "600" });
+    });
+    await assert.rejects(api().getPullRequest(31), (e: { status?: number }) => e.status === 403);
+    assert.equal(n, 1);
+  });
+
+  it("never retries a plain 403 (no rate limit) or a 422", async () => {
+    for (const [status, number] of [
+      [403, 40],
+      [422, 41],
+    ] as const) {
+      let n = 0;
+      routes.set(`GET /repos/o/r/pulls/${number}`, (_req, res) => {
+        n++;
+        json(res, status, { message: "Resource not accessible by integration" });
+      });
+      await assert.rejects(api().getPullRequest(number), (e: { status?: number }) => e.status === status);
+      assert.equal(n, 1, `status ${status}`);
+    }
   });
 });

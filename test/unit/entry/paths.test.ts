@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { entryDir, repoRoot } from "../../../harness/entry/paths.ts";
+import { fileURLToPath } from "node:url";
+import { entryDir, PLATFORM_ROOT, repoRoot } from "../../../harness/entry/paths.ts";
 
 test("repoRoot: env first, then the nearest project folder above cwd, else cwd", async () => {
   const base = await mkdtemp(join(tmpdir(), "paths-"));
@@ -35,4 +36,10 @@ test("repoRoot: env first, then the nearest project folder above cwd, else cwd",
 
 test("entryDir is contributors/<login> under the root", () => {
   assert.equal(entryDir("/r", "alice"), join("/r", "contributors", "alice"));
+});
+
+test("PLATFORM_ROOT is this checkout, whatever the working directory", () => {
+  const here = fileURLToPath(new URL("../../../", import.meta.url)).replace(/\/$/, "");
+  assert.equal(PLATFORM_ROOT, here);
+  assert.equal(repoRoot(here, {}), PLATFORM_ROOT);
 });

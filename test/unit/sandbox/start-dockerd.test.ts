@@ -9,9 +9,9 @@ import { spawnSync } from "node:child_process";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../../sandbox/provision.ts";
+import { PLATFORM_ROOT } from "../../../harness/entry/paths.ts";
 
-const SCRIPT = join(REPO_ROOT, "sandbox", "start-dockerd.sh");
+const SCRIPT = join(PLATFORM_ROOT, "sandbox", "start-dockerd.sh");
 
 /** Fake docker: `info` succeeds once the state dir has `up`. */
 const FAKE_DOCKER = `#!/bin/sh
