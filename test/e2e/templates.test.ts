@@ -6,12 +6,16 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { provisionSandbox } from "../../sandbox/provision.ts";
 import { runEntry } from "../../harness/run.ts";
 import { TEMPLATES } from "../../harness/entry/paths.ts";
 import { CHALLENGE_IDS, type ChallengeId } from "../../record/run-record.ts";
-import { cli, leftoverContainers, tempRoot, type TempRoot } from "./helpers.ts";
+import { cli, leftoverContainers, REPO, tempRoot, type TempRoot } from "./helpers.ts";
+
+/** Each run's report is kept here (git-ignored), to read after a failure. */
+const ARTIFACTS = join(REPO, "test-artifacts", "templates");
 
 const SCALE: Record<ChallengeId, number> = {
   "robust-service": 0.1,
@@ -35,13 +39,10 @@ for (const template of TEMPLATES) {
     assert.match(made.stdout, new RegExp(`from templates/${template}`));
     for (const challenge of CHALLENGE_IDS) {
       const started = Date.now();
-      const { record } = await runEntry({
-        root: t.root,
-        login,
-        challenge,
-        scale: SCALE[challenge],
-        outDir: join(t.root, "out", login, challenge),
-      });
+      const outDir = join(t.root, "out", login, challenge);
+      const { record } = await runEntry({ root: t.root, login, challenge, scale: SCALE[challenge], outDir });
+      mkdirSync(ARTIFACTS, { recursive: true });
+      copyFileSync(join(outDir, "report.md"), join(ARTIFACTS, `${template}-${challenge}.md`));
       const seconds = ((Date.now() - started) / 1000).toFixed(0);
       const failed = record.verification.checks.filter((c) => !c.passed);
       assert.equal(
