@@ -31,7 +31,14 @@ before(async () => {
 });
 after(() => t?.cleanup());
 
-for (const template of TEMPLATES) {
+/** The compiled and interpreted ones first: nginx is also what the other end-to-end tests run. */
+const ORDER = ["go", "python", "node", "nginx"] as const;
+
+test("the order below covers every template", () => {
+  assert.deepEqual([...ORDER].sort(), [...TEMPLATES].sort());
+});
+
+for (const template of ORDER) {
   test(`template ${template}: scores above 0 on every challenge`, async () => {
     const login = `tpl-${template}`;
     const made = cli(t.root, ["new", login, "--template", template]);
