@@ -66,6 +66,22 @@ export const STACK_IMAGES: readonly StackImage[] = [
     // Contributor Dockerfiles say `FROM nginx:1.27-alpine`: the stand-in carries that very tag.
     standIn: "nginx:1.27-alpine",
   },
+  // The templates' other bases (sre-chaos new --template go|python); node's is the one above. Not
+  // pinned: no digest of these tags could be verified without a registry.
+  {
+    name: "golang (entry base)",
+    envVar: null,
+    official: "golang:1.23-bookworm",
+    digest: null,
+    standIn: "golang:1.23-bookworm",
+  },
+  {
+    name: "python (entry base)",
+    envVar: null,
+    official: "python:3.11-slim",
+    digest: null,
+    standIn: "python:3.11-slim",
+  },
 ];
 
 /** The reference to pull when a registry is reachable: `repo:tag@sha256:…`, or `repo:tag` if unpinned. */

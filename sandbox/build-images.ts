@@ -34,7 +34,7 @@ export async function currentState(
   return retagged ? "retagged" : "up to date";
 }
 
-/** Writes the build context (text files and copied host binaries) and runs `docker build`. */
+/** Writes the build context (text files, copied host binaries and folders) and runs `docker build`. */
 export async function buildDockerfileImage(
   images: DockerImages,
   recipe: DockerfileRecipe,
@@ -47,6 +47,12 @@ export async function buildDockerfileImage(
   await writeFile(join(ctx, "Dockerfile"), recipe.dockerfile);
   for (const [name, f] of Object.entries(recipe.files)) {
     const dest = join(ctx, name);
+    if ("hostTree" in f) {
+      // A whole folder (npm, a Go toolchain), symlinks kept; made writable so it can be removed.
+      await run("cp", ["-a", f.hostTree, dest], { timeoutMs: 300_000 });
+      await run("chmod", ["-R", "u+w", dest], { timeoutMs: 300_000 });
+      continue;
+    }
     if ("text" in f) await writeFile(dest, f.text);
     else await copyFile(f.hostPath, dest);
     if (f.mode !== undefined) await chmod(dest, f.mode);
@@ -85,15 +91,25 @@ export async function buildRootfsImage(
   mirror: string,
   log: (line: string) => void,
 ): Promise<void> {
-  const dir = join(cacheDir, "rootfs", recipe.suite);
+  const dir = join(cacheDir, "rootfs", recipe.name);
+  // Downloaded packages are kept: a second tree, or a rebuilt one, fetches only what is new.
+  const debs = join(cacheDir, "debs", recipe.suite);
+  await mkdir(debs, { recursive: true });
   await unmountUnder(dir);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   try {
-    log(`  debootstrap --variant=minbase ${recipe.suite} (mirror from /etc/apt)`);
+    log(`  debootstrap --variant=minbase ${recipe.suite} for ${recipe.name} (mirror from /etc/apt)`);
     await run(
       "debootstrap",
-      ["--variant=minbase", `--include=${recipe.packages.join(",")}`, recipe.suite, dir, mirror],
+      [
+        "--variant=minbase",
+        `--cache-dir=${debs}`,
+        `--include=${recipe.packages.join(",")}`,
+        recipe.suite,
+        dir,
+        mirror,
+      ],
       { timeoutMs: 1_200_000 },
     );
     await unmountUnder(dir);

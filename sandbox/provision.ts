@@ -3,7 +3,7 @@
  * the host tools from the OS packages, starts dockerd, builds toxiproxy with `go install` and
  * builds every stand-in image. Each step is idempotent and timed; a second call only checks.
  */
-import { access, mkdir } from "node:fs/promises";
+import { access, mkdir, readFile, realpath } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { createDocker } from "../harness/docker.ts";
 import { PLATFORM_ROOT } from "../harness/entry/paths.ts";
@@ -18,8 +18,9 @@ import {
 import { HOST_TOOLS, aptInstall, onPath } from "./host-tools.ts";
 import { readAptMirror } from "./apt-mirror.ts";
 import { withLock } from "./lock.ts";
+import { GO_VERSION, type ToolchainSources } from "./toolchain-files.ts";
 import {
-  BASE_RECIPE,
+  ROOTFS_RECIPES,
   TOXIPROXY_MODULE,
   TOXIPROXY_VERSION,
   imageRecipes,
@@ -126,32 +127,46 @@ async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> 
     return "built";
   });
 
-  // 4. The base tree, then the images on it.
+  // 4. The toolchains the language stand-ins carry.
+  let goroot = "";
+  await step(`go ${GO_VERSION} toolchain`, async () => {
+    const r = await goToolchain();
+    goroot = r.goroot;
+    return r.outcome;
+  });
   const bins: HostBinaries = {
     prometheus: (await onPath("prometheus")) ?? "/usr/bin/prometheus",
     blackbox: (await onPath("prometheus-blackbox-exporter")) ?? "/usr/bin/prometheus-blackbox-exporter",
     toxiproxy: TOXIPROXY_BIN,
-    node: process.execPath,
+    ...(await hostNode()),
+    goroot,
   };
   // The node stand-in is tagged 20-bookworm-slim; its `RUN node --version` proves the binary's
   // shared libraries are all in the base tree (what ldd would list).
   if (process.versions.node.split(".")[0] !== "20") {
     opts.log(`  note: this Node is ${process.version}; the node:20-bookworm-slim stand-in will carry it`);
   }
-  const baseHash = await recipeHash(BASE_RECIPE);
+
+  // 5. The Debian trees, then the images on them.
+  const treeHashes = new Map<string, string>();
   const images = createDocker().images;
   const outcome = (o: ImageOutcome) => o;
-  await step(`image ${BASE_RECIPE.tags[0]}`, async () => {
-    const state = opts.force ? "stale" : await currentState(images, BASE_RECIPE.tags, baseHash);
-    if (state !== "stale") return outcome(state);
-    const mirror = await readAptMirror(BASE_RECIPE.suite);
-    if (!mirror)
-      throw new Error("no Debian mirror in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources");
-    await buildRootfsImage(images, BASE_RECIPE, baseHash, CACHE_DIR, mirror, opts.log);
-    return outcome("built");
-  });
+  for (const tree of ROOTFS_RECIPES) {
+    const treeHash = await recipeHash(tree);
+    treeHashes.set(tree.tags[0]!, treeHash);
+    await step(`image ${tree.tags[0]}`, async () => {
+      const state = opts.force ? "stale" : await currentState(images, tree.tags, treeHash);
+      if (state !== "stale") return outcome(state);
+      const mirror = await readAptMirror(tree.suite);
+      if (!mirror)
+        throw new Error("no Debian mirror in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources");
+      await buildRootfsImage(images, tree, treeHash, CACHE_DIR, mirror, opts.log);
+      return outcome("built");
+    });
+  }
   for (const recipe of imageRecipes(bins)) {
     await step(`image ${recipe.tags.join(", ")}`, async () => {
+      const baseHash = recipe.base ? treeHashes.get(recipe.base) : undefined;
       const hash = await recipeHash(recipe, { baseHash });
       const state = opts.force ? "stale" : await currentState(images, recipe.tags, hash);
       if (state !== "stale") return outcome(state);
@@ -162,4 +177,43 @@ async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> 
   // Old stand-ins left by this or an earlier rebuild (an earlier one may have been in use then).
   await removeSuperseded(images);
   return reports;
+}
+
+/**
+ * GOROOT of the Go release the golang stand-in carries. The go command fetches it as the module
+ * `golang.org/toolchain` from the Go module proxy (checksum-verified) when it is not cached yet.
+ */
+async function goToolchain(): Promise<{ goroot: string; outcome: string }> {
+  const go = await onPath("go");
+  if (!go) throw new Error("go not found (apt-get install -y golang-go)");
+  const env = { ...process.env, GOTOOLCHAIN: `go${GO_VERSION}`, GOFLAGS: "" };
+  const modcache = (
+    await run(go, ["env", "GOMODCACHE"], { cwd: CACHE_DIR, timeoutMs: 60_000 })
+  ).stdout.trim();
+  const arch = process.arch === "x64" ? "amd64" : process.arch;
+  const cached = await exists(join(modcache, `golang.org/toolchain@v0.0.1-go${GO_VERSION}.linux-${arch}`));
+  const { stdout } = await run(go, ["env", "GOROOT"], { cwd: CACHE_DIR, env, timeoutMs: 900_000 });
+  const goroot = stdout.trim();
+  if (!(await exists(join(goroot, "bin", "go"))))
+    throw new Error(`go ${GO_VERSION} has no bin/go under ${goroot}`);
+  return { goroot, outcome: cached ? "already installed" : "installed" };
+}
+
+/** The running Node binary, and the npm (and corepack) that came with it. */
+async function hostNode(): Promise<Omit<ToolchainSources, "goroot">> {
+  const npmBin = await onPath("npm");
+  if (!npmBin) throw new Error("npm not found next to node (the node stand-in carries the host's npm)");
+  // `…/bin/npm` links to `…/lib/node_modules/npm/bin/npm-cli.js`.
+  const npmDir = dirname(dirname(await realpath(npmBin)));
+  const version = async (dir: string) =>
+    (JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as { version: string }).version;
+  const corepackDir = join(dirname(npmDir), "corepack");
+  return {
+    node: process.execPath,
+    nodeVersion: process.versions.node,
+    npm: { dir: npmDir, version: await version(npmDir) },
+    corepack: (await exists(join(corepackDir, "package.json")))
+      ? { dir: corepackDir, version: await version(corepackDir) }
+      : null,
+  };
 }

@@ -5,7 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { NGINX_FILES, PROMETHEUS_FILES, BLACKBOX_FILES } from "./stand-in-files.ts";
+import { PROMETHEUS_FILES, BLACKBOX_FILES } from "./stand-in-files.ts";
+import { NGINX_FILES, nginxDockerfile } from "./nginx-files.ts";
+import { goRecipe, nodeRecipe, pythonRecipe, type ToolchainSources } from "./toolchain-files.ts";
 
 /** The label carrying a stand-in's recipe hash. */
 export const RECIPE_LABEL = "org.sre-chaos.recipe";
@@ -14,13 +16,21 @@ export const RECIPE_LABEL = "org.sre-chaos.recipe";
 export const SUITE = "bookworm";
 
 /**
- * Packages in the one shared base tree. nginx and wget cost a few MB; sharing one tree means
- * every stand-in reuses the same layer instead of a debootstrap each.
+ * Packages in the shared base tree. nginx, wget, curl and envsubst (gettext-base) cost a few MB;
+ * sharing one tree means most stand-ins reuse the same layer instead of a debootstrap each (the
+ * node and golang stand-ins remove what their official images lack).
  */
-export const BASE_PACKAGES = ["nginx", "wget", "libstdc++6", "ca-certificates"];
+export const BASE_PACKAGES = ["nginx", "wget", "curl", "gettext-base", "libstdc++6", "ca-certificates"];
 
-/** Where a file in the build context comes from: literal text, or a file on the host. */
-export type ContextFile = { text: string; mode?: number } | { hostPath: string; mode?: number };
+/**
+ * Where a file in the build context comes from: literal text, a file on the host (hashed by its
+ * bytes), or a folder on the host, copied whole and hashed by `identity` (a release name that
+ * fixes its content, e.g. `npm@11.1.0`: hashing 250 MB of Go toolchain on every call would not be).
+ */
+export type ContextFile =
+  | { text: string; mode?: number }
+  | { hostPath: string; mode?: number }
+  | { hostTree: string; identity: string };
 
 /** An image built with `docker build` on top of the base (or scratch). */
 export interface DockerfileRecipe {
@@ -30,8 +40,8 @@ export interface DockerfileRecipe {
   tags: string[];
   dockerfile: string;
   files: Record<string, ContextFile>;
-  /** True when the Dockerfile starts FROM the base tree, so the base recipe is part of the hash. */
-  usesBase: boolean;
+  /** The tag of the rootfs recipe the Dockerfile starts FROM (its hash is part of this one's), or null. */
+  base: string | null;
 }
 
 /** The Debian tree made with debootstrap and imported with `docker import`. */
@@ -70,12 +80,23 @@ export const BASE_RECIPE: RootfsRecipe = {
   cmd: ["bash"],
 };
 
+/** A second tree for the python stand-in: Debian's Python and pip, without the base's extra tools. */
+export const PYTHON_ROOTFS: RootfsRecipe = {
+  ...BASE_RECIPE,
+  name: "debian-python",
+  tags: [`sre-chaos-local/debian-python:${SUITE}`],
+  packages: ["python3", "python3-pip", "python3-venv", "ca-certificates"],
+  cmd: ["python3"],
+};
+
+/** Every rootfs recipe, built before the Dockerfile images. */
+export const ROOTFS_RECIPES: readonly RootfsRecipe[] = [BASE_RECIPE, PYTHON_ROOTFS];
+
 /** Paths of the host binaries and build outputs the recipes copy in. */
-export interface HostBinaries {
+export interface HostBinaries extends ToolchainSources {
   prometheus: string;
   blackbox: string;
   toxiproxy: string;
-  node: string;
 }
 
 /** Pinned toxiproxy version, built with `go install`. */
@@ -95,30 +116,15 @@ export function imageRecipes(bin: HostBinaries): DockerfileRecipe[] {
         "nginx:latest",
         "sre-chaos-local/nginx:1.27-alpine",
       ],
-      usesBase: true,
+      base: BASE_TAG,
       files: NGINX_FILES,
-      dockerfile: `FROM ${BASE_TAG}
-# The official image's user (uid/gid 101) and layout; Debian's own site config is removed.
-RUN groupadd --system --gid 101 nginx \\
- && useradd --system --uid 101 --gid nginx --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin nginx \\
- && rm -rf /etc/nginx/sites-enabled /etc/nginx/sites-available /etc/nginx/modules-enabled /var/www \\
- && mkdir -p /etc/nginx/conf.d /usr/share/nginx/html /var/cache/nginx /var/log/nginx \\
- && ln -sf /dev/stdout /var/log/nginx/access.log \\
- && ln -sf /dev/stderr /var/log/nginx/error.log
-COPY nginx.conf /etc/nginx/nginx.conf
-COPY default.conf /etc/nginx/conf.d/default.conf
-COPY index.html 50x.html /usr/share/nginx/html/
-RUN nginx -t
-EXPOSE 80
-STOPSIGNAL SIGQUIT
-CMD ["nginx", "-g", "daemon off;"]
-`,
+      dockerfile: nginxDockerfile(BASE_TAG),
     },
     {
       kind: "dockerfile",
       name: "prometheus",
       tags: ["sre-chaos-local/prometheus:v2.42.0"],
-      usesBase: true,
+      base: BASE_TAG,
       files: { prometheus: { hostPath: bin.prometheus, mode: 0o755 }, ...PROMETHEUS_FILES },
       // Same entrypoint, user and paths as prom/prometheus, so compose commands work unchanged.
       // /prometheus is 1777: a `tmpfs: /prometheus` mount takes the image directory's mode but
@@ -139,7 +145,7 @@ CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prome
       kind: "dockerfile",
       name: "blackbox-exporter",
       tags: ["sre-chaos-local/blackbox-exporter:v0.23.0"],
-      usesBase: true,
+      base: BASE_TAG,
       files: { blackbox_exporter: { hostPath: bin.blackbox, mode: 0o755 }, ...BLACKBOX_FILES },
       dockerfile: `FROM ${BASE_TAG}
 COPY blackbox_exporter /bin/blackbox_exporter
@@ -155,7 +161,7 @@ CMD ["--config.file=/etc/blackbox_exporter/config.yml"]
       kind: "dockerfile",
       name: "toxiproxy",
       tags: [`sre-chaos-local/toxiproxy:${TOXIPROXY_VERSION.slice(1)}`],
-      usesBase: false,
+      base: null,
       files: { "toxiproxy-server": { hostPath: bin.toxiproxy, mode: 0o755 } },
       // A static Go binary needs nothing else; entrypoint and port as in the official image.
       dockerfile: `FROM scratch
@@ -165,21 +171,9 @@ ENTRYPOINT ["/toxiproxy"]
 CMD ["-host=0.0.0.0"]
 `,
     },
-    {
-      kind: "dockerfile",
-      name: "node",
-      tags: ["node:20-bookworm-slim", "sre-chaos-local/node:20-bookworm-slim"],
-      usesBase: true,
-      files: { node: { hostPath: bin.node, mode: 0o755 } },
-      // The official image's `node` user is uid/gid 1000; the services' Dockerfiles run as 1000:1000.
-      dockerfile: `FROM ${BASE_TAG}
-COPY node /usr/local/bin/node
-RUN groupadd --gid 1000 node \\
- && useradd --uid 1000 --gid node --shell /bin/bash --create-home node \\
- && node --version
-CMD ["node"]
-`,
-    },
+    nodeRecipe(BASE_TAG, bin),
+    goRecipe(BASE_TAG, bin),
+    pythonRecipe(PYTHON_ROOTFS.tags[0]!),
   ];
 }
 
@@ -210,8 +204,9 @@ export async function recipeHash(
     const files: Record<string, unknown> = {};
     for (const name of Object.keys(recipe.files).sort()) {
       const f = recipe.files[name]!;
-      files[name] =
-        "text" in f ? { text: f.text, mode: f.mode } : { sha256: await hashHost(f.hostPath), mode: f.mode };
+      if ("text" in f) files[name] = { text: f.text, mode: f.mode };
+      else if ("hostTree" in f) files[name] = { tree: f.identity };
+      else files[name] = { sha256: await hashHost(f.hostPath), mode: f.mode };
     }
     canonical = {
       format: 1,
@@ -219,14 +214,23 @@ export async function recipeHash(
       tags: recipe.tags,
       dockerfile: recipe.dockerfile,
       files,
-      base: recipe.usesBase ? (opts.baseHash ?? "") : null,
+      base: recipe.base ? (opts.baseHash ?? "") : null,
     };
   }
   return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
 }
 
-/** Every tag `sandbox` builds (base first), e.g. for the cold benchmark to remove exactly those. */
+/** Every tag `sandbox` builds (trees first), e.g. for the cold benchmark to remove exactly those. */
 export function allStandInTags(): string[] {
-  const placeholder: HostBinaries = { prometheus: "", blackbox: "", toxiproxy: "", node: "" };
-  return [...BASE_RECIPE.tags, ...imageRecipes(placeholder).flatMap((r) => r.tags)];
+  const placeholder: HostBinaries = {
+    prometheus: "",
+    blackbox: "",
+    toxiproxy: "",
+    node: "",
+    nodeVersion: "",
+    npm: { dir: "", version: "" },
+    corepack: null,
+    goroot: "",
+  };
+  return [...ROOTFS_RECIPES.flatMap((r) => r.tags), ...imageRecipes(placeholder).flatMap((r) => r.tags)];
 }

@@ -1,14 +1,25 @@
-/** `sre-chaos new <login> [--challenge <id>] [--force]`: create contributors/<login>/ from the template. */
+/** `sre-chaos new <login> [--template <name>] [--challenge <id>] [--force]`: create contributors/<login>/ from a template. */
 import { parseArgs, UsageError, type Io } from "../io.ts";
 import { createEntry, NewEntryError } from "../../harness/entry/new-entry.ts";
-import { repoRoot } from "../../harness/entry/paths.ts";
+import { repoRoot, TEMPLATES, type TemplateName } from "../../harness/entry/paths.ts";
 import { CHALLENGE_IDS, type ChallengeId } from "../../record/run-record.ts";
 import { printReport } from "./validate.ts";
 
 export async function command(args: string[], io: Io, root: string = repoRoot()): Promise<number> {
-  const { positional, options } = parseArgs(args, { challenge: "string", force: "boolean" });
+  const { positional, options } = parseArgs(args, {
+    challenge: "string",
+    force: "boolean",
+    template: "string",
+  });
   const [login, extra] = positional;
-  if (!login || extra) throw new UsageError("usage: sre-chaos new <login> [--challenge <id>] [--force]");
+  if (!login || extra)
+    throw new UsageError(
+      `usage: sre-chaos new <login> [--template ${TEMPLATES.join("|")}] [--challenge <id>] [--force]`,
+    );
+  const template = (options.template as string | undefined) ?? "nginx";
+  if (!(TEMPLATES as readonly string[]).includes(template)) {
+    throw new UsageError(`unknown template "${template}"; valid: ${TEMPLATES.join(", ")}`);
+  }
   const challenge = options.challenge as string | undefined;
   if (challenge !== undefined && !(CHALLENGE_IDS as readonly string[]).includes(challenge)) {
     throw new UsageError(`unknown challenge "${challenge}"; valid ids: ${CHALLENGE_IDS.join(", ")}`);
@@ -20,6 +31,7 @@ export async function command(args: string[], io: Io, root: string = repoRoot())
       login,
       challenge: challenge as ChallengeId | undefined,
       force: options.force === true,
+      template: template as TemplateName,
     });
   } catch (e) {
     if (e instanceof NewEntryError) {
@@ -28,7 +40,7 @@ export async function command(args: string[], io: Io, root: string = repoRoot())
     }
     throw e;
   }
-  io.out(`created ${result.folder}/ from templates/nginx`);
+  io.out(`created ${result.folder}/ from templates/${template}`);
   const code = printReport(io, result.folder, result.report);
   if (code !== 0) return code;
   io.out("");

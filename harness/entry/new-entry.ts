@@ -5,7 +5,7 @@
 import { cp, lstat, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CHALLENGE_IDS, LOGIN_PATTERN, type ChallengeId } from "../../record/run-record.ts";
-import { entryDir, templateDir } from "./paths.ts";
+import { entryDir, templateDir, TEMPLATES, type TemplateName } from "./paths.ts";
 import { inspectEntry, type EntryReport } from "./validate.ts";
 
 export interface NewEntryOptions {
@@ -15,6 +15,8 @@ export interface NewEntryOptions {
   challenge?: ChallengeId;
   /** Replace an existing folder of the same name. */
   force?: boolean;
+  /** Which template to copy (default nginx). */
+  template?: TemplateName;
 }
 
 export interface NewEntryResult {
@@ -29,9 +31,21 @@ export class NewEntryError extends Error {
   override name = "NewEntryError";
 }
 
+const WHAT: Record<TemplateName, string> = {
+  nginx: "nginx",
+  node: "Node",
+  go: "Go",
+  python: "Python",
+};
+
 /** The entry.yml of a new entry: the template's text with the challenge and description set. */
-export function entryYmlFor(templateText: string, login: string, challenge: ChallengeId): string {
-  const description = `${login}'s entry: nginx from the template, with a cached quote.`;
+export function entryYmlFor(
+  templateText: string,
+  login: string,
+  challenge: ChallengeId,
+  template: TemplateName = "nginx",
+): string {
+  const description = `${login}'s entry: ${WHAT[template]} from the template, with a cached quote.`;
   return templateText
     .replace(/^challenge:.*$/m, `challenge: ${challenge}`)
     .replace(/^description:.*$/m, `description: ${JSON.stringify(description)}`);
@@ -47,6 +61,10 @@ export async function createEntry(opts: NewEntryOptions): Promise<NewEntryResult
   }
   if (opts.challenge && !CHALLENGE_IDS.includes(opts.challenge)) {
     throw new NewEntryError(`unknown challenge "${opts.challenge}"; valid ids: ${CHALLENGE_IDS.join(", ")}`);
+  }
+  const templateName = opts.template ?? "nginx";
+  if (!TEMPLATES.includes(templateName)) {
+    throw new NewEntryError(`unknown template "${String(templateName)}"; valid: ${TEMPLATES.join(", ")}`);
   }
   const folder = `contributors/${login}`;
   const dir = entryDir(root, login);
@@ -66,10 +84,10 @@ export async function createEntry(opts: NewEntryOptions): Promise<NewEntryResult
   }
   if (exists) await rm(dir, { recursive: true, force: true });
 
-  const template = templateDir(root);
+  const template = templateDir(root, templateName);
   await cp(template, dir, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
   const challenge = opts.challenge ?? "robust-service";
   const yml = await readFile(join(template, "entry.yml"), "utf8");
-  await writeFile(join(dir, "entry.yml"), entryYmlFor(yml, login, challenge));
+  await writeFile(join(dir, "entry.yml"), entryYmlFor(yml, login, challenge, templateName));
   return { folder, report: await inspectEntry(root, login) };
 }

@@ -48,7 +48,11 @@ export function entryDir(root: string, login: string): string {
   return join(root, "contributors", login);
 }
 
+/** The templates `sre-chaos new --template` offers (folders under templates/); the first is the default. */
+export const TEMPLATES = ["nginx", "node", "go", "python"] as const;
+export type TemplateName = (typeof TEMPLATES)[number];
+
 /** The template `sre-chaos new` copies. */
-export function templateDir(root: string): string {
-  return join(root, "templates", "nginx");
+export function templateDir(root: string, template: TemplateName = "nginx"): string {
+  return join(root, "templates", template);
 }

@@ -14,7 +14,16 @@ import {
 } from "../../../sandbox/recipes.ts";
 import { STACK_IMAGES } from "../../../harness/images.ts";
 
-const bins: HostBinaries = { prometheus: "/p", blackbox: "/b", toxiproxy: "/t", node: "/n" };
+const bins: HostBinaries = {
+  prometheus: "/p",
+  blackbox: "/b",
+  toxiproxy: "/t",
+  node: "/n",
+  nodeVersion: "20.0.0",
+  npm: { dir: "/npm", version: "10.0.0" },
+  corepack: { dir: "/corepack", version: "0.30.0" },
+  goroot: "/goroot",
+};
 /** Host files "hash" to their path, so tests need no real binaries. */
 const fakeHash = async (p: string) => `bytes-of-${p}`;
 
@@ -84,7 +93,7 @@ test("an image FROM scratch does not depend on the base", async () => {
 
 test("the base recipe hash changes with its package list", async () => {
   const a = await recipeHash(BASE_RECIPE);
-  const b = await recipeHash({ ...BASE_RECIPE, packages: [...BASE_RECIPE.packages, "curl"] });
+  const b = await recipeHash({ ...BASE_RECIPE, packages: [...BASE_RECIPE.packages, "less"] });
   assert.notEqual(a, b);
 });
 
@@ -122,6 +131,9 @@ test("tags the unchanged Dockerfiles use resolve to stand-ins, and no tag is bui
 
 test("the nginx recipe keeps the official layout", () => {
   const r = recipe("nginx");
+  // Debian's compiled-in temp paths (/var/lib/nginx/*) land in the official, writable /var/cache/nginx.
+  assert.match(r.dockerfile, /ln -s \/var\/cache\/nginx \/var\/lib\/nginx/);
+  assert.match(r.dockerfile, /ENTRYPOINT \["\/docker-entrypoint\.sh"\]/);
   assert.match(r.dockerfile, /^FROM /);
   assert.ok(r.dockerfile.startsWith(`FROM ${BASE_TAG}`));
   assert.match(r.dockerfile, /CMD \["nginx", "-g", "daemon off;"\]/);
@@ -133,9 +145,42 @@ test("the nginx recipe keeps the official layout", () => {
     "include /etc/nginx/conf.d/*.conf;",
     "pid        /var/run/nginx.pid;",
     "user  nginx;",
-    "/var/cache/nginx/client_temp",
-    "/var/cache/nginx/proxy_temp",
   ]) {
     assert.ok(conf.text.includes(needle), needle);
   }
+});
+
+test("the official nginx.conf carries no temp-path directive (the compiled-in ones must work)", () => {
+  const conf = recipe("nginx").files["nginx.conf"];
+  assert.ok(conf && "text" in conf);
+  assert.doesNotMatch(conf.text, /_temp_path/);
+});
+
+test("a host folder is hashed by its identity, not its path", async () => {
+  const r = recipe("golang");
+  const a = await recipeHash(r, { baseHash: "b", hashHostFile: fakeHash });
+  const moved = imageRecipes({ ...bins, goroot: "/elsewhere" }).find((x) => x.name === "golang")!;
+  assert.equal(await recipeHash(moved, { baseHash: "b", hashHostFile: fakeHash }), a);
+  const newer = { ...r, files: { go: { hostTree: "/goroot", identity: "go9.9" } } };
+  assert.notEqual(await recipeHash(newer, { baseHash: "b", hashHostFile: fakeHash }), a);
+  const npm = recipe("node");
+  const npmA = await recipeHash(npm, { baseHash: "b", hashHostFile: fakeHash });
+  const npmB = imageRecipes({ ...bins, npm: { dir: "/npm", version: "10.0.1" } }).find(
+    (x) => x.name === "node",
+  )!;
+  assert.notEqual(await recipeHash(npmB, { baseHash: "b", hashHostFile: fakeHash }), npmA);
+});
+
+test("the language stand-ins carry the official tags, users and entrypoints", () => {
+  const tags = imageRecipes(bins).flatMap((r) => r.tags);
+  for (const t of ["golang:1.23-bookworm", "golang:1.23", "python:3.11-slim", "python:3.11-slim-bookworm"])
+    assert.ok(tags.includes(t), t);
+  const node = recipe("node");
+  assert.match(node.dockerfile, /useradd --uid 1000 --gid node/);
+  assert.match(node.dockerfile, /ENTRYPOINT \["docker-entrypoint\.sh"\]/);
+  assert.match(node.dockerfile, /COPY corepack /);
+  const noCorepack = imageRecipes({ ...bins, corepack: null }).find((x) => x.name === "node")!;
+  assert.doesNotMatch(noCorepack.dockerfile, /corepack/);
+  assert.match(recipe("golang").dockerfile, /GOPATH=\/go/);
+  assert.equal(recipe("python").base, "sre-chaos-local/debian-python:bookworm");
 });
