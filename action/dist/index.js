@@ -88,44 +88,44 @@ var require_tunnel = __commonJS({
       return agent;
     }
     function TunnelingAgent(options) {
-      var self = this;
-      self.options = options || {};
-      self.proxyOptions = self.options.proxy || {};
-      self.maxSockets = self.options.maxSockets || http.Agent.defaultMaxSockets;
-      self.requests = [];
-      self.sockets = [];
-      self.on("free", function onFree(socket, host, port, localAddress) {
+      var self2 = this;
+      self2.options = options || {};
+      self2.proxyOptions = self2.options.proxy || {};
+      self2.maxSockets = self2.options.maxSockets || http.Agent.defaultMaxSockets;
+      self2.requests = [];
+      self2.sockets = [];
+      self2.on("free", function onFree(socket, host, port, localAddress) {
         var options2 = toOptions(host, port, localAddress);
-        for (var i = 0, len = self.requests.length; i < len; ++i) {
-          var pending = self.requests[i];
+        for (var i = 0, len = self2.requests.length; i < len; ++i) {
+          var pending = self2.requests[i];
           if (pending.host === options2.host && pending.port === options2.port) {
-            self.requests.splice(i, 1);
+            self2.requests.splice(i, 1);
             pending.request.onSocket(socket);
             return;
           }
         }
         socket.destroy();
-        self.removeSocket(socket);
+        self2.removeSocket(socket);
       });
     }
     util.inherits(TunnelingAgent, events.EventEmitter);
     TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
-      var self = this;
-      var options = mergeOptions({ request: req }, self.options, toOptions(host, port, localAddress));
-      if (self.sockets.length >= this.maxSockets) {
-        self.requests.push(options);
+      var self2 = this;
+      var options = mergeOptions({ request: req }, self2.options, toOptions(host, port, localAddress));
+      if (self2.sockets.length >= this.maxSockets) {
+        self2.requests.push(options);
         return;
       }
-      self.createSocket(options, function(socket) {
+      self2.createSocket(options, function(socket) {
         socket.on("free", onFree);
         socket.on("close", onCloseOrRemove);
         socket.on("agentRemove", onCloseOrRemove);
         req.onSocket(socket);
         function onFree() {
-          self.emit("free", socket, options);
+          self2.emit("free", socket, options);
         }
         function onCloseOrRemove(err) {
-          self.removeSocket(socket);
+          self2.removeSocket(socket);
           socket.removeListener("free", onFree);
           socket.removeListener("close", onCloseOrRemove);
           socket.removeListener("agentRemove", onCloseOrRemove);
@@ -133,10 +133,10 @@ var require_tunnel = __commonJS({
       });
     };
     TunnelingAgent.prototype.createSocket = function createSocket(options, cb) {
-      var self = this;
+      var self2 = this;
       var placeholder = {};
-      self.sockets.push(placeholder);
-      var connectOptions = mergeOptions({}, self.proxyOptions, {
+      self2.sockets.push(placeholder);
+      var connectOptions = mergeOptions({}, self2.proxyOptions, {
         method: "CONNECT",
         path: options.host + ":" + options.port,
         agent: false,
@@ -152,7 +152,7 @@ var require_tunnel = __commonJS({
         connectOptions.headers["Proxy-Authorization"] = "Basic " + new Buffer(connectOptions.proxyAuth).toString("base64");
       }
       debug2("making CONNECT request");
-      var connectReq = self.request(connectOptions);
+      var connectReq = self2.request(connectOptions);
       connectReq.useChunkedEncodingByDefault = false;
       connectReq.once("response", onResponse);
       connectReq.once("upgrade", onUpgrade);
@@ -179,7 +179,7 @@ var require_tunnel = __commonJS({
           var error63 = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
           error63.code = "ECONNRESET";
           options.request.emit("error", error63);
-          self.removeSocket(placeholder);
+          self2.removeSocket(placeholder);
           return;
         }
         if (head.length > 0) {
@@ -188,11 +188,11 @@ var require_tunnel = __commonJS({
           var error63 = new Error("got illegal response body from proxy");
           error63.code = "ECONNRESET";
           options.request.emit("error", error63);
-          self.removeSocket(placeholder);
+          self2.removeSocket(placeholder);
           return;
         }
         debug2("tunneling connection has established");
-        self.sockets[self.sockets.indexOf(placeholder)] = socket;
+        self2.sockets[self2.sockets.indexOf(placeholder)] = socket;
         return cb(socket);
       }
       function onError(cause) {
@@ -205,7 +205,7 @@ var require_tunnel = __commonJS({
         var error63 = new Error("tunneling socket could not be established, cause=" + cause.message);
         error63.code = "ECONNRESET";
         options.request.emit("error", error63);
-        self.removeSocket(placeholder);
+        self2.removeSocket(placeholder);
       }
     };
     TunnelingAgent.prototype.removeSocket = function removeSocket(socket) {
@@ -222,15 +222,15 @@ var require_tunnel = __commonJS({
       }
     };
     function createSecureSocket(options, cb) {
-      var self = this;
-      TunnelingAgent.prototype.createSocket.call(self, options, function(socket) {
+      var self2 = this;
+      TunnelingAgent.prototype.createSocket.call(self2, options, function(socket) {
         var hostHeader = options.request.getHeader("host");
-        var tlsOptions = mergeOptions({}, self.options, {
+        var tlsOptions = mergeOptions({}, self2.options, {
           socket,
           servername: hostHeader ? hostHeader.replace(/:.*$/, "") : options.host
         });
         var secureSocket = tls.connect(0, tlsOptions);
-        self.sockets[self.sockets.indexOf(socket)] = secureSocket;
+        self2.sockets[self2.sockets.indexOf(socket)] = secureSocket;
         cb(secureSocket);
       });
     }
@@ -1396,7 +1396,7 @@ var require_util = __commonJS({
       }
       obj[kListeners] = null;
     }
-    function errorRequest(client, request2, err) {
+    function errorRequest2(client, request2, err) {
       try {
         request2.onError(err);
         assert2(request2.aborted);
@@ -1447,7 +1447,7 @@ var require_util = __commonJS({
       bufferToLowerCasedHeaderName,
       addListener,
       removeAllListeners,
-      errorRequest,
+      errorRequest: errorRequest2,
       parseRawHeaders,
       parseHeaders,
       parseKeepAliveTimeout,
@@ -2530,7 +2530,7 @@ var require_connect = __commonJS({
     var util = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
     var timers = require_timers();
-    function noop3() {
+    function noop4() {
     }
     var tls;
     var SessionCache;
@@ -2655,7 +2655,7 @@ var require_connect = __commonJS({
     }
     var setupConnectTimeout = process.platform === "win32" ? (socketWeakRef, opts) => {
       if (!opts.timeout) {
-        return noop3;
+        return noop4;
       }
       let s1 = null;
       let s2 = null;
@@ -2671,7 +2671,7 @@ var require_connect = __commonJS({
       };
     } : (socketWeakRef, opts) => {
       if (!opts.timeout) {
-        return noop3;
+        return noop4;
       }
       let s1 = null;
       const fastTimer = timers.setFastTimeout(() => {
@@ -5462,7 +5462,7 @@ var require_body = __commonJS({
       random = (max) => Math.floor(Math.random(max));
     }
     var textEncoder = new TextEncoder();
-    function noop3() {
+    function noop4() {
     }
     var hasFinalizationRegistry = globalThis.FinalizationRegistry && process.version.indexOf("v18") !== 0;
     var streamRegistry;
@@ -5470,7 +5470,7 @@ var require_body = __commonJS({
       streamRegistry = new FinalizationRegistry((weakRef) => {
         const stream2 = weakRef.deref();
         if (stream2 && !stream2.locked && !isDisturbed(stream2) && !isErrored(stream2)) {
-          stream2.cancel("Response object has been garbage collected").catch(noop3);
+          stream2.cancel("Response object has been garbage collected").catch(noop4);
         }
       });
     }
@@ -7692,7 +7692,7 @@ var require_client = __commonJS({
     var connectH2 = require_client_h2();
     var deprecatedInterceptorWarned = false;
     var kClosedResolve = /* @__PURE__ */ Symbol("kClosedResolve");
-    var noop3 = () => {
+    var noop4 = () => {
     };
     function getPipelining(client) {
       return client[kPipelining] ?? client[kHTTPContext]?.defaultPipelining ?? 1;
@@ -7984,14 +7984,14 @@ var require_client = __commonJS({
           });
         });
         if (client.destroyed) {
-          util.destroy(socket.on("error", noop3), new ClientDestroyedError());
+          util.destroy(socket.on("error", noop4), new ClientDestroyedError());
           return;
         }
         assert2(socket);
         try {
           client[kHTTPContext] = socket.alpnProtocol === "h2" ? await connectH2(client, socket) : await connectH1(client, socket);
         } catch (err) {
-          socket.destroy().on("error", noop3);
+          socket.destroy().on("error", noop4);
           throw err;
         }
         client[kConnecting] = false;
@@ -8735,7 +8735,7 @@ var require_proxy_agent = __commonJS({
     function defaultFactory(origin, opts) {
       return new Pool(origin, opts);
     }
-    var noop3 = () => {
+    var noop4 = () => {
     };
     function defaultAgentFactory(origin, opts) {
       if (opts.connections === 1) {
@@ -8852,7 +8852,7 @@ var require_proxy_agent = __commonJS({
                 servername: this[kProxyTls]?.servername || proxyHostname
               });
               if (statusCode !== 200) {
-                socket.on("error", noop3).destroy();
+                socket.on("error", noop4).destroy();
                 callback(new RequestAbortedError(`Proxy response (${statusCode}) !== 200 when HTTP Tunneling`));
               }
               if (opts2.protocol !== "https:") {
@@ -9433,14 +9433,14 @@ var require_retry_agent = __commonJS({
         this.#options = options;
       }
       dispatch(opts, handler2) {
-        const retry = new RetryHandler({
+        const retry2 = new RetryHandler({
           ...opts,
           retryOptions: this.#options
         }, {
           dispatch: this.#agent.dispatch.bind(this.#agent),
           handler: handler2
         });
-        return this.#agent.dispatch(opts, retry);
+        return this.#agent.dispatch(opts, retry2);
       }
       close() {
         return this.#agent.close();
@@ -9468,7 +9468,7 @@ var require_readable = __commonJS({
     var kAbort = /* @__PURE__ */ Symbol("kAbort");
     var kContentType = /* @__PURE__ */ Symbol("kContentType");
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
-    var noop3 = () => {
+    var noop4 = () => {
     };
     var BodyReadable = class extends Readable {
       constructor({
@@ -9600,7 +9600,7 @@ var require_readable = __commonJS({
             } else {
               resolve3(null);
             }
-          }).on("error", noop3).on("data", function(chunk) {
+          }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
             if (limit <= 0) {
               this.destroy();
@@ -9609,11 +9609,11 @@ var require_readable = __commonJS({
         });
       }
     };
-    function isLocked(self) {
-      return self[kBody] && self[kBody].locked === true || self[kConsume];
+    function isLocked(self2) {
+      return self2[kBody] && self2[kBody].locked === true || self2[kConsume];
     }
-    function isUnusable(self) {
-      return util.isDisturbed(self) || isLocked(self);
+    function isUnusable(self2) {
+      return util.isDisturbed(self2) || isLocked(self2);
     }
     async function consume(stream2, type) {
       assert2(!stream2[kConsume]);
@@ -10000,42 +10000,42 @@ var require_abort_signal = __commonJS({
     var { RequestAbortedError } = require_errors();
     var kListener = /* @__PURE__ */ Symbol("kListener");
     var kSignal = /* @__PURE__ */ Symbol("kSignal");
-    function abort(self) {
-      if (self.abort) {
-        self.abort(self[kSignal]?.reason);
+    function abort(self2) {
+      if (self2.abort) {
+        self2.abort(self2[kSignal]?.reason);
       } else {
-        self.reason = self[kSignal]?.reason ?? new RequestAbortedError();
+        self2.reason = self2[kSignal]?.reason ?? new RequestAbortedError();
       }
-      removeSignal(self);
+      removeSignal(self2);
     }
-    function addSignal(self, signal) {
-      self.reason = null;
-      self[kSignal] = null;
-      self[kListener] = null;
+    function addSignal(self2, signal) {
+      self2.reason = null;
+      self2[kSignal] = null;
+      self2[kListener] = null;
       if (!signal) {
         return;
       }
       if (signal.aborted) {
-        abort(self);
+        abort(self2);
         return;
       }
-      self[kSignal] = signal;
-      self[kListener] = () => {
-        abort(self);
+      self2[kSignal] = signal;
+      self2[kListener] = () => {
+        abort(self2);
       };
-      addAbortListener(self[kSignal], self[kListener]);
+      addAbortListener(self2[kSignal], self2[kListener]);
     }
-    function removeSignal(self) {
-      if (!self[kSignal]) {
+    function removeSignal(self2) {
+      if (!self2[kSignal]) {
         return;
       }
-      if ("removeEventListener" in self[kSignal]) {
-        self[kSignal].removeEventListener("abort", self[kListener]);
+      if ("removeEventListener" in self2[kSignal]) {
+        self2[kSignal].removeEventListener("abort", self2[kListener]);
       } else {
-        self[kSignal].removeListener("abort", self[kListener]);
+        self2[kSignal].removeListener("abort", self2[kListener]);
       }
-      self[kSignal] = null;
-      self[kListener] = null;
+      self2[kSignal] = null;
+      self2[kListener] = null;
     }
     module.exports = {
       addSignal,
@@ -12921,15 +12921,15 @@ var require_request2 = __commonJS({
           signal = input3[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
-        let window = "client";
+        let window2 = "client";
         if (request2.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request2.window, origin)) {
-          window = request2.window;
+          window2 = request2.window;
         }
         if (init.window != null) {
-          throw new TypeError(`'window' option '${window}' must be null`);
+          throw new TypeError(`'window' option '${window2}' must be null`);
         }
         if ("window" in init) {
-          window = "no-window";
+          window2 = "no-window";
         }
         request2 = makeRequest({
           // URL request’s URL.
@@ -12944,7 +12944,7 @@ var require_request2 = __commonJS({
           // client This’s relevant settings object.
           client: environmentSettingsObject.settingsObject,
           // window window.
-          window,
+          window: window2,
           // priority request’s priority.
           priority: request2.priority,
           // origin request’s origin. The propagation of the origin is only significant for navigation requests
@@ -18354,12 +18354,12 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length, field) {
+    function isFieldName(line2, length, field) {
       if (length !== field.length) {
         return false;
       }
       for (let i = 0; i < length; i++) {
-        if (line[i] !== field[i]) {
+        if (line2[i] !== field[i]) {
           return false;
         }
       }
@@ -18505,31 +18505,31 @@ var require_eventsource_stream = __commonJS({
        * @param {Buffer} line
        * @param {EventSourceStreamEvent} event
        */
-      parseLine(line, event) {
-        if (line.length === 0) {
+      parseLine(line2, event) {
+        if (line2.length === 0) {
           return;
         }
-        const colonPosition = line.indexOf(COLON);
+        const colonPosition = line2.indexOf(COLON);
         if (colonPosition === 0) {
           return;
         }
-        let fieldLength = line.length;
-        let valueStart = line.length;
+        let fieldLength = line2.length;
+        let valueStart = line2.length;
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
+          if (line2[valueStart] === SPACE) {
             ++valueStart;
           }
         }
-        if (isFieldName(line, fieldLength, DATA)) {
+        if (isFieldName(line2, fieldLength, DATA)) {
           if (this.maxEventSize > 0 && this.dataLineCount >= this.maxDataLines) {
             throw createMaxEventSizeExceededError();
           }
-          const valueBytes = line.length - valueStart;
+          const valueBytes = line2.length - valueStart;
           const dataSize = this.eventFieldSizes.data + (event.data === void 0 ? 0 : 1) + valueBytes;
           this.setEventFieldSize("data", dataSize);
-          const value = line.toString("utf8", valueStart);
+          const value = line2.toString("utf8", valueStart);
           if (event.data === void 0) {
             event.data = value;
           } else {
@@ -18539,24 +18539,24 @@ ${value}`;
           this.dataLineCount++;
           return;
         }
-        if (isFieldName(line, fieldLength, RETRY)) {
-          if (isASCIINumberBytes(line, valueStart)) {
-            this.setEventFieldSize("retry", line.length - valueStart);
-            event.retry = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, RETRY)) {
+          if (isASCIINumberBytes(line2, valueStart)) {
+            this.setEventFieldSize("retry", line2.length - valueStart);
+            event.retry = line2.toString("utf8", valueStart);
           }
           return;
         }
-        if (isFieldName(line, fieldLength, ID)) {
-          if (isValidLastEventIdBytes(line, valueStart)) {
-            this.setEventFieldSize("id", line.length - valueStart);
-            event.id = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, ID)) {
+          if (isValidLastEventIdBytes(line2, valueStart)) {
+            this.setEventFieldSize("id", line2.length - valueStart);
+            event.id = line2.toString("utf8", valueStart);
           }
           return;
         }
-        if (isFieldName(line, fieldLength, EVENT)) {
-          if (valueStart < line.length) {
-            this.setEventFieldSize("event", line.length - valueStart);
-            event.event = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, EVENT)) {
+          if (valueStart < line2.length) {
+            this.setEventFieldSize("event", line2.length - valueStart);
+            event.event = line2.toString("utf8", valueStart);
           }
         }
       }
@@ -19429,13 +19429,13 @@ var require_directives = __commonJS({
        * @param onError - May be called even if the action was successful
        * @returns `true` on success
        */
-      add(line, onError) {
+      add(line2, onError) {
         if (this.atNextDocument) {
           this.yaml = { explicit: _Directives.defaultYaml.explicit, version: "1.1" };
           this.tags = Object.assign({}, _Directives.defaultTags);
           this.atNextDocument = false;
         }
-        const parts = line.trim().split(/[ \t]+/);
+        const parts = line2.trim().split(/[ \t]+/);
         const name = parts.shift();
         switch (name) {
           case "%TAG": {
@@ -20807,12 +20807,12 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning) {
+    function warn(logLevel, warning2) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning);
+          node_process.emitWarning(warning2);
         else
-          console.warn(warning);
+          console.warn(warning2);
       }
     }
     exports.debug = debug2;
@@ -21032,9 +21032,9 @@ var require_stringifyCollection = __commonJS({
       } else {
         str = lines[0];
         for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
-          str += line ? `
-${indent2}${line}` : "\n";
+          const line2 = lines[i];
+          str += line2 ? `
+${indent2}${line2}` : "\n";
         }
       }
       if (comment) {
@@ -21092,7 +21092,7 @@ ${indent2}${line}` : "\n";
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line2) => sum + line2.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str += ",";
@@ -21108,14 +21108,14 @@ ${indent2}${line}` : "\n";
         return start2 + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines.reduce((sum, line2) => sum + line2.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str = start2;
-          for (const line of lines)
-            str += line ? `
-${indentStep}${indent2}${line}` : "\n";
+          for (const line2 of lines)
+            str += line2 ? `
+${indentStep}${indent2}${line2}` : "\n";
           return `${str}
 ${indent2}${end}`;
         } else {
@@ -22858,10 +22858,10 @@ var require_errors2 = __commonJS({
       if (error63.pos[0] === -1)
         return;
       error63.linePos = error63.pos.map((pos) => lc.linePos(pos));
-      const { line, col } = error63.linePos[0];
-      error63.message += ` at line ${line}, column ${col}`;
+      const { line: line2, col } = error63.linePos[0];
+      error63.message += ` at line ${line2}, column ${col}`;
       let ci = col - 1;
-      let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
+      let lineStr = src.substring(lc.lineStarts[line2 - 1], lc.lineStarts[line2]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
         const trimStart = Math.min(ci - 39, lineStr.length - 79);
         lineStr = "…" + lineStr.substring(trimStart);
@@ -22869,8 +22869,8 @@ var require_errors2 = __commonJS({
       }
       if (lineStr.length > 80)
         lineStr = lineStr.substring(0, 79) + "…";
-      if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
-        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+      if (line2 > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        let prev = src.substring(lc.lineStarts[line2 - 2], lc.lineStarts[line2 - 1]);
         if (prev.length > 80)
           prev = prev.substring(0, 79) + "…\n";
         lineStr = prev + lineStr;
@@ -22878,7 +22878,7 @@ var require_errors2 = __commonJS({
       if (/[^ ]/.test(lineStr)) {
         let count2 = 1;
         const end = error63.linePos[1];
-        if (end?.line === line && end.col > col) {
+        if (end?.line === line2 && end.col > col) {
           count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
         const pointer = " ".repeat(ci) + "^".repeat(count2);
@@ -23827,8 +23827,8 @@ var require_resolve_flow_scalar = __commonJS({
       return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
     }
     function unfoldLines(source) {
-      const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source);
+      const line2 = /(.*?)\r?\n/sy;
+      let match = line2.exec(source);
       if (!match)
         return source;
       let trimEnd, trimBoth;
@@ -23841,8 +23841,8 @@ var require_resolve_flow_scalar = __commonJS({
       }
       let res = match[1].replace(trimEnd, "");
       let sep3 = " ";
-      let pos = line.lastIndex;
-      while (match = line.exec(source)) {
+      let pos = line2.lastIndex;
+      while (match = line2.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
           if (sep3 === "\n")
@@ -23853,7 +23853,7 @@ var require_resolve_flow_scalar = __commonJS({
           res += sep3 + lm;
           sep3 = " ";
         }
-        pos = line.lastIndex;
+        pos = line2.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
@@ -24282,9 +24282,9 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code2, message, warning) => {
+        this.onError = (source, code2, message, warning2) => {
           const pos = getErrorPos(source);
-          if (warning)
+          if (warning2)
             this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
             this.errors.push(new errors.YAMLParseError(pos, code2, message));
@@ -24357,10 +24357,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
+            this.directives.add(token.source, (offset, message, warning2) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -24983,40 +24983,40 @@ var require_lexer = __commonJS({
         }
       }
       *parseStream() {
-        let line = this.getLine();
-        if (line === null)
+        let line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("stream");
-        if (line[0] === cst.BOM) {
+        if (line2[0] === cst.BOM) {
           yield* this.pushCount(1);
-          line = line.substring(1);
+          line2 = line2.substring(1);
         }
-        if (line[0] === "%") {
-          let dirEnd = line.length;
-          let cs = line.indexOf("#");
+        if (line2[0] === "%") {
+          let dirEnd = line2.length;
+          let cs = line2.indexOf("#");
           while (cs !== -1) {
-            const ch = line[cs - 1];
+            const ch = line2[cs - 1];
             if (ch === " " || ch === "	") {
               dirEnd = cs - 1;
               break;
             } else {
-              cs = line.indexOf("#", cs + 1);
+              cs = line2.indexOf("#", cs + 1);
             }
           }
           while (true) {
-            const ch = line[dirEnd - 1];
+            const ch = line2[dirEnd - 1];
             if (ch === " " || ch === "	")
               dirEnd -= 1;
             else
               break;
           }
           const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
-          yield* this.pushCount(line.length - n);
+          yield* this.pushCount(line2.length - n);
           this.pushNewline();
           return "stream";
         }
         if (this.atLineEnd()) {
           const sp = yield* this.pushSpaces(true);
-          yield* this.pushCount(line.length - sp);
+          yield* this.pushCount(line2.length - sp);
           yield* this.pushNewline();
           return "stream";
         }
@@ -25057,13 +25057,13 @@ var require_lexer = __commonJS({
       }
       *parseDocument() {
         yield* this.pushSpaces(true);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("doc");
         let n = yield* this.pushIndicators();
-        switch (line[n]) {
+        switch (line2[n]) {
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
           // fallthrough
           case void 0:
             yield* this.pushNewline();
@@ -25088,7 +25088,7 @@ var require_lexer = __commonJS({
           case ">":
             n += yield* this.parseBlockScalarHeader();
             n += yield* this.pushSpaces(true);
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
             yield* this.pushNewline();
             return yield* this.parseBlockScalar();
           default:
@@ -25108,11 +25108,11 @@ var require_lexer = __commonJS({
           }
           sp += yield* this.pushSpaces(true);
         } while (nl + sp > 0);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("flow");
-        if (indent2 !== -1 && indent2 < this.indentNext && line[0] !== "#" || indent2 === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent2 === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent2 !== -1 && indent2 < this.indentNext && line2[0] !== "#" || indent2 === 0 && (line2.startsWith("---") || line2.startsWith("...")) && isEmpty(line2[3])) {
+          const atFlowEndMarker = indent2 === this.indentNext - 1 && this.flowLevel === 1 && (line2[0] === "]" || line2[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -25120,17 +25120,17 @@ var require_lexer = __commonJS({
           }
         }
         let n = 0;
-        while (line[n] === ",") {
+        while (line2[n] === ",") {
           n += yield* this.pushCount(1);
           n += yield* this.pushSpaces(true);
           this.flowKey = false;
         }
         n += yield* this.pushIndicators();
-        switch (line[n]) {
+        switch (line2[n]) {
           case void 0:
             return "flow";
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
             return "flow";
           case "{":
           case "[":
@@ -26402,7 +26402,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
+      doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -27301,6 +27301,1325 @@ var require_lib = __commonJS({
   }
 });
 
+// node_modules/bottleneck/light.js
+var require_light = __commonJS({
+  "node_modules/bottleneck/light.js"(exports, module) {
+    (function(global2, factory) {
+      typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
+    })(exports, (function() {
+      "use strict";
+      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
+      function getCjsExportFromNamespace(n) {
+        return n && n["default"] || n;
+      }
+      var load = function(received, defaults2, onto = {}) {
+        var k, ref, v;
+        for (k in defaults2) {
+          v = defaults2[k];
+          onto[k] = (ref = received[k]) != null ? ref : v;
+        }
+        return onto;
+      };
+      var overwrite = function(received, defaults2, onto = {}) {
+        var k, v;
+        for (k in received) {
+          v = received[k];
+          if (defaults2[k] !== void 0) {
+            onto[k] = v;
+          }
+        }
+        return onto;
+      };
+      var parser = {
+        load,
+        overwrite
+      };
+      var DLList;
+      DLList = class DLList {
+        constructor(incr, decr) {
+          this.incr = incr;
+          this.decr = decr;
+          this._first = null;
+          this._last = null;
+          this.length = 0;
+        }
+        push(value) {
+          var node2;
+          this.length++;
+          if (typeof this.incr === "function") {
+            this.incr();
+          }
+          node2 = {
+            value,
+            prev: this._last,
+            next: null
+          };
+          if (this._last != null) {
+            this._last.next = node2;
+            this._last = node2;
+          } else {
+            this._first = this._last = node2;
+          }
+          return void 0;
+        }
+        shift() {
+          var value;
+          if (this._first == null) {
+            return;
+          } else {
+            this.length--;
+            if (typeof this.decr === "function") {
+              this.decr();
+            }
+          }
+          value = this._first.value;
+          if ((this._first = this._first.next) != null) {
+            this._first.prev = null;
+          } else {
+            this._last = null;
+          }
+          return value;
+        }
+        first() {
+          if (this._first != null) {
+            return this._first.value;
+          }
+        }
+        getArray() {
+          var node2, ref, results;
+          node2 = this._first;
+          results = [];
+          while (node2 != null) {
+            results.push((ref = node2, node2 = node2.next, ref.value));
+          }
+          return results;
+        }
+        forEachShift(cb) {
+          var node2;
+          node2 = this.shift();
+          while (node2 != null) {
+            cb(node2), node2 = this.shift();
+          }
+          return void 0;
+        }
+        debug() {
+          var node2, ref, ref1, ref2, results;
+          node2 = this._first;
+          results = [];
+          while (node2 != null) {
+            results.push((ref = node2, node2 = node2.next, {
+              value: ref.value,
+              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+              next: (ref2 = ref.next) != null ? ref2.value : void 0
+            }));
+          }
+          return results;
+        }
+      };
+      var DLList_1 = DLList;
+      var Events;
+      Events = class Events {
+        constructor(instance) {
+          this.instance = instance;
+          this._events = {};
+          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
+            throw new Error("An Emitter already exists for this object");
+          }
+          this.instance.on = (name, cb) => {
+            return this._addListener(name, "many", cb);
+          };
+          this.instance.once = (name, cb) => {
+            return this._addListener(name, "once", cb);
+          };
+          this.instance.removeAllListeners = (name = null) => {
+            if (name != null) {
+              return delete this._events[name];
+            } else {
+              return this._events = {};
+            }
+          };
+        }
+        _addListener(name, status, cb) {
+          var base;
+          if ((base = this._events)[name] == null) {
+            base[name] = [];
+          }
+          this._events[name].push({ cb, status });
+          return this.instance;
+        }
+        listenerCount(name) {
+          if (this._events[name] != null) {
+            return this._events[name].length;
+          } else {
+            return 0;
+          }
+        }
+        async trigger(name, ...args) {
+          var e, promises3;
+          try {
+            if (name !== "debug") {
+              this.trigger("debug", `Event triggered: ${name}`, args);
+            }
+            if (this._events[name] == null) {
+              return;
+            }
+            this._events[name] = this._events[name].filter(function(listener) {
+              return listener.status !== "none";
+            });
+            promises3 = this._events[name].map(async (listener) => {
+              var e2, returned;
+              if (listener.status === "none") {
+                return;
+              }
+              if (listener.status === "once") {
+                listener.status = "none";
+              }
+              try {
+                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+                if (typeof (returned != null ? returned.then : void 0) === "function") {
+                  return await returned;
+                } else {
+                  return returned;
+                }
+              } catch (error63) {
+                e2 = error63;
+                {
+                  this.trigger("error", e2);
+                }
+                return null;
+              }
+            });
+            return (await Promise.all(promises3)).find(function(x) {
+              return x != null;
+            });
+          } catch (error63) {
+            e = error63;
+            {
+              this.trigger("error", e);
+            }
+            return null;
+          }
+        }
+      };
+      var Events_1 = Events;
+      var DLList$1, Events$1, Queues;
+      DLList$1 = DLList_1;
+      Events$1 = Events_1;
+      Queues = class Queues {
+        constructor(num_priorities) {
+          var i;
+          this.Events = new Events$1(this);
+          this._length = 0;
+          this._lists = (function() {
+            var j, ref, results;
+            results = [];
+            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
+              results.push(new DLList$1((() => {
+                return this.incr();
+              }), (() => {
+                return this.decr();
+              })));
+            }
+            return results;
+          }).call(this);
+        }
+        incr() {
+          if (this._length++ === 0) {
+            return this.Events.trigger("leftzero");
+          }
+        }
+        decr() {
+          if (--this._length === 0) {
+            return this.Events.trigger("zero");
+          }
+        }
+        push(job) {
+          return this._lists[job.options.priority].push(job);
+        }
+        queued(priority) {
+          if (priority != null) {
+            return this._lists[priority].length;
+          } else {
+            return this._length;
+          }
+        }
+        shiftAll(fn) {
+          return this._lists.forEach(function(list) {
+            return list.forEachShift(fn);
+          });
+        }
+        getFirst(arr = this._lists) {
+          var j, len, list;
+          for (j = 0, len = arr.length; j < len; j++) {
+            list = arr[j];
+            if (list.length > 0) {
+              return list;
+            }
+          }
+          return [];
+        }
+        shiftLastFrom(priority) {
+          return this.getFirst(this._lists.slice(priority).reverse()).shift();
+        }
+      };
+      var Queues_1 = Queues;
+      var BottleneckError;
+      BottleneckError = class BottleneckError extends Error {
+      };
+      var BottleneckError_1 = BottleneckError;
+      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
+      NUM_PRIORITIES = 10;
+      DEFAULT_PRIORITY = 5;
+      parser$1 = parser;
+      BottleneckError$1 = BottleneckError_1;
+      Job = class Job {
+        constructor(task, args, options, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
+          this.task = task;
+          this.args = args;
+          this.rejectOnDrop = rejectOnDrop;
+          this.Events = Events2;
+          this._states = _states;
+          this.Promise = Promise2;
+          this.options = parser$1.load(options, jobDefaults);
+          this.options.priority = this._sanitizePriority(this.options.priority);
+          if (this.options.id === jobDefaults.id) {
+            this.options.id = `${this.options.id}-${this._randomIndex()}`;
+          }
+          this.promise = new this.Promise((_resolve, _reject) => {
+            this._resolve = _resolve;
+            this._reject = _reject;
+          });
+          this.retryCount = 0;
+        }
+        _sanitizePriority(priority) {
+          var sProperty;
+          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+          if (sProperty < 0) {
+            return 0;
+          } else if (sProperty > NUM_PRIORITIES - 1) {
+            return NUM_PRIORITIES - 1;
+          } else {
+            return sProperty;
+          }
+        }
+        _randomIndex() {
+          return Math.random().toString(36).slice(2);
+        }
+        doDrop({ error: error63, message = "This job has been dropped by Bottleneck" } = {}) {
+          if (this._states.remove(this.options.id)) {
+            if (this.rejectOnDrop) {
+              this._reject(error63 != null ? error63 : new BottleneckError$1(message));
+            }
+            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
+            return true;
+          } else {
+            return false;
+          }
+        }
+        _assertStatus(expected) {
+          var status;
+          status = this._states.jobStatus(this.options.id);
+          if (!(status === expected || expected === "DONE" && status === null)) {
+            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+          }
+        }
+        doReceive() {
+          this._states.start(this.options.id);
+          return this.Events.trigger("received", { args: this.args, options: this.options });
+        }
+        doQueue(reachedHWM, blocked) {
+          this._assertStatus("RECEIVED");
+          this._states.next(this.options.id);
+          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
+        }
+        doRun() {
+          if (this.retryCount === 0) {
+            this._assertStatus("QUEUED");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
+        }
+        async doExecute(chained, clearGlobalState, run3, free) {
+          var error63, eventInfo, passed;
+          if (this.retryCount === 0) {
+            this._assertStatus("RUNNING");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          this.Events.trigger("executing", eventInfo);
+          try {
+            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
+            if (clearGlobalState()) {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._resolve(passed);
+            }
+          } catch (error1) {
+            error63 = error1;
+            return this._onFailure(error63, eventInfo, clearGlobalState, run3, free);
+          }
+        }
+        doExpire(clearGlobalState, run3, free) {
+          var error63, eventInfo;
+          if (this._states.jobStatus(this.options.id === "RUNNING")) {
+            this._states.next(this.options.id);
+          }
+          this._assertStatus("EXECUTING");
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          error63 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+          return this._onFailure(error63, eventInfo, clearGlobalState, run3, free);
+        }
+        async _onFailure(error63, eventInfo, clearGlobalState, run3, free) {
+          var retry2, retryAfter;
+          if (clearGlobalState()) {
+            retry2 = await this.Events.trigger("failed", error63, eventInfo);
+            if (retry2 != null) {
+              retryAfter = ~~retry2;
+              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
+              this.retryCount++;
+              return run3(retryAfter);
+            } else {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._reject(error63);
+            }
+          }
+        }
+        doDone(eventInfo) {
+          this._assertStatus("EXECUTING");
+          this._states.next(this.options.id);
+          return this.Events.trigger("done", eventInfo);
+        }
+      };
+      var Job_1 = Job;
+      var BottleneckError$2, LocalDatastore, parser$2;
+      parser$2 = parser;
+      BottleneckError$2 = BottleneckError_1;
+      LocalDatastore = class LocalDatastore {
+        constructor(instance, storeOptions, storeInstanceOptions) {
+          this.instance = instance;
+          this.storeOptions = storeOptions;
+          this.clientId = this.instance._randomIndex();
+          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
+          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+          this._running = 0;
+          this._done = 0;
+          this._unblockTime = 0;
+          this.ready = this.Promise.resolve();
+          this.clients = {};
+          this._startHeartbeat();
+        }
+        _startHeartbeat() {
+          var base;
+          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
+            return typeof (base = this.heartbeat = setInterval(() => {
+              var amount, incr, maximum, now, reservoir;
+              now = Date.now();
+              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+                this._lastReservoirRefresh = now;
+                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+                this.instance._drainAll(this.computeCapacity());
+              }
+              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+                ({
+                  reservoirIncreaseAmount: amount,
+                  reservoirIncreaseMaximum: maximum,
+                  reservoir
+                } = this.storeOptions);
+                this._lastReservoirIncrease = now;
+                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+                if (incr > 0) {
+                  this.storeOptions.reservoir += incr;
+                  return this.instance._drainAll(this.computeCapacity());
+                }
+              }
+            }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
+          } else {
+            return clearInterval(this.heartbeat);
+          }
+        }
+        async __publish__(message) {
+          await this.yieldLoop();
+          return this.instance.Events.trigger("message", message.toString());
+        }
+        async __disconnect__(flush) {
+          await this.yieldLoop();
+          clearInterval(this.heartbeat);
+          return this.Promise.resolve();
+        }
+        yieldLoop(t = 0) {
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
+          });
+        }
+        computePenalty() {
+          var ref;
+          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
+        }
+        async __updateSettings__(options) {
+          await this.yieldLoop();
+          parser$2.overwrite(options, options, this.storeOptions);
+          this._startHeartbeat();
+          this.instance._drainAll(this.computeCapacity());
+          return true;
+        }
+        async __running__() {
+          await this.yieldLoop();
+          return this._running;
+        }
+        async __queued__() {
+          await this.yieldLoop();
+          return this.instance.queued();
+        }
+        async __done__() {
+          await this.yieldLoop();
+          return this._done;
+        }
+        async __groupCheck__(time3) {
+          await this.yieldLoop();
+          return this._nextRequest + this.timeout < time3;
+        }
+        computeCapacity() {
+          var maxConcurrent, reservoir;
+          ({ maxConcurrent, reservoir } = this.storeOptions);
+          if (maxConcurrent != null && reservoir != null) {
+            return Math.min(maxConcurrent - this._running, reservoir);
+          } else if (maxConcurrent != null) {
+            return maxConcurrent - this._running;
+          } else if (reservoir != null) {
+            return reservoir;
+          } else {
+            return null;
+          }
+        }
+        conditionsCheck(weight) {
+          var capacity;
+          capacity = this.computeCapacity();
+          return capacity == null || weight <= capacity;
+        }
+        async __incrementReservoir__(incr) {
+          var reservoir;
+          await this.yieldLoop();
+          reservoir = this.storeOptions.reservoir += incr;
+          this.instance._drainAll(this.computeCapacity());
+          return reservoir;
+        }
+        async __currentReservoir__() {
+          await this.yieldLoop();
+          return this.storeOptions.reservoir;
+        }
+        isBlocked(now) {
+          return this._unblockTime >= now;
+        }
+        check(weight, now) {
+          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+        }
+        async __check__(weight) {
+          var now;
+          await this.yieldLoop();
+          now = Date.now();
+          return this.check(weight, now);
+        }
+        async __register__(index, weight, expiration) {
+          var now, wait;
+          await this.yieldLoop();
+          now = Date.now();
+          if (this.conditionsCheck(weight)) {
+            this._running += weight;
+            if (this.storeOptions.reservoir != null) {
+              this.storeOptions.reservoir -= weight;
+            }
+            wait = Math.max(this._nextRequest - now, 0);
+            this._nextRequest = now + wait + this.storeOptions.minTime;
+            return {
+              success: true,
+              wait,
+              reservoir: this.storeOptions.reservoir
+            };
+          } else {
+            return {
+              success: false
+            };
+          }
+        }
+        strategyIsBlock() {
+          return this.storeOptions.strategy === 3;
+        }
+        async __submit__(queueLength, weight) {
+          var blocked, now, reachedHWM;
+          await this.yieldLoop();
+          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
+            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+          }
+          now = Date.now();
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
+          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+          if (blocked) {
+            this._unblockTime = now + this.computePenalty();
+            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
+            this.instance._dropAllQueued();
+          }
+          return {
+            reachedHWM,
+            blocked,
+            strategy: this.storeOptions.strategy
+          };
+        }
+        async __free__(index, weight) {
+          await this.yieldLoop();
+          this._running -= weight;
+          this._done += weight;
+          this.instance._drainAll(this.computeCapacity());
+          return {
+            running: this._running
+          };
+        }
+      };
+      var LocalDatastore_1 = LocalDatastore;
+      var BottleneckError$3, States;
+      BottleneckError$3 = BottleneckError_1;
+      States = class States {
+        constructor(status1) {
+          this.status = status1;
+          this._jobs = {};
+          this.counts = this.status.map(function() {
+            return 0;
+          });
+        }
+        next(id) {
+          var current, next;
+          current = this._jobs[id];
+          next = current + 1;
+          if (current != null && next < this.status.length) {
+            this.counts[current]--;
+            this.counts[next]++;
+            return this._jobs[id]++;
+          } else if (current != null) {
+            this.counts[current]--;
+            return delete this._jobs[id];
+          }
+        }
+        start(id) {
+          var initial;
+          initial = 0;
+          this._jobs[id] = initial;
+          return this.counts[initial]++;
+        }
+        remove(id) {
+          var current;
+          current = this._jobs[id];
+          if (current != null) {
+            this.counts[current]--;
+            delete this._jobs[id];
+          }
+          return current != null;
+        }
+        jobStatus(id) {
+          var ref;
+          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+        }
+        statusJobs(status) {
+          var k, pos, ref, results, v;
+          if (status != null) {
+            pos = this.status.indexOf(status);
+            if (pos < 0) {
+              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
+            }
+            ref = this._jobs;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              if (v === pos) {
+                results.push(k);
+              }
+            }
+            return results;
+          } else {
+            return Object.keys(this._jobs);
+          }
+        }
+        statusCounts() {
+          return this.counts.reduce(((acc, v, i) => {
+            acc[this.status[i]] = v;
+            return acc;
+          }), {});
+        }
+      };
+      var States_1 = States;
+      var DLList$2, Sync;
+      DLList$2 = DLList_1;
+      Sync = class Sync {
+        constructor(name, Promise2) {
+          this.schedule = this.schedule.bind(this);
+          this.name = name;
+          this.Promise = Promise2;
+          this._running = 0;
+          this._queue = new DLList$2();
+        }
+        isEmpty() {
+          return this._queue.length === 0;
+        }
+        async _tryToRun() {
+          var args, cb, error63, reject, resolve3, returned, task;
+          if (this._running < 1 && this._queue.length > 0) {
+            this._running++;
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
+            cb = await (async function() {
+              try {
+                returned = await task(...args);
+                return function() {
+                  return resolve3(returned);
+                };
+              } catch (error1) {
+                error63 = error1;
+                return function() {
+                  return reject(error63);
+                };
+              }
+            })();
+            this._running--;
+            this._tryToRun();
+            return cb();
+          }
+        }
+        schedule(task, ...args) {
+          var promise2, reject, resolve3;
+          resolve3 = reject = null;
+          promise2 = new this.Promise(function(_resolve, _reject) {
+            resolve3 = _resolve;
+            return reject = _reject;
+          });
+          this._queue.push({ task, args, resolve: resolve3, reject });
+          this._tryToRun();
+          return promise2;
+        }
+      };
+      var Sync_1 = Sync;
+      var version2 = "2.19.5";
+      var version$1 = {
+        version: version2
+      };
+      var version$2 = /* @__PURE__ */ Object.freeze({
+        version: version2,
+        default: version$1
+      });
+      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
+      parser$3 = parser;
+      Events$2 = Events_1;
+      RedisConnection$1 = require$$2;
+      IORedisConnection$1 = require$$3;
+      Scripts$1 = require$$4;
+      Group = (function() {
+        class Group2 {
+          constructor(limiterOptions = {}) {
+            this.deleteKey = this.deleteKey.bind(this);
+            this.limiterOptions = limiterOptions;
+            parser$3.load(this.limiterOptions, this.defaults, this);
+            this.Events = new Events$2(this);
+            this.instances = {};
+            this.Bottleneck = Bottleneck_1;
+            this._startAutoCleanup();
+            this.sharedConnection = this.connection != null;
+            if (this.connection == null) {
+              if (this.limiterOptions.datastore === "redis") {
+                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              } else if (this.limiterOptions.datastore === "ioredis") {
+                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              }
+            }
+          }
+          key(key = "") {
+            var ref;
+            return (ref = this.instances[key]) != null ? ref : (() => {
+              var limiter;
+              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+                id: `${this.id}-${key}`,
+                timeout: this.timeout,
+                connection: this.connection
+              }));
+              this.Events.trigger("created", limiter, key);
+              return limiter;
+            })();
+          }
+          async deleteKey(key = "") {
+            var deleted, instance;
+            instance = this.instances[key];
+            if (this.connection) {
+              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
+            }
+            if (instance != null) {
+              delete this.instances[key];
+              await instance.disconnect();
+            }
+            return instance != null || deleted > 0;
+          }
+          limiters() {
+            var k, ref, results, v;
+            ref = this.instances;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              results.push({
+                key: k,
+                limiter: v
+              });
+            }
+            return results;
+          }
+          keys() {
+            return Object.keys(this.instances);
+          }
+          async clusterKeys() {
+            var cursor, end, found, i, k, keys, len, next, start2;
+            if (this.connection == null) {
+              return this.Promise.resolve(this.keys());
+            }
+            keys = [];
+            cursor = null;
+            start2 = `b_${this.id}-`.length;
+            end = "_settings".length;
+            while (cursor !== 0) {
+              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
+              cursor = ~~next;
+              for (i = 0, len = found.length; i < len; i++) {
+                k = found[i];
+                keys.push(k.slice(start2, -end));
+              }
+            }
+            return keys;
+          }
+          _startAutoCleanup() {
+            var base;
+            clearInterval(this.interval);
+            return typeof (base = this.interval = setInterval(async () => {
+              var e, k, ref, results, time3, v;
+              time3 = Date.now();
+              ref = this.instances;
+              results = [];
+              for (k in ref) {
+                v = ref[k];
+                try {
+                  if (await v._store.__groupCheck__(time3)) {
+                    results.push(this.deleteKey(k));
+                  } else {
+                    results.push(void 0);
+                  }
+                } catch (error63) {
+                  e = error63;
+                  results.push(v.Events.trigger("error", e));
+                }
+              }
+              return results;
+            }, this.timeout / 2)).unref === "function" ? base.unref() : void 0;
+          }
+          updateSettings(options = {}) {
+            parser$3.overwrite(options, this.defaults, this);
+            parser$3.overwrite(options, options, this.limiterOptions);
+            if (options.timeout != null) {
+              return this._startAutoCleanup();
+            }
+          }
+          disconnect(flush = true) {
+            var ref;
+            if (!this.sharedConnection) {
+              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+            }
+          }
+        }
+        Group2.prototype.defaults = {
+          timeout: 1e3 * 60 * 5,
+          connection: null,
+          Promise,
+          id: "group-key"
+        };
+        return Group2;
+      }).call(commonjsGlobal);
+      var Group_1 = Group;
+      var Batcher, Events$3, parser$4;
+      parser$4 = parser;
+      Events$3 = Events_1;
+      Batcher = (function() {
+        class Batcher2 {
+          constructor(options = {}) {
+            this.options = options;
+            parser$4.load(this.options, this.defaults, this);
+            this.Events = new Events$3(this);
+            this._arr = [];
+            this._resetPromise();
+            this._lastFlush = Date.now();
+          }
+          _resetPromise() {
+            return this._promise = new this.Promise((res, rej) => {
+              return this._resolve = res;
+            });
+          }
+          _flush() {
+            clearTimeout(this._timeout);
+            this._lastFlush = Date.now();
+            this._resolve();
+            this.Events.trigger("batch", this._arr);
+            this._arr = [];
+            return this._resetPromise();
+          }
+          add(data) {
+            var ret;
+            this._arr.push(data);
+            ret = this._promise;
+            if (this._arr.length === this.maxSize) {
+              this._flush();
+            } else if (this.maxTime != null && this._arr.length === 1) {
+              this._timeout = setTimeout(() => {
+                return this._flush();
+              }, this.maxTime);
+            }
+            return ret;
+          }
+        }
+        Batcher2.prototype.defaults = {
+          maxTime: null,
+          maxSize: null,
+          Promise
+        };
+        return Batcher2;
+      }).call(commonjsGlobal);
+      var Batcher_1 = Batcher;
+      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$8 = getCjsExportFromNamespace(version$2);
+      var Bottleneck2, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
+      NUM_PRIORITIES$1 = 10;
+      DEFAULT_PRIORITY$1 = 5;
+      parser$5 = parser;
+      Queues$1 = Queues_1;
+      Job$1 = Job_1;
+      LocalDatastore$1 = LocalDatastore_1;
+      RedisDatastore$1 = require$$4$1;
+      Events$4 = Events_1;
+      States$1 = States_1;
+      Sync$1 = Sync_1;
+      Bottleneck2 = (function() {
+        class Bottleneck3 {
+          constructor(options = {}, ...invalid) {
+            var storeInstanceOptions, storeOptions;
+            this._addToQueue = this._addToQueue.bind(this);
+            this._validateOptions(options, invalid);
+            parser$5.load(options, this.instanceDefaults, this);
+            this._queues = new Queues$1(NUM_PRIORITIES$1);
+            this._scheduled = {};
+            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+            this._limiter = null;
+            this.Events = new Events$4(this);
+            this._submitLock = new Sync$1("submit", this.Promise);
+            this._registerLock = new Sync$1("register", this.Promise);
+            storeOptions = parser$5.load(options, this.storeDefaults, {});
+            this._store = (function() {
+              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
+                storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
+                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else if (this.datastore === "local") {
+                storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
+                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else {
+                throw new Bottleneck3.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+              }
+            }).call(this);
+            this._queues.on("leftzero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+            });
+            this._queues.on("zero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+            });
+          }
+          _validateOptions(options, invalid) {
+            if (!(options != null && typeof options === "object" && invalid.length === 0)) {
+              throw new Bottleneck3.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+            }
+          }
+          ready() {
+            return this._store.ready;
+          }
+          clients() {
+            return this._store.clients;
+          }
+          channel() {
+            return `b_${this.id}`;
+          }
+          channel_client() {
+            return `b_${this.id}_${this._store.clientId}`;
+          }
+          publish(message) {
+            return this._store.__publish__(message);
+          }
+          disconnect(flush = true) {
+            return this._store.__disconnect__(flush);
+          }
+          chain(_limiter) {
+            this._limiter = _limiter;
+            return this;
+          }
+          queued(priority) {
+            return this._queues.queued(priority);
+          }
+          clusterQueued() {
+            return this._store.__queued__();
+          }
+          empty() {
+            return this.queued() === 0 && this._submitLock.isEmpty();
+          }
+          running() {
+            return this._store.__running__();
+          }
+          done() {
+            return this._store.__done__();
+          }
+          jobStatus(id) {
+            return this._states.jobStatus(id);
+          }
+          jobs(status) {
+            return this._states.statusJobs(status);
+          }
+          counts() {
+            return this._states.statusCounts();
+          }
+          _randomIndex() {
+            return Math.random().toString(36).slice(2);
+          }
+          check(weight = 1) {
+            return this._store.__check__(weight);
+          }
+          _clearGlobalState(index) {
+            if (this._scheduled[index] != null) {
+              clearTimeout(this._scheduled[index].expiration);
+              delete this._scheduled[index];
+              return true;
+            } else {
+              return false;
+            }
+          }
+          async _free(index, job, options, eventInfo) {
+            var e, running;
+            try {
+              ({ running } = await this._store.__free__(index, options.weight));
+              this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+              if (running === 0 && this.empty()) {
+                return this.Events.trigger("idle");
+              }
+            } catch (error1) {
+              e = error1;
+              return this.Events.trigger("error", e);
+            }
+          }
+          _run(index, job, wait) {
+            var clearGlobalState, free, run3;
+            job.doRun();
+            clearGlobalState = this._clearGlobalState.bind(this, index);
+            run3 = this._run.bind(this, index, job);
+            free = this._free.bind(this, index, job);
+            return this._scheduled[index] = {
+              timeout: setTimeout(() => {
+                return job.doExecute(this._limiter, clearGlobalState, run3, free);
+              }, wait),
+              expiration: job.options.expiration != null ? setTimeout(function() {
+                return job.doExpire(clearGlobalState, run3, free);
+              }, wait + job.options.expiration) : void 0,
+              job
+            };
+          }
+          _drainOne(capacity) {
+            return this._registerLock.schedule(() => {
+              var args, index, next, options, queue;
+              if (this.queued() === 0) {
+                return this.Promise.resolve(null);
+              }
+              queue = this._queues.getFirst();
+              ({ options, args } = next = queue.first());
+              if (capacity != null && options.weight > capacity) {
+                return this.Promise.resolve(null);
+              }
+              this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
+              index = this._randomIndex();
+              return this._store.__register__(index, options.weight, options.expiration).then(({ success: success2, wait, reservoir }) => {
+                var empty;
+                this.Events.trigger("debug", `Drained ${options.id}`, { success: success2, args, options });
+                if (success2) {
+                  queue.shift();
+                  empty = this.empty();
+                  if (empty) {
+                    this.Events.trigger("empty");
+                  }
+                  if (reservoir === 0) {
+                    this.Events.trigger("depleted", empty);
+                  }
+                  this._run(index, next, wait);
+                  return this.Promise.resolve(options.weight);
+                } else {
+                  return this.Promise.resolve(null);
+                }
+              });
+            });
+          }
+          _drainAll(capacity, total2 = 0) {
+            return this._drainOne(capacity).then((drained) => {
+              var newCapacity;
+              if (drained != null) {
+                newCapacity = capacity != null ? capacity - drained : capacity;
+                return this._drainAll(newCapacity, total2 + drained);
+              } else {
+                return this.Promise.resolve(total2);
+              }
+            }).catch((e) => {
+              return this.Events.trigger("error", e);
+            });
+          }
+          _dropAllQueued(message) {
+            return this._queues.shiftAll(function(job) {
+              return job.doDrop({ message });
+            });
+          }
+          stop(options = {}) {
+            var done, waitForExecuting;
+            options = parser$5.load(options, this.stopDefaults);
+            waitForExecuting = (at) => {
+              var finished;
+              finished = () => {
+                var counts2;
+                counts2 = this._states.counts;
+                return counts2[0] + counts2[1] + counts2[2] + counts2[3] === at;
+              };
+              return new this.Promise((resolve3, reject) => {
+                if (finished()) {
+                  return resolve3();
+                } else {
+                  return this.on("done", () => {
+                    if (finished()) {
+                      this.removeAllListeners("done");
+                      return resolve3();
+                    }
+                  });
+                }
+              });
+            };
+            done = options.dropWaitingJobs ? (this._run = function(index, next) {
+              return next.doDrop({
+                message: options.dropErrorMessage
+              });
+            }, this._drainOne = () => {
+              return this.Promise.resolve(null);
+            }, this._registerLock.schedule(() => {
+              return this._submitLock.schedule(() => {
+                var k, ref, v;
+                ref = this._scheduled;
+                for (k in ref) {
+                  v = ref[k];
+                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
+                    clearTimeout(v.timeout);
+                    clearTimeout(v.expiration);
+                    v.job.doDrop({
+                      message: options.dropErrorMessage
+                    });
+                  }
+                }
+                this._dropAllQueued(options.dropErrorMessage);
+                return waitForExecuting(0);
+              });
+            })) : this.schedule({
+              priority: NUM_PRIORITIES$1 - 1,
+              weight: 0
+            }, () => {
+              return waitForExecuting(1);
+            });
+            this._receive = function(job) {
+              return job._reject(new Bottleneck3.prototype.BottleneckError(options.enqueueErrorMessage));
+            };
+            this.stop = () => {
+              return this.Promise.reject(new Bottleneck3.prototype.BottleneckError("stop() has already been called"));
+            };
+            return done;
+          }
+          async _addToQueue(job) {
+            var args, blocked, error63, options, reachedHWM, shifted, strategy;
+            ({ args, options } = job);
+            try {
+              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
+            } catch (error1) {
+              error63 = error1;
+              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error63 });
+              job.doDrop({ error: error63 });
+              return false;
+            }
+            if (blocked) {
+              job.doDrop();
+              return true;
+            } else if (reachedHWM) {
+              shifted = strategy === Bottleneck3.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck3.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck3.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted != null) {
+                shifted.doDrop();
+              }
+              if (shifted == null || strategy === Bottleneck3.prototype.strategy.OVERFLOW) {
+                if (shifted == null) {
+                  job.doDrop();
+                }
+                return reachedHWM;
+              }
+            }
+            job.doQueue(reachedHWM, blocked);
+            this._queues.push(job);
+            await this._drainAll();
+            return reachedHWM;
+          }
+          _receive(job) {
+            if (this._states.jobStatus(job.options.id) != null) {
+              job._reject(new Bottleneck3.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+              return false;
+            } else {
+              job.doReceive();
+              return this._submitLock.schedule(this._addToQueue, job);
+            }
+          }
+          submit(...args) {
+            var cb, fn, job, options, ref, ref1, task;
+            if (typeof args[0] === "function") {
+              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+              options = parser$5.load({}, this.jobDefaults);
+            } else {
+              ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+              options = parser$5.load(options, this.jobDefaults);
+            }
+            task = (...args2) => {
+              return new this.Promise(function(resolve3, reject) {
+                return fn(...args2, function(...args3) {
+                  return (args3[0] != null ? reject : resolve3)(args3);
+                });
+              });
+            };
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            job.promise.then(function(args2) {
+              return typeof cb === "function" ? cb(...args2) : void 0;
+            }).catch(function(args2) {
+              if (Array.isArray(args2)) {
+                return typeof cb === "function" ? cb(...args2) : void 0;
+              } else {
+                return typeof cb === "function" ? cb(args2) : void 0;
+              }
+            });
+            return this._receive(job);
+          }
+          schedule(...args) {
+            var job, options, task;
+            if (typeof args[0] === "function") {
+              [task, ...args] = args;
+              options = {};
+            } else {
+              [options, task, ...args] = args;
+            }
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            this._receive(job);
+            return job.promise;
+          }
+          wrap(fn) {
+            var schedule, wrapped;
+            schedule = this.schedule.bind(this);
+            wrapped = function(...args) {
+              return schedule(fn.bind(this), ...args);
+            };
+            wrapped.withOptions = function(options, ...args) {
+              return schedule(options, fn, ...args);
+            };
+            return wrapped;
+          }
+          async updateSettings(options = {}) {
+            await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
+            parser$5.overwrite(options, this.instanceDefaults, this);
+            return this;
+          }
+          currentReservoir() {
+            return this._store.__currentReservoir__();
+          }
+          incrementReservoir(incr = 0) {
+            return this._store.__incrementReservoir__(incr);
+          }
+        }
+        Bottleneck3.default = Bottleneck3;
+        Bottleneck3.Events = Events$4;
+        Bottleneck3.version = Bottleneck3.prototype.version = require$$8.version;
+        Bottleneck3.strategy = Bottleneck3.prototype.strategy = {
+          LEAK: 1,
+          OVERFLOW: 2,
+          OVERFLOW_PRIORITY: 4,
+          BLOCK: 3
+        };
+        Bottleneck3.BottleneckError = Bottleneck3.prototype.BottleneckError = BottleneckError_1;
+        Bottleneck3.Group = Bottleneck3.prototype.Group = Group_1;
+        Bottleneck3.RedisConnection = Bottleneck3.prototype.RedisConnection = require$$2;
+        Bottleneck3.IORedisConnection = Bottleneck3.prototype.IORedisConnection = require$$3;
+        Bottleneck3.Batcher = Bottleneck3.prototype.Batcher = Batcher_1;
+        Bottleneck3.prototype.jobDefaults = {
+          priority: DEFAULT_PRIORITY$1,
+          weight: 1,
+          expiration: null,
+          id: "<no-id>"
+        };
+        Bottleneck3.prototype.storeDefaults = {
+          maxConcurrent: null,
+          minTime: 0,
+          highWater: null,
+          strategy: Bottleneck3.prototype.strategy.LEAK,
+          penalty: null,
+          reservoir: null,
+          reservoirRefreshInterval: null,
+          reservoirRefreshAmount: null,
+          reservoirIncreaseInterval: null,
+          reservoirIncreaseAmount: null,
+          reservoirIncreaseMaximum: null
+        };
+        Bottleneck3.prototype.localStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 250
+        };
+        Bottleneck3.prototype.redisStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 5e3,
+          clientTimeout: 1e4,
+          Redis: null,
+          clientOptions: {},
+          clusterNodes: null,
+          clearDatastore: false,
+          connection: null
+        };
+        Bottleneck3.prototype.instanceDefaults = {
+          datastore: "local",
+          connection: null,
+          id: "<no-id>",
+          rejectOnDrop: true,
+          trackDoneStatus: false,
+          Promise
+        };
+        Bottleneck3.prototype.stopDefaults = {
+          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+          dropWaitingJobs: true,
+          dropErrorMessage: "This limiter has been stopped."
+        };
+        return Bottleneck3;
+      }).call(commonjsGlobal);
+      var Bottleneck_1 = Bottleneck2;
+      var lib = Bottleneck_1;
+      return lib;
+    }));
+  }
+});
+
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -27641,11 +28960,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell2) => {
-        if (typeof cell2 === "string") {
-          return this.wrap("td", cell2);
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell2;
+        const { header, data, colspan, rowspan } = cell;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -27793,12 +29112,40 @@ function setFailed(message) {
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
+// harness/git.ts
+import { execFile } from "node:child_process";
+function git(cwd, args, env) {
+  return new Promise((resolve3, reject) => {
+    execFile(
+      "git",
+      args,
+      { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) {
+          const detail = [String(stderr).trim(), String(stdout).trim()].filter(Boolean).join("\n");
+          reject(new Error(`git ${args[0] ?? ""} failed: ${detail || err.message}`));
+        } else {
+          resolve3(String(stdout));
+        }
+      }
+    );
+  });
+}
+async function headCommit(dir) {
+  const sha = (await git(dir, ["rev-parse", "HEAD"])).trim();
+  if (!/^[0-9a-f]{40}$/.test(sha))
+    throw new Error(`git rev-parse HEAD in ${dir} gave ${JSON.stringify(sha)}`);
+  return sha;
+}
+
 // action/src/main.ts
-import { execFileSync } from "node:child_process";
 import { readFile as readFile7 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import path7 from "node:path";
@@ -29840,8 +31187,8 @@ function anchor(source) {
 var date = /* @__PURE__ */ anchor(dateSource);
 function timeSource(args) {
   const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
-  const regex = typeof args.precision === "number" ? args.precision === -1 ? `${hhmm}` : args.precision === 0 ? `${hhmm}:[0-5]\\d` : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}` : args.seconds ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?` : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
-  return regex;
+  const regex2 = typeof args.precision === "number" ? args.precision === -1 ? `${hhmm}` : args.precision === 0 ? `${hhmm}:[0-5]\\d` : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}` : args.seconds ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?` : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
+  return regex2;
 }
 function time(args) {
   return new RegExp(`^${timeSource(args)}$`);
@@ -29856,8 +31203,8 @@ function datetime(args) {
 }
 var anyString = /^[\s\S]{0,}$/;
 var string = (params) => {
-  const regex = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
-  return new RegExp(`^${regex}$`);
+  const regex2 = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
+  return new RegExp(`^${regex2}$`);
 };
 var bigint = /^-?\d+n?$/;
 var integer = /^-?\d+$/;
@@ -30393,8 +31740,8 @@ var Doc = class {
     const lines = content.split("\n").filter((x) => x);
     const minIndent = Math.min(...lines.map((x) => x.length - x.trimStart().length));
     const dedented = lines.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
-    for (const line of dedented) {
-      this.content.push(line);
+    for (const line2 of dedented) {
+      this.content.push(line2);
     }
   }
   compile() {
@@ -44075,9 +45422,9 @@ var stringProcessor = (schema, ctx, _json, _params) => {
       json2.pattern = patternList[0].source;
     else if (patternList.length > 1) {
       json2.allOf = [
-        ...patternList.map((regex) => ({
+        ...patternList.map((regex2) => ({
           ...ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0" ? { type: "string" } : {},
-          pattern: regex.source
+          pattern: regex2.source
         }))
       ];
     }
@@ -45017,15 +46364,15 @@ var initializer2 = (inst, issues) => {
   if (_installedErrorProtos.has(proto))
     return;
   _installedErrorProtos.add(proto);
-  _lazyMethod(proto, "format", (self) => (mapper) => formatError(self, mapper));
-  _lazyMethod(proto, "flatten", (self) => (mapper) => flattenError(self, mapper));
-  _lazyMethod(proto, "addIssue", (self) => (issue3) => {
-    self.issues.push(issue3);
-    self.message = JSON.stringify(self.issues, jsonStringifyReplacer, 2);
+  _lazyMethod(proto, "format", (self2) => (mapper) => formatError(self2, mapper));
+  _lazyMethod(proto, "flatten", (self2) => (mapper) => flattenError(self2, mapper));
+  _lazyMethod(proto, "addIssue", (self2) => (issue3) => {
+    self2.issues.push(issue3);
+    self2.message = JSON.stringify(self2.issues, jsonStringifyReplacer, 2);
   });
-  _lazyMethod(proto, "addIssues", (self) => (issues2) => {
-    self.issues.push(...issues2);
-    self.message = JSON.stringify(self.issues, jsonStringifyReplacer, 2);
+  _lazyMethod(proto, "addIssues", (self2) => (issues2) => {
+    self2.issues.push(...issues2);
+    self2.message = JSON.stringify(self2.issues, jsonStringifyReplacer, 2);
   });
   Object.defineProperty(proto, "isEmpty", {
     configurable: true,
@@ -45592,10 +46939,10 @@ function currencyCode2(_params) {
 function hash(alg, params) {
   const enc = params?.enc ?? "hex";
   const format = `${alg}_${enc}`;
-  const regex = regexes_exports[format];
-  if (!regex)
+  const regex2 = regexes_exports[format];
+  if (!regex2)
     throw new Error(`Unrecognized hash format: ${format}`);
-  return _stringFormat(ZodCustomStringFormat, format, regex, params);
+  return _stringFormat(ZodCustomStringFormat, format, regex2, params);
 }
 var ZodNumber = /* @__PURE__ */ $constructor(
   "ZodNumber",
@@ -45871,7 +47218,7 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
   $ZodObjectJIT.init(inst, def);
   ZodType.init(inst, def);
   inst._zod.processJSONSchema = (ctx, json2, params) => objectProcessor(inst, ctx, json2, params);
-  util_exports.installLazyProp(inst, "shape", (self) => self._zod.def.shape, false);
+  util_exports.installLazyProp(inst, "shape", (self2) => self2._zod.def.shape, false);
 }, {
   keyof() {
     return _enum2(Object.keys(this._zod.def.shape));
@@ -47105,7 +48452,7 @@ function convertBaseSchema(schema, ctx) {
             for (const key of Object.keys(payload.value)) {
               if (propertyKeys.includes(key))
                 continue;
-              if (patterns.some((regex) => regex.test(key)))
+              if (patterns.some((regex2) => regex2.test(key)))
                 continue;
               unrecognized.push(key);
             }
@@ -47545,6 +48892,7 @@ var column = (t) => external_exports.array(t).max(MAX_POINTS);
 var faultSchema = external_exports.strictObject({
   action: external_exports.string().max(60),
   target: external_exports.string().max(60),
+  /** Seconds from the run's load start. */
   start: finite.nonnegative(),
   end: finite.nonnegative(),
   params: external_exports.record(external_exports.string().max(60), external_exports.union([external_exports.string().max(200), finite, external_exports.boolean()])).optional()
@@ -47661,6 +49009,78 @@ function expandMeasurements(b) {
   return { entry, reference };
 }
 
+// record/failure.ts
+var FAILURE_KINDS = ["exited", "oom-killed", "restart-loop", "unhealthy"];
+var FAILURE_LIMITS = {
+  /** Last lines of the entry's log, and their bytes together. */
+  logLines: 20,
+  logBytes: 4096,
+  /** One line of log or healthcheck output, in characters. */
+  lineChars: 300,
+  /** Docker keeps the last 5 healthcheck results; the last 3 are shown. */
+  healthEntries: 3,
+  healthLines: 8,
+  healthBytes: 1024
+};
+var CLEAN = /^[^\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*$/;
+var line = external_exports.string().max(FAILURE_LIMITS.lineChars).regex(CLEAN, { message: "holds control characters" });
+var failureSchema = external_exports.strictObject({
+  kind: external_exports.enum(FAILURE_KINDS),
+  /** Docker's container status when the gate gave up: running, restarting, exited, dead… */
+  state: external_exports.string().regex(/^[a-z]{1,20}$/),
+  /** Docker's health status (starting, healthy, unhealthy), or null without a healthcheck. */
+  health: external_exports.string().regex(/^[a-z]{1,20}$/).nullable(),
+  /** The exit code of the container's last run (null while it never exited). */
+  exitCode: external_exports.number().int().min(-1).max(255).nullable(),
+  /** Restarts by the restart policy while the platform waited for health. */
+  restarts: external_exports.number().int().nonnegative().max(1e6),
+  oomKilled: external_exports.boolean(),
+  /** Seconds the platform waited. */
+  waitedSeconds: external_exports.number().nonnegative().max(3600),
+  /** The last lines of the entry's own log (stdout and stderr, in time order). */
+  logTail: external_exports.array(line).max(FAILURE_LIMITS.logLines),
+  /** The healthcheck's last results: its exit code and its own output. */
+  healthLog: external_exports.array(
+    external_exports.strictObject({ exitCode: external_exports.number().int(), output: external_exports.array(line).max(FAILURE_LIMITS.healthLines) })
+  ).max(FAILURE_LIMITS.healthEntries)
+});
+function failureHeadline(f) {
+  const code2 = f.exitCode === null ? "" : ` with code ${f.exitCode}`;
+  switch (f.kind) {
+    case "oom-killed":
+      return `The container was killed for running out of memory${code2} (its memory limit, no swap).`;
+    case "exited":
+      return `The container exited${code2} before it became healthy.`;
+    case "restart-loop":
+      return `The container keeps crashing: it restarted ${f.restarts} times without becoming healthy${f.exitCode === null ? "" : ` (last exit code ${f.exitCode})`}.`;
+    case "unhealthy":
+      return f.health === null ? `The container ran for ${f.waitedSeconds} s but /healthz never answered 200.` : `The container ran for ${f.waitedSeconds} s but never became healthy (its healthcheck: ${f.health}).`;
+  }
+}
+function failureFacts(f) {
+  return [
+    ["state", f.state],
+    ["health", f.health ?? "no healthcheck"],
+    ["exit code", f.exitCode === null ? "–" : String(f.exitCode)],
+    ["restarts", String(f.restarts)],
+    ["OOM-killed", f.oomKilled ? "yes" : "no"]
+  ];
+}
+function markdownCodeBlock(lines) {
+  const longest = Math.max(
+    0,
+    ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length)))
+  );
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return [`${fence}text`, ...lines.map((l) => l.replace(/@/g, "@​")), fence];
+}
+function healthLogLines(f) {
+  return f.healthLog.flatMap((h, i) => [
+    `# check ${i + 1} of the last ${f.healthLog.length}: exit code ${h.exitCode}`,
+    ...h.output.length ? h.output : ["(no output)"]
+  ]);
+}
+
 // record/run-record.ts
 var SCHEMA_VERSION = 1;
 var CHALLENGE_IDS = ["robust-service", "graceful-degradation", "longest-upkeep"];
@@ -47698,14 +49118,6 @@ var checkSchema = external_exports.strictObject({
   name: external_exports.string().max(100),
   passed: external_exports.boolean(),
   detail: text
-});
-var faultSchema2 = external_exports.strictObject({
-  action: external_exports.string().max(60),
-  target: external_exports.string().max(60),
-  /** Seconds from the run's load start. */
-  start: finite2.nonnegative(),
-  end: finite2.nonnegative(),
-  params: external_exports.record(external_exports.string().max(60), external_exports.union([external_exports.string().max(200), finite2, external_exports.boolean()])).optional()
 });
 var phaseSchema = external_exports.strictObject({
   name: external_exports.string().max(60),
@@ -47788,7 +49200,7 @@ var runRecordSchema = external_exports.strictObject({
     })
   }),
   phases: external_exports.array(phaseSchema).max(32),
-  faults: external_exports.array(faultSchema2).max(RECORD_LIMITS.maxFaults),
+  faults: external_exports.array(faultSchema).max(RECORD_LIMITS.maxFaults),
   restarts: external_exports.number().int().nonnegative(),
   series: seriesSchema,
   provenance: provenanceSchema,
@@ -47798,7 +49210,9 @@ var runRecordSchema = external_exports.strictObject({
    * What the score was computed from, so publish can compute it again with its own scoring code.
    * Absent in records from before it existed: publish refuses those.
    */
-  measurements: measurementsRecordSchema.optional()
+  measurements: measurementsRecordSchema.optional(),
+  /** Why the entry never became healthy (record/failure.ts); absent when it did. */
+  failure: failureSchema.optional()
 });
 var RecordError = class extends Error {
   constructor(source, problems) {
@@ -48001,19 +49415,23 @@ function buildRecord(i) {
     provenance: i.provenance,
     integrity,
     // Unrounded: publish recomputes the score from exactly what the harness scored.
-    measurements: compactMeasurements(m, i.reference ?? null)
+    measurements: compactMeasurements(m, i.reference ?? null),
+    ...i.failure ? { failure: i.failure } : {}
   };
 }
 
+// record/markdown.ts
+function md(text2, max = 500) {
+  return text2.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|#~!]/g, (c) => `\\${c}`).replace(/@/g, "@​").slice(0, max);
+}
+var code = (text2) => "`" + text2.replace(/[`\r\n]/g, " ").slice(0, 300) + "`";
+
 // harness/report.ts
 var fmt2 = (n, digits = 1) => n === null ? "–" : Number.isInteger(n) ? String(n) : n.toFixed(digits);
-function cell(text2) {
-  return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ").replace(/[<>]/g, (c) => c === "<" ? "&lt;" : "&gt;");
-}
 function renderReport(r) {
   const lines = [];
   const unit = r.scoreUnit === "seconds" ? " s" : " points";
-  lines.push(`# ${r.challenge}: ${cell(r.login)} scored ${fmt2(r.score)}${unit}`, "");
+  lines.push(`# ${r.challenge}: ${md(r.login)} scored ${fmt2(r.score)}${unit}`, "");
   lines.push(`Run \`${r.runId}\`, ${r.startedAt} → ${r.finishedAt}, scale ${r.provenance.scale}.`, "");
   if (r.integrity && !r.integrity.valid) {
     lines.push(
@@ -48021,12 +49439,13 @@ function renderReport(r) {
       "",
       "The platform's own measurements of this run do not add up, so nothing in it can be scored:",
       "",
-      ...r.integrity.problems.map((p2) => `- ${cell(p2)}`),
+      ...r.integrity.problems.map((p2) => `- ${md(p2)}`),
       "",
       "The components below show what was measured, for diagnosis only.",
       ""
     );
   }
+  if (r.failure) lines.push(...failureSection(r.failure));
   if (!r.verification.passed) {
     lines.push(
       "**Verification failed: the score is 0.** The platform checks every endpoint of the contract with fresh nonces before any load:",
@@ -48041,13 +49460,13 @@ function renderReport(r) {
   );
   for (const c of r.components) {
     lines.push(
-      `| ${cell(c.label)} | ${fmt2(c.value, 2)} ${cell(c.unit)} | ${fmt2(c.points, 1)} | ${fmt2(c.maxPoints, 0)} | ${cell(c.explanation)} |`
+      `| ${md(c.label)} | ${fmt2(c.value, 2)} ${md(c.unit)} | ${fmt2(c.points, 1)} | ${fmt2(c.maxPoints, 0)} | ${md(c.explanation)} |`
     );
   }
   lines.push(`| **total** | | **${fmt2(r.score, 1)}** | | |`, "");
   lines.push("## Verification", "", "| check | result | detail |", "| --- | --- | --- |");
   for (const c of r.verification.checks)
-    lines.push(`| ${cell(c.name)} | ${c.passed ? "pass" : "**FAIL**"} | ${cell(c.detail)} |`);
+    lines.push(`| ${md(c.name)} | ${c.passed ? "pass" : "**FAIL**"} | ${md(c.detail)} |`);
   const d = r.verification.duringLoad;
   lines.push("", `During load: ${d.checked} responses checked, ${d.failed} with a wrong body.`, "");
   if (r.phases.length) {
@@ -48058,7 +49477,7 @@ function renderReport(r) {
       "| --- | ---: | ---: | ---: |"
     );
     for (const p2 of r.phases)
-      lines.push(`| ${cell(p2.name)} | ${fmt2(p2.start)} | ${fmt2(p2.end)} | ${fmt2(p2.rate ?? null, 0)} |`);
+      lines.push(`| ${md(p2.name)} | ${fmt2(p2.start)} | ${fmt2(p2.end)} | ${fmt2(p2.rate ?? null, 0)} |`);
     lines.push("");
   }
   if (r.faults.length) {
@@ -48070,9 +49489,7 @@ function renderReport(r) {
     );
     for (const f of r.faults) {
       const params = Object.entries(f.params ?? {}).map(([k, v]) => `${k}=${v}`).join(", ");
-      lines.push(
-        `| ${cell(f.action)} | ${cell(f.target)} | ${fmt2(f.start)} | ${fmt2(f.end)} | ${cell(params)} |`
-      );
+      lines.push(`| ${md(f.action)} | ${md(f.target)} | ${fmt2(f.start)} | ${fmt2(f.end)} | ${md(params)} |`);
     }
     lines.push("");
   }
@@ -48081,9 +49498,9 @@ function renderReport(r) {
   lines.push(
     "## Provenance",
     "",
-    `- harness ${p.harnessVersion}${p.harnessCommit ? ` (${p.harnessCommit.slice(0, 12)})` : ""}, load generator ${cell(p.loadGenerator)}, Prometheus ${p.prometheusVersion ?? "?"}`,
+    `- harness ${p.harnessVersion}${p.harnessCommit ? ` (${p.harnessCommit.slice(0, 12)})` : ""}, load generator ${md(p.loadGenerator)}, Prometheus ${p.prometheusVersion ?? "?"}`,
     `- entry image ${p.entryImageDigest ?? "?"}`,
-    `- ${p.cpuCount} × ${cell(p.cpuModel)}; entry on CPU ${p.cpuPlacement.entry}, load on CPU ${p.cpuPlacement.load}`,
+    `- ${p.cpuCount} × ${md(p.cpuModel)}; entry on CPU ${p.cpuPlacement.entry}, load on CPU ${p.cpuPlacement.load}`,
     ...p.calibration ? [
       `- calibration: ${Object.entries(p.calibration).map(([k, v]) => `${k} = ${fmt2(v)}`).join(", ")}`
     ] : [],
@@ -48094,9 +49511,30 @@ function renderReport(r) {
   );
   return lines.join("\n");
 }
+function failureSection(f) {
+  const facts = failureFacts(f);
+  const lines = [
+    "## Why the entry failed",
+    "",
+    md(failureHeadline(f)),
+    "",
+    `| ${facts.map(([k]) => k).join(" | ")} |`,
+    `| ${facts.map(() => "---").join(" | ")} |`,
+    `| ${facts.map(([, v]) => md(v)).join(" | ")} |`,
+    ""
+  ];
+  lines.push(
+    f.logTail.length ? `The last ${f.logTail.length === 1 ? "line" : `${f.logTail.length} lines`} of the entry's log:` : "The entry logged nothing.",
+    ""
+  );
+  if (f.logTail.length) lines.push(...markdownCodeBlock(f.logTail), "");
+  if (f.healthLog.length)
+    lines.push("What its healthcheck printed:", "", ...markdownCodeBlock(healthLogLines(f)), "");
+  return lines;
+}
 
 // harness/exec.ts
-import { execFile, spawn } from "node:child_process";
+import { execFile as execFile2, spawn } from "node:child_process";
 var ExecError = class extends Error {
   constructor(command, code2, stdout, stderr) {
     const tail = (stderr || stdout).trim().split("\n").slice(-15).join("\n");
@@ -48115,7 +49553,7 @@ ${tail}` : ""}`);
 };
 function run(file2, args, opts = {}) {
   return new Promise((resolve3, reject) => {
-    const child = execFile(
+    const child = execFile2(
       file2,
       args,
       {
@@ -48235,6 +49673,76 @@ async function createCompose({ project, files, cwd, env, envFile }) {
   };
 }
 
+// harness/docker-images.ts
+import { spawn as spawn2 } from "node:child_process";
+function createDockerImages() {
+  return {
+    async labelled(ref, label) {
+      try {
+        const f = `{{.Id}}|{{index .Config.Labels "${label}"}}`;
+        const out = (await run("docker", ["image", "inspect", "-f", f, ref], { timeoutMs: 3e4 })).stdout.trim();
+        const [id, value] = out.split("|");
+        return { id, value: value === "<no value>" ? "" : value ?? "" };
+      } catch (e) {
+        if (e instanceof ExecError) return null;
+        throw e;
+      }
+    },
+    async tag(source, target2) {
+      await run("docker", ["tag", source, target2], { timeoutMs: 3e4 });
+    },
+    async build({ context: context3, tags, labels, timeoutMs }) {
+      const args = [
+        "build",
+        "--network=none",
+        "--pull=false",
+        ...Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
+        ...tags.flatMap((t) => ["-t", t]),
+        context3
+      ];
+      await run("docker", args, { timeoutMs, env: { ...process.env, DOCKER_BUILDKIT: "0" } });
+    },
+    importTree,
+    async dangling(label) {
+      const args = ["images", "-q", "--no-trunc", "-f", "dangling=true", "-f", `label=${label}`];
+      const { stdout } = await run("docker", args, { timeoutMs: 3e4 });
+      return [...new Set(stdout.split("\n").filter(Boolean))];
+    },
+    async remove(id) {
+      return run("docker", ["image", "rm", id], { timeoutMs: 6e4 }).then(
+        () => true,
+        () => false
+      );
+    }
+  };
+}
+function importTree(dir, tag, changes) {
+  return new Promise((resolve3, reject) => {
+    const tar = spawn2("tar", ["--numeric-owner", "-C", dir, "-c", "."], {
+      stdio: ["ignore", "pipe", "pipe"]
+    });
+    const args = ["import", ...changes.flatMap((c) => ["--change", c]), "-", tag];
+    const imp = spawn2("docker", args, { stdio: ["pipe", "pipe", "pipe"] });
+    let errText = "";
+    tar.stderr.on("data", (c) => errText += c.toString());
+    imp.stderr.on("data", (c) => errText += c.toString());
+    tar.stdout.pipe(imp.stdin);
+    let tarCode = null;
+    tar.on("close", (code2) => tarCode = code2);
+    tar.on("error", reject);
+    imp.on("error", reject);
+    imp.on("close", (code2) => {
+      if (code2 === 0 && tarCode === 0) resolve3();
+      else
+        reject(
+          new Error(
+            `docker import of ${dir} failed (tar ${tarCode}, import ${code2}): ${errText.slice(-2e3)}`
+          )
+        );
+    });
+  });
+}
+
 // harness/docker.ts
 var MIB = 1024 * 1024;
 function parseSize(text2) {
@@ -48252,9 +49760,9 @@ function addressesOf(networksJson) {
     Object.entries(nets).flatMap(([name, n]) => n?.IPAddress ? [[name, n.IPAddress]] : [])
   );
 }
-function parseStatsLine(line) {
+function parseStatsLine(line2) {
   try {
-    const j = JSON.parse(line.slice(line.indexOf("{")).trim());
+    const j = JSON.parse(line2.slice(line2.indexOf("{")).trim());
     if (!j.CPUPerc || !j.MemUsage) return null;
     const cpu = Number(j.CPUPerc.replace("%", "")) / 100;
     const memoryMiB = parseSize(j.MemUsage.split("/")[0] ?? "");
@@ -48328,9 +49836,9 @@ function createDocker() {
       const args = ["events", "--since", sinceSeconds.toFixed(3), "--filter", "type=container"];
       for (const a of actions) args.push("--filter", `event=${a}`);
       args.push("--format", "{{json .}}");
-      const child = stream("docker", args, (line) => {
+      const child = stream("docker", args, (line2) => {
         try {
-          const j = JSON.parse(line);
+          const j = JSON.parse(line2);
           if (j.id) onEvent({ id: j.id, action: j.Action ?? j.status ?? "", from: j.from ?? "" });
         } catch {
         }
@@ -48385,6 +49893,14 @@ function createDocker() {
         addresses: addressesOf(networksJson)
       };
     },
+    async inspectJson(container) {
+      const out = (await docker(["inspect", container])).stdout;
+      return JSON.parse(out)[0] ?? {};
+    },
+    async logs(container, tail) {
+      const { stdout, stderr } = await docker(["logs", "--timestamps", "--tail", String(tail), container]);
+      return { stdout, stderr };
+    },
     async pause(c) {
       await docker(["pause", c]);
     },
@@ -48413,13 +49929,14 @@ function createDocker() {
       }
     },
     stats(container, onSample) {
-      const child = stream("docker", ["stats", "--format", "{{json .}}", container], (line) => {
-        const s = parseStatsLine(line);
+      const child = stream("docker", ["stats", "--format", "{{json .}}", container], (line2) => {
+        const s = parseStatsLine(line2);
         if (s) onSample(s);
       });
       return () => child.kill("SIGKILL");
     },
-    compose: (opts) => createCompose(opts)
+    compose: (opts) => createCompose(opts),
+    images: createDockerImages()
   };
 }
 
@@ -49286,6 +50803,22 @@ var STACK_IMAGES = [
     digest: null,
     // Contributor Dockerfiles say `FROM nginx:1.27-alpine`: the stand-in carries that very tag.
     standIn: "nginx:1.27-alpine"
+  },
+  // The templates' other bases (sre-chaos new --template go|python); node's is the one above. Not
+  // pinned: no digest of these tags could be verified without a registry.
+  {
+    name: "golang (entry base)",
+    envVar: null,
+    official: "golang:1.23-bookworm",
+    digest: null,
+    standIn: "golang:1.23-bookworm"
+  },
+  {
+    name: "python (entry base)",
+    envVar: null,
+    official: "python:3.11-slim",
+    digest: null,
+    standIn: "python:3.11-slim"
   }
 ];
 function officialRef(image) {
@@ -49368,11 +50901,12 @@ var healthcheckSchema = external_exports.strictObject({
   start_period: duration3("start_period").optional(),
   retries: external_exports.number({ error: RETRIES_ERROR }).int({ error: RETRIES_ERROR }).min(HEALTHCHECK_BOUNDS.retries.min, { error: RETRIES_ERROR }).max(HEALTHCHECK_BOUNDS.retries.max, { error: RETRIES_ERROR }).optional()
 });
+var PORT_ERROR = "port must be an integer from 1 to 65535";
 var entryYmlSchema = external_exports.strictObject({
   challenge: external_exports.enum(CHALLENGE_IDS, {
     error: (iss) => iss.input === void 0 ? `challenge is required; one of: ${CHALLENGE_IDS.join(", ")}` : `unknown challenge ${JSON.stringify(iss.input)}; valid ids: ${CHALLENGE_IDS.join(", ")}`
   }),
-  port: external_exports.number({ error: "port must be an integer from 1024 to 65535" }).int({ error: "port must be an integer from 1024 to 65535" }).min(1024, { error: "port must be an integer from 1024 to 65535" }).max(65535, { error: "port must be an integer from 1024 to 65535" }).default(8080),
+  port: external_exports.number({ error: PORT_ERROR }).int({ error: PORT_ERROR }).min(1, { error: PORT_ERROR }).max(65535, { error: PORT_ERROR }).default(8080),
   description: external_exports.string({ error: "description must be text" }).max(ENTRY_YML_LIMITS.maxDescription, {
     error: `description must be at most ${ENTRY_YML_LIMITS.maxDescription} characters`
   }).nullable().default(null),
@@ -49390,80 +50924,60 @@ function lineOf(doc, lc, path8, key) {
   }
   return node2?.range ? lc.linePos(node2.range[0]).line : void 0;
 }
-function parseEntryConfig(text2) {
+var syntax = (message, line2) => ({
+  rule: "entry-yml-syntax",
+  message,
+  ...line2 === void 0 ? {} : { line: line2 }
+});
+function singleDocument(text2, lc) {
   const bytes = Buffer.byteLength(text2, "utf8");
   if (bytes > ENTRY_YML_LIMITS.maxBytes) {
-    return fail([
-      {
-        rule: "entry-yml-syntax",
-        message: `entry.yml is ${bytes} bytes, above the cap of ${ENTRY_YML_LIMITS.maxBytes} bytes (16 KiB)`
-      }
-    ]);
+    const cap = `${ENTRY_YML_LIMITS.maxBytes} bytes (16 KiB)`;
+    return { problems: [syntax(`entry.yml is ${bytes} bytes, above the cap of ${cap}`)] };
   }
-  const lc = new import_yaml2.LineCounter();
   const docs = (0, import_yaml2.parseAllDocuments)(text2, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const list = Array.from(docs);
   if (list.length > 1) {
     const second = list[1].range?.[0];
-    return fail([
-      {
-        rule: "entry-yml-syntax",
-        message: `entry.yml holds ${list.length} YAML documents; only one is allowed (remove "---")`,
-        line: second !== void 0 ? lc.linePos(second).line : void 0
-      }
-    ]);
+    const message = `entry.yml holds ${list.length} YAML documents; only one is allowed (remove "---")`;
+    return { problems: [syntax(message, second !== void 0 ? lc.linePos(second).line : void 0)] };
   }
   const doc = list[0];
   if (!doc || doc.contents === null) {
-    return fail([
-      { rule: "entry-yml-value", message: `entry.yml is empty; it needs at least "challenge: <id>"` }
-    ]);
+    const message = `entry.yml is empty; it needs at least "challenge: <id>"`;
+    return { problems: [{ rule: "entry-yml-value", message }] };
   }
+  return { doc };
+}
+function hiddenMeaning(doc, lc) {
   const problems = [];
-  const yamlProblem = (e) => ({
-    rule: "entry-yml-syntax",
-    message: `invalid YAML: ${e.message.split("\n")[0]}`,
-    line: lc.linePos(e.pos[0]).line
-  });
-  problems.push(...doc.errors.map(yamlProblem));
-  if (problems.length) return fail(problems);
   (0, import_yaml2.visit)(doc, {
     Node(_key, node2) {
-      const line = node2.range ? lc.linePos(node2.range[0]).line : void 0;
-      if ((0, import_yaml2.isAlias)(node2)) {
-        problems.push({
-          rule: "entry-yml-syntax",
-          message: `YAML aliases (*${node2.source}) are not allowed`,
-          line
-        });
-      } else if (node2.anchor) {
-        problems.push({
-          rule: "entry-yml-syntax",
-          message: `YAML anchors (&${node2.anchor}) are not allowed`,
-          line
-        });
-      }
-      if (!(0, import_yaml2.isAlias)(node2) && node2.tag) {
-        problems.push({ rule: "entry-yml-syntax", message: `YAML tags (${node2.tag}) are not allowed`, line });
-      }
+      const line2 = node2.range ? lc.linePos(node2.range[0]).line : void 0;
+      if ((0, import_yaml2.isAlias)(node2)) problems.push(syntax(`YAML aliases (*${node2.source}) are not allowed`, line2));
+      else if (node2.anchor) problems.push(syntax(`YAML anchors (&${node2.anchor}) are not allowed`, line2));
+      if (!(0, import_yaml2.isAlias)(node2) && node2.tag) problems.push(syntax(`YAML tags (${node2.tag}) are not allowed`, line2));
     }
   });
-  if (problems.length) return fail(problems);
-  problems.push(...doc.warnings.map(yamlProblem));
-  if (problems.length) return fail(problems);
+  return problems;
+}
+function yamlProblems(doc, lc) {
+  const yamlProblem = (e) => syntax(`invalid YAML: ${e.message.split("\n")[0]}`, lc.linePos(e.pos[0]).line);
+  const errors = doc.errors.map(yamlProblem);
+  if (errors.length) return errors;
+  const hidden = hiddenMeaning(doc, lc);
+  if (hidden.length) return hidden;
+  const warnings = doc.warnings.map(yamlProblem);
+  if (warnings.length) return warnings;
   if (!(0, import_yaml2.isMap)(doc.contents)) {
-    return fail([
-      {
-        rule: "entry-yml-syntax",
-        message: "entry.yml must be a mapping of keys to values (e.g. `challenge: robust-service`)",
-        line: doc.contents.range ? lc.linePos(doc.contents.range[0]).line : void 0
-      }
-    ]);
+    const line2 = doc.contents?.range ? lc.linePos(doc.contents.range[0]).line : void 0;
+    return [syntax("entry.yml must be a mapping of keys to values (e.g. `challenge: robust-service`)", line2)];
   }
-  const data = doc.toJS({ maxAliasCount: 0 });
-  const r = entryYmlSchema.safeParse(data);
-  if (r.success) return { ok: true, config: r.data };
-  for (const issue3 of r.error.issues) {
+  return [];
+}
+function schemaProblems(doc, lc, issues) {
+  const problems = [];
+  for (const issue3 of issues) {
     if (issue3.code === "unrecognized_keys") {
       const where = issue3.path.length ? `healthcheck.` : "";
       const allowed = issue3.path.length ? ALLOWED_HEALTHCHECK_KEYS : ALLOWED_KEYS;
@@ -49480,7 +50994,18 @@ function parseEntryConfig(text2) {
     const message = path8 && !issue3.message.includes(path8) ? `${path8}: ${issue3.message}` : issue3.message;
     problems.push({ rule: "entry-yml-value", message, line: lineOf(doc, lc, issue3.path) });
   }
-  return fail(problems);
+  return problems;
+}
+function parseEntryConfig(text2) {
+  const lc = new import_yaml2.LineCounter();
+  const single = singleDocument(text2, lc);
+  if (single.problems) return fail(single.problems);
+  const { doc } = single;
+  const problems = yamlProblems(doc, lc);
+  if (problems.length) return fail(problems);
+  const r = entryYmlSchema.safeParse(doc.toJS({ maxAliasCount: 0 }));
+  if (r.success) return { ok: true, config: r.data };
+  return fail(schemaProblems(doc, lc, r.error.issues));
 }
 function fail(problems) {
   return { ok: false, problems };
@@ -49676,6 +51201,8 @@ function checkInstruction(ins) {
 
 // harness/entry/paths.ts
 import { dirname, join as join6, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+var PLATFORM_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 function entryDir(root, login) {
   return join6(root, "contributors", login);
 }
@@ -49884,7 +51411,7 @@ async function symlinkMessage(dir, abs) {
 // harness/challenge-files.ts
 import { readFile as readFile3 } from "node:fs/promises";
 import { join as join8, relative as relative2 } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // scoring/challenge-schema.ts
 var import_yaml3 = __toESM(require_dist(), 1);
@@ -50077,7 +51604,7 @@ function parseChallenge(text2, source) {
 }
 
 // harness/challenge-files.ts
-var DEFAULT_ROOT = fileURLToPath(new URL("..", import.meta.url));
+var DEFAULT_ROOT = fileURLToPath2(new URL("..", import.meta.url));
 async function loadChallenge(id, root = DEFAULT_ROOT) {
   const path8 = join8(root, "scoring", "challenges", `${id}.yml`);
   const source = relative2(process.cwd(), path8) || path8;
@@ -50290,7 +51817,7 @@ function samplesBySecond(m) {
   }
   return out;
 }
-function timeToRecover(def, m, phase, window) {
+function timeToRecover(def, m, phase, window2) {
   const step = m.stepSeconds > 0 ? m.stepSeconds : 1;
   const by = samplesBySecond(m);
   const from = Math.ceil(phase.start / step);
@@ -50299,7 +51826,7 @@ function timeToRecover(def, m, phase, window) {
   for (let i = from; i < to; i++) {
     const s = by[i];
     run3 = s && sloMiss(def.slo, s.counts, s.dropped, s.p99) === null ? run3 + 1 : 0;
-    if (run3 * step >= window) return (i - run3 + 1 - from) * step;
+    if (run3 * step >= window2) return (i - run3 + 1 - from) * step;
   }
   return null;
 }
@@ -50349,9 +51876,9 @@ function quoteAvailability(def, w, overload) {
 }
 function recoveryPoints(def, w, m, recovery) {
   const len = recovery ? recovery.end - recovery.start : 0;
-  const window = Math.max(1, Math.min(def.recoveryWindowSeconds ?? 5, Math.floor(len / 3)));
-  const ttr = recovery ? timeToRecover(def, m, recovery, window) : null;
-  const span = Math.max(1, len - window);
+  const window2 = Math.max(1, Math.min(def.recoveryWindowSeconds ?? 5, Math.floor(len / 3)));
+  const ttr = recovery ? timeToRecover(def, m, recovery, window2) : null;
+  const span = Math.max(1, len - window2);
   return component(
     "time-to-recover",
     "Time to recover the SLO",
@@ -50359,7 +51886,7 @@ function recoveryPoints(def, w, m, recovery) {
     "s",
     ttr === null ? 0 : w.recovery * clamp(1 - ttr / span, 0, 1),
     w.recovery,
-    ttr === null ? `The SLO was never met for ${window} consecutive seconds during the ${fmt4(len)} s recovery phase.` : `${fmt4(ttr)} s into the recovery phase the SLO held for ${window} consecutive seconds; points fall linearly to 0 at ${fmt4(span)} s.`
+    ttr === null ? `The SLO was never met for ${window2} consecutive seconds during the ${fmt4(len)} s recovery phase.` : `${fmt4(ttr)} s into the recovery phase the SLO held for ${window2} consecutive seconds; points fall linearly to 0 at ${fmt4(span)} s.`
   );
 }
 function restartPoints(w, m) {
@@ -50746,21 +52273,21 @@ var ChaosRun = class {
   }
   async start(f) {
     const action = ACTIONS[f.action];
-    const params = f.params ?? {};
-    const window = {
+    const params = f.params;
+    const window2 = {
       action: f.action,
       target: f.target,
       start: this.now(),
       end: this.now(),
       params: { ...params }
     };
-    this.windows.push(window);
+    this.windows.push(window2);
     try {
       await action.apply(this.ctx, f, params);
-      this.ctx.log(`chaos: ${f.action} on ${f.target} at ${window.start.toFixed(1)} s`);
+      this.ctx.log(`chaos: ${f.action} on ${f.target} at ${window2.start.toFixed(1)} s`);
     } catch (e) {
-      window.params = { ...window.params, error: String(e instanceof Error ? e.message : e).slice(0, 180) };
-      this.ctx.log(`chaos: ${f.action} failed: ${window.params.error}`);
+      window2.params = { ...window2.params, error: String(e instanceof Error ? e.message : e).slice(0, 180) };
+      this.ctx.log(`chaos: ${f.action} failed: ${window2.params.error}`);
       return;
     }
     if (!action.revert || f.duration <= 0) return;
@@ -50771,7 +52298,7 @@ var ChaosRun = class {
       } catch (e) {
         this.ctx.log(`chaos: undoing ${f.action} failed: ${e instanceof Error ? e.message : e}`);
       }
-      window.end = this.now();
+      window2.end = this.now();
     };
     this.reverts.set(f, revert);
     const delay = Math.max(0, this.t0 + (f.at + f.duration) * 1e3 - Date.now());
@@ -50861,6 +52388,82 @@ function watchRestarts(docker, container, startedAt) {
       return count2;
     }
   };
+}
+
+// harness/entry-failure.ts
+var RESTART_LOOP_RESTARTS = 5;
+var ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?/g;
+var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+var HEX = /\b[0-9a-f]{32,}\b/gi;
+var TOKEN = /[A-Za-z0-9+_-]{32,}={0,2}/g;
+var tokenLike = (s) => /\d/.test(s) && /[a-z]/.test(s) && /[A-Z]/.test(s);
+var IPV4 = /\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\b/g;
+var escapeRegExp = (text2) => text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function redactAddress(ip, a) {
+  return a === "127" || ip === "0.0.0.0" ? ip : "[address]";
+}
+function cleanLine(raw, secrets) {
+  let s = raw.slice(0, 8 * 1024).replace(ANSI, "").replace(/\t/g, "  ").replace(CONTROL, "");
+  for (const secret of secrets) {
+    if (secret.length >= 6) s = s.replace(new RegExp(escapeRegExp(secret), "gi"), "[redacted]");
+  }
+  s = s.replace(HEX, "[redacted]").replace(TOKEN, (t) => tokenLike(t) ? "[redacted]" : t).replace(IPV4, (ip, a) => redactAddress(ip, a));
+  s = s.trimEnd();
+  const max = FAILURE_LIMITS.lineChars;
+  return s.length > max ? s.slice(0, max - 1) + "…" : s;
+}
+function tailLines(text2, secrets, maxLines, maxBytes) {
+  const lines = text2.split(/\r?\n|\r/).map((l) => cleanLine(l, secrets)).filter((l) => l.trim() !== "");
+  const out = [];
+  let bytes = 0;
+  for (let i = lines.length - 1; i >= 0 && out.length < maxLines; i--) {
+    bytes += Buffer.byteLength(lines[i], "utf8") + 1;
+    if (bytes > maxBytes) break;
+    out.unshift(lines[i]);
+  }
+  return out;
+}
+function kindOf(state, restarts) {
+  if (state.OOMKilled) return "oom-killed";
+  if (state.Restarting || restarts >= RESTART_LOOP_RESTARTS) return "restart-loop";
+  if (!state.Running) return "exited";
+  return "unhealthy";
+}
+function diagnoseFailure(facts, secrets) {
+  const state = facts.inspect.State ?? {};
+  const restarts = Math.max(0, (facts.inspect.RestartCount ?? 0) - facts.restartsBefore);
+  const kind = kindOf(state, restarts);
+  const exited = kind !== "unhealthy" || restarts > 0;
+  const health = state.Health?.Status ?? null;
+  const healthLog = (state.Health?.Log ?? []).slice(-FAILURE_LIMITS.healthEntries).map((h) => ({
+    exitCode: Number.isInteger(h.ExitCode) ? h.ExitCode : -1,
+    output: tailLines(h.Output ?? "", secrets, FAILURE_LIMITS.healthLines, FAILURE_LIMITS.healthBytes)
+  }));
+  return {
+    kind,
+    state: /^[a-z]{1,20}$/.test(state.Status ?? "") ? state.Status : "unknown",
+    health: health !== null && /^[a-z]{1,20}$/.test(health) ? health : null,
+    exitCode: exited && Number.isInteger(state.ExitCode) ? Math.max(-1, Math.min(255, state.ExitCode)) : null,
+    restarts,
+    oomKilled: state.OOMKilled === true,
+    waitedSeconds: Math.round(facts.waitedSeconds),
+    logTail: tailLines(facts.logs, secrets, FAILURE_LIMITS.logLines, FAILURE_LIMITS.logBytes),
+    healthLog
+  };
+}
+function mergeByTimestamp(stdout, stderr) {
+  const lines = [...stdout.split("\n"), ...stderr.split("\n")].filter((l) => l !== "");
+  const at = (l) => l.slice(0, Math.max(0, l.indexOf(" ")));
+  return lines.map((l, i) => ({ l, i, t: at(l) })).sort((a, b) => a.t < b.t ? -1 : a.t > b.t ? 1 : a.i - b.i).map(({ l }) => /^\d{4}-\d\d-\d\dT\S+ /.test(l) ? l.slice(l.indexOf(" ") + 1) : l).join("\n");
+}
+var LOG_READ_LINES = 60;
+async function collectFailure(docker, container, o) {
+  const [inspect, logs] = await Promise.all([
+    docker.inspectJson(container).catch(() => ({})),
+    docker.logs(container, LOG_READ_LINES).then((l) => mergeByTimestamp(l.stdout, l.stderr)).catch((e) => `(the log could not be read: ${e instanceof Error ? e.message : String(e)})`)
+  ]);
+  const secrets = [...o.secrets, container, container.slice(0, 12)];
+  return diagnoseFailure({ inspect, logs, ...o }, secrets);
 }
 
 // harness/measure.ts
@@ -51109,35 +52712,42 @@ async function runLoad(loadgen, prometheus, config2, hooks) {
 // harness/run-phases.ts
 var HEALTH_TIMEOUT_MS = 6e4;
 var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
-async function gateWhenHealthy(ctx, target2, container, name) {
+async function gateWhenHealthy(ctx, target2, container, service) {
   const { stack, docker, quoteKey } = ctx;
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  const started = Date.now();
+  const deadline = started + HEALTH_TIMEOUT_MS;
+  const restartsBefore = await restartCount(docker, container);
+  const failed = async (name, lead, checks = []) => {
+    const secrets = [quoteKey, stack.compose.project, stack.compose.project.replace(/^srechaos-/, "")];
+    const waitedSeconds = (Date.now() - started) / 1e3;
+    const failure2 = await collectFailure(docker, container, { restartsBefore, waitedSeconds, secrets });
+    const who = service === "reference" ? "the reference app: " : "";
+    const detail = `${who}${lead}${failureHeadline(failure2)}${lastLogLine(failure2)}`.slice(0, 2e3);
+    return { passed: false, checks: [{ name, passed: false, detail }, ...checks], failure: failure2 };
+  };
   let last;
   for (; ; ) {
     const state = await docker.inspect(container);
-    if (!state.running && state.status !== "restarting") {
-      const logs = await stack.compose.logs(name, 20);
-      const why = state.oomKilled ? "killed: out of memory" : `exited with code ${state.exitCode}`;
-      return {
-        passed: false,
-        checks: [
-          {
-            name: "starts",
-            passed: false,
-            detail: `the container ${why}. Last log lines: ${logs.slice(-600)}`
-          }
-        ]
-      };
-    }
+    if (!state.running && state.status !== "restarting") return failed("starts", "");
+    if (await restartCount(docker, container) - restartsBefore >= RESTART_LOOP_RESTARTS)
+      return failed("starts", "");
     last = await stack.loadgen.gate(target2, quoteKey, ctx.def.quoteMaxAgeSeconds);
     const healthz = last.checks.find((c) => /healthz/.test(c.name));
     if (healthz?.passed && (state.health === null || state.health === "healthy")) return last;
     if (Date.now() > deadline) {
-      const detail = `not healthy after ${HEALTH_TIMEOUT_MS / 1e3} s (docker health: ${state.health ?? "no healthcheck"})`;
-      return { passed: false, checks: [{ name: "healthy in time", passed: false, detail }, ...last.checks] };
+      const lead = `not healthy after ${HEALTH_TIMEOUT_MS / 1e3} s (docker health: ${state.health ?? "no healthcheck"}). `;
+      return failed("healthy in time", lead, last.checks);
     }
     await sleep2(1e3);
   }
+}
+async function restartCount(docker, container) {
+  const j = await docker.inspectJson(container).catch(() => ({}));
+  return j.RestartCount ?? 0;
+}
+function lastLogLine(f) {
+  const line2 = f.logTail.at(-1);
+  return line2 ? ` Its last log line: ${line2}` : "";
 }
 async function loadAndMeasure(ctx, label, target2, container, plan, stages, withChaos) {
   const { stack, def, docker, log } = ctx;
@@ -51218,7 +52828,8 @@ async function measureAndScore(ctx) {
       measurements: null,
       loadStart: (/* @__PURE__ */ new Date()).toISOString(),
       calibration: null,
-      integrity: verdict([])
+      integrity: verdict([]),
+      ...gate.failure ? { failure: gate.failure } : {}
     };
   }
   let reference = null;
@@ -51265,7 +52876,8 @@ async function measureAndScore(ctx) {
         measurements: null,
         loadStart: (/* @__PURE__ */ new Date()).toISOString(),
         calibration: null,
-        integrity: verdict(problems)
+        integrity: verdict(problems),
+        ...thawed.failure ? { failure: thawed.failure } : {}
       };
     }
   }
@@ -51320,13 +52932,7 @@ import { cpus as cpus2 } from "node:os";
 import { readFileSync as readFileSync3 } from "node:fs";
 import { join as join9 } from "node:path";
 var LOADGEN_NAME = "sre-chaos loadgen";
-async function gitCommit(root) {
-  try {
-    return (await run("git", ["rev-parse", "HEAD"], { cwd: root, timeoutMs: 1e4 })).stdout.trim() || null;
-  } catch {
-    return null;
-  }
-}
+var gitCommit = (root) => headCommit(root).catch(() => null);
 function loadgenVersion(root) {
   try {
     const src = readFileSync3(join9(root, "loadgen", "main.go"), "utf8");
@@ -51376,7 +52982,7 @@ function newRunId(now) {
 }
 async function runEntry(opts) {
   const log = opts.log ?? (() => void 0);
-  const progress = opts.progress ?? ((line) => log(line));
+  const progress = opts.progress ?? ((line2) => log(line2));
   const docker = opts.docker ?? createDocker();
   const { root, login } = opts;
   const started = /* @__PURE__ */ new Date();
@@ -51471,7 +53077,8 @@ async function runEntry(opts) {
     reference: scored.reference ?? null,
     loadStart: scored.loadStart,
     provenance,
-    integrity: scored.integrity
+    integrity: scored.integrity,
+    failure: scored.failure
   });
   const json2 = serializeRunRecord(record2, `run ${runId}`);
   const report = renderReport(record2);
@@ -55735,26 +57342,341 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// action/src/github.ts
-function isRetryable(err) {
-  const e = err;
-  if (typeof e?.status !== "number") return false;
-  if (e.status >= 500 || e.status === 429) return true;
-  return e.status === 403 && /secondary rate limit|abuse/i.test(e.message ?? "");
+// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var import_light = __toESM(require_light(), 1);
+var VERSION7 = "0.0.0-development";
+function isRequestError(error63) {
+  return error63.request !== void 0;
 }
-async function withRetry(fn, opts = {}) {
-  const attempts = opts.attempts ?? 4;
-  const base = opts.baseMs ?? 1e3;
-  const sleep4 = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (i >= attempts || !isRetryable(err)) throw err;
-      const after = Number(err.response?.headers?.["retry-after"]);
-      await sleep4(Math.min(6e4, Number.isFinite(after) && after > 0 ? after * 1e3 : base * 2 ** (i - 1)));
+async function errorRequest(state, octokit, error63, options) {
+  if (!isRequestError(error63) || !error63?.request.request) {
+    throw error63;
+  }
+  if (error63.status >= 400 && !state.doNotRetry.includes(error63.status)) {
+    const retries = options.request.retries != null ? options.request.retries : state.retries;
+    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
+    throw octokit.retry.retryRequest(error63, retries, retryAfter);
+  }
+  throw error63;
+}
+async function wrapRequest(state, octokit, request2, options) {
+  const limiter = new import_light.default();
+  limiter.on("failed", function(error63, info2) {
+    const maxRetries = ~~error63.request.request?.retries;
+    const after = ~~error63.request.request?.retryAfter;
+    options.request.retryCount = info2.retryCount + 1;
+    if (maxRetries > info2.retryCount) {
+      return after * state.retryAfterBaseValue;
+    }
+  });
+  return limiter.schedule(
+    requestWithGraphqlErrorHandling.bind(null, state, octokit, request2),
+    options
+  );
+}
+async function requestWithGraphqlErrorHandling(state, octokit, request2, options) {
+  const response = await request2(options);
+  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
+    response.data.errors[0].message
+  )) {
+    const error63 = new RequestError(response.data.errors[0].message, 500, {
+      request: options,
+      response
+    });
+    return errorRequest(state, octokit, error63, options);
+  }
+  return response;
+}
+function retry(octokit, octokitOptions) {
+  const state = Object.assign(
+    {
+      enabled: true,
+      retryAfterBaseValue: 1e3,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      retries: 3
+    },
+    octokitOptions.retry
+  );
+  const retryPlugin = {
+    retry: {
+      retryRequest: (error63, retries, retryAfter) => {
+        error63.request.request = Object.assign({}, error63.request.request, {
+          retries,
+          retryAfter
+        });
+        return error63;
+      }
+    }
+  };
+  if (state.enabled) {
+    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
+    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
+  }
+  return retryPlugin;
+}
+retry.VERSION = VERSION7;
+
+// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var import_light2 = __toESM(require_light(), 1);
+var VERSION8 = "0.0.0-development";
+var noop3 = () => Promise.resolve();
+function wrapRequest2(state, request2, options) {
+  return state.retryLimiter.schedule(doRequest, state, request2, options);
+}
+async function doRequest(state, request2, options) {
+  const { pathname } = new URL(options.url, "http://github.test");
+  const isAuth = isAuthRequest(options.method, pathname);
+  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
+  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
+  const isGraphQL = pathname.startsWith("/graphql");
+  const retryCount = ~~request2.retryCount;
+  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
+  if (state.clustering) {
+    jobOptions.expiration = 1e3 * 60;
+  }
+  if (isWrite || isGraphQL) {
+    await state.write.key(state.id).schedule(jobOptions, noop3);
+  }
+  if (isWrite && state.triggersNotification(pathname)) {
+    await state.notifications.key(state.id).schedule(jobOptions, noop3);
+  }
+  if (isSearch) {
+    await state.search.key(state.id).schedule(jobOptions, noop3);
+  }
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request2, options);
+  if (isGraphQL) {
+    const res = await req;
+    if (res.data.errors != null && res.data.errors.some((error63) => error63.type === "RATE_LIMITED")) {
+      const error63 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+        response: res,
+        data: res.data
+      });
+      throw error63;
     }
   }
+  return req;
+}
+function isAuthRequest(method, pathname) {
+  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
+  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
+  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
+  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+  pathname === "/login/oauth/access_token");
+}
+var triggers_notification_paths_default = [
+  "/orgs/{org}/invitations",
+  "/orgs/{org}/invitations/{invitation_id}",
+  "/orgs/{org}/teams/{team_slug}/discussions",
+  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "/repos/{owner}/{repo}/collaborators/{username}",
+  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "/repos/{owner}/{repo}/issues",
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "/repos/{owner}/{repo}/releases",
+  "/teams/{team_id}/discussions",
+  "/teams/{team_id}/discussions/{discussion_number}/comments"
+];
+function routeMatcher(paths2) {
+  const regexes = paths2.map(
+    (path8) => path8.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
+  return new RegExp(regex2, "i");
+}
+var regex = routeMatcher(triggers_notification_paths_default);
+var triggersNotification = regex.test.bind(regex);
+var groups = {};
+var createGroups = function(Bottleneck2, common) {
+  groups.global = new Bottleneck2.Group({
+    id: "octokit-global",
+    maxConcurrent: 10,
+    ...common
+  });
+  groups.auth = new Bottleneck2.Group({
+    id: "octokit-auth",
+    maxConcurrent: 1,
+    ...common
+  });
+  groups.search = new Bottleneck2.Group({
+    id: "octokit-search",
+    maxConcurrent: 1,
+    minTime: 2e3,
+    ...common
+  });
+  groups.write = new Bottleneck2.Group({
+    id: "octokit-write",
+    maxConcurrent: 1,
+    minTime: 1e3,
+    ...common
+  });
+  groups.notifications = new Bottleneck2.Group({
+    id: "octokit-notifications",
+    maxConcurrent: 1,
+    minTime: 3e3,
+    ...common
+  });
+};
+function throttling(octokit, octokitOptions) {
+  const {
+    enabled = true,
+    Bottleneck: Bottleneck2 = import_light2.default,
+    id = "no-id",
+    timeout = 1e3 * 60 * 2,
+    // Redis TTL: 2 minutes
+    connection
+  } = octokitOptions.throttle || {};
+  if (!enabled) {
+    return {};
+  }
+  const common = { timeout };
+  if (typeof connection !== "undefined") {
+    common.connection = connection;
+  }
+  const state = Object.assign(
+    {
+      clustering: connection != null,
+      triggersNotification,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: 1e3,
+      id
+    },
+    octokitOptions.throttle
+  );
+  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
+    throw new Error(`octokit/plugin-throttling error:
+        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
+        See https://octokit.github.io/rest.js/#throttling
+
+        const octokit = new Octokit({
+          throttle: {
+            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
+            onRateLimit: (retryAfter, options) => {/* ... */}
+          }
+        })
+    `);
+  }
+  let initialized = false;
+  const initializeBottleneck = () => {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    if (groups.global == null) {
+      createGroups(Bottleneck2, common);
+    }
+    state.global = state.global ?? groups.global;
+    state.auth = state.auth ?? groups.auth;
+    state.search = state.search ?? groups.search;
+    state.write = state.write ?? groups.write;
+    state.notifications = state.notifications ?? groups.notifications;
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck2();
+    const events = {};
+    const emitter = new Bottleneck2.Events(events);
+    events.on("secondary-limit", state.onSecondaryRateLimit);
+    events.on("rate-limit", state.onRateLimit);
+    events.on(
+      "error",
+      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+    );
+    state.retryLimiter.on("failed", async function(error63, info2) {
+      const [state2, request2, options] = info2.args;
+      const { pathname } = new URL(options.url, "http://github.test");
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error63.status !== 401;
+      if (!(shouldRetryGraphQL || error63.status === 403 || error63.status === 429)) {
+        return;
+      }
+      const retryCount = ~~request2.retryCount;
+      request2.retryCount = retryCount;
+      options.request.retryCount = retryCount;
+      const { wantRetry, retryAfter = 0 } = await (async function() {
+        if (/\bsecondary rate\b/i.test(error63.message)) {
+          const retryAfter2 = Number(error63.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+          const wantRetry2 = await emitter.trigger(
+            "secondary-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        if (error63.response.headers != null && error63.response.headers["x-ratelimit-remaining"] === "0" || (error63.response.data?.errors ?? []).some(
+          (error210) => error210.type === "RATE_LIMITED"
+        )) {
+          const rateLimitReset = new Date(
+            ~~error63.response.headers["x-ratelimit-reset"] * 1e3
+          ).getTime();
+          const retryAfter2 = Math.max(
+            // Add one second so we retry _after_ the reset time
+            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
+            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
+            0
+          );
+          const wantRetry2 = await emitter.trigger(
+            "rate-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        return {};
+      })();
+      if (wantRetry) {
+        request2.retryCount++;
+        return retryAfter * state2.retryAfterBaseValue;
+      }
+    });
+  };
+  octokit.hook.wrap("request", (request2, options) => {
+    initializeBottleneck();
+    return wrapRequest2(state, request2, options);
+  });
+  return {};
+}
+throttling.VERSION = VERSION8;
+throttling.triggersNotification = triggersNotification;
+
+// action/src/github.ts
+var DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
+var RETRIES = 3;
+var LIMIT_RETRIES = 2;
+var LIMIT_MAX_WAIT_S = 120;
+var instances = 0;
+function octokitFor(token, opts) {
+  const unit = opts.backoffUnitMs ?? 1e3;
+  const onLimit = (kind) => (retryAfter, o, _octokit, retryCount) => {
+    const retry2 = retryCount < LIMIT_RETRIES && retryAfter <= LIMIT_MAX_WAIT_S;
+    opts.log?.(
+      `GitHub ${kind} rate limit on ${o.method} ${o.url}: ` + (retry2 ? `retrying in ${retryAfter} s (retry ${retryCount + 1} of ${LIMIT_RETRIES})` : "giving up")
+    );
+    return retry2;
+  };
+  return getOctokit(
+    token,
+    {
+      ...opts.baseUrl ? { baseUrl: opts.baseUrl } : {},
+      retry: { retries: RETRIES, doNotRetry: DO_NOT_RETRY, retryAfterBaseValue: unit },
+      throttle: {
+        // Writes are spaced a second apart per limiter id; each API object has its own (the action makes one).
+        id: `sre-chaos-${++instances}`,
+        retryAfterBaseValue: unit,
+        onRateLimit: onLimit("primary"),
+        onSecondaryRateLimit: onLimit("secondary")
+      }
+    },
+    retry,
+    throttling
+  );
 }
 var GitHubApiError = class extends Error {
   constructor(endpoint2, cause) {
@@ -55780,10 +57702,10 @@ function endpointOf(err) {
 }
 var PERMISSIONS = ["admin", "maintain", "write", "triage", "read", "none"];
 function createGitHubApi(token, owner, repo, opts = {}) {
-  const octokit = getOctokit(token, opts.baseUrl ? { baseUrl: opts.baseUrl } : {});
+  const octokit = octokitFor(token, opts);
   const r = async (fn) => {
     try {
-      return await withRetry(fn, opts.retry ?? {});
+      return await fn();
     } catch (err) {
       const endpoint2 = endpointOf(err);
       throw endpoint2 ? new GitHubApiError(endpoint2, err) : err;
@@ -55919,7 +57841,6 @@ import { readdir as readdir3, readFile as readFile5 } from "node:fs/promises";
 import path2 from "node:path";
 
 // action/src/results-branch.ts
-import { execFile as execFile2 } from "node:child_process";
 import { constants as constants3 } from "node:fs";
 import { copyFile as copyFile2, mkdtemp, mkdir as mkdir3, readFile as readFile4, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -55943,23 +57864,6 @@ var README = [
   "written only by the trusted publisher workflow. Do not edit by hand.",
   ""
 ].join("\n");
-function git(cwd, args, env) {
-  return new Promise((resolve3, reject) => {
-    execFile2(
-      "git",
-      args,
-      { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...env }, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err) {
-          const detail = [String(stderr).trim(), String(stdout).trim()].filter(Boolean).join("\n");
-          reject(new Error(`git ${args[0] ?? ""} failed: ${detail || err.message}`));
-        } else {
-          resolve3(String(stdout));
-        }
-      }
-    );
-  });
-}
 function validateResultsPath(p) {
   const segments = p.split("/");
   const bad = p.length === 0 || p.length > 300 || p.startsWith("/") || p.includes("\\") || segments.length < 2 || !ALLOWED_TOP.has(segments[0] ?? "") || segments.some((s) => s === "" || s === "." || s === ".." || !SAFE_SEGMENT.test(s));
@@ -56227,12 +58131,8 @@ function componentValue(value, unit) {
 }
 
 // action/src/comment.ts
-var code = (text2) => "`" + text2.replace(/[`\r\n]/g, " ").slice(0, 300) + "`";
 var BOT_LOGIN = "github-actions[bot]";
 var commentMarker = (login) => `<!-- sre-chaos:comment login=${login} -->`;
-function md(text2) {
-  return text2.replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|#~!]/g, (c) => `\\${c}`).replace(/@/g, "@​").slice(0, 500);
-}
 var BARS = "▁▂▃▄▅▆▇█";
 function sparkline(values, width = 60) {
   if (values.length === 0) return "";
@@ -56305,6 +58205,7 @@ function renderRunComment(c) {
     ),
     ""
   ];
+  if (r.failure) lines.push(...failureComment(r.failure));
   const failed = r.verification.checks.filter((k) => !k.passed);
   if (!r.verification.passed || failed.length || r.verification.duringLoad.failed) {
     lines.push("### Verification failures", "");
@@ -56364,6 +58265,31 @@ async function upsertComment(api, pr, login, body) {
     return { id: existing.id, created: false };
   }
   return { id: (await api.createComment(pr, body)).id, created: true };
+}
+function failureComment(f) {
+  const facts = failureFacts(f).map(([k, v]) => `${k} **${md(v)}**`).join(" · ");
+  const lines = ["### Why the entry failed", "", md(failureHeadline(f)), "", facts, ""];
+  if (f.logTail.length) {
+    lines.push(
+      "<details open><summary>The last lines of its log</summary>",
+      "",
+      ...markdownCodeBlock(f.logTail),
+      "",
+      "</details>",
+      ""
+    );
+  } else lines.push("The entry logged nothing.", "");
+  if (f.healthLog.length) {
+    lines.push(
+      "<details><summary>What its healthcheck printed</summary>",
+      "",
+      ...markdownCodeBlock(healthLogLines(f)),
+      "",
+      "</details>",
+      ""
+    );
+  }
+  return lines;
 }
 
 // action/src/modes/command.ts
@@ -56995,9 +58921,9 @@ function planShards(entries, s) {
     throw new Error(
       `${entries} entries in ${shards} shards is ${perShard} per job, ${perShard} × ${s.entryMinutes} min + ${SETUP_MINUTES} min setup is over a job's ${JOB_LIMIT_MINUTES} min: set SRE_CHAOS_RESCORE_SHARDS to at least ${ceilDiv(entries, fits)} (or leave it unset)`
     );
-  const groups = [];
+  const groups2 = [];
   for (let g = 0; g * MAX_MATRIX < shards; g++)
-    groups.push(
+    groups2.push(
       Array.from({ length: Math.min(MAX_MATRIX, shards - g * MAX_MATRIX) }, (_, i) => g * MAX_MATRIX + i)
     );
   return {
@@ -57006,7 +58932,7 @@ function planShards(entries, s) {
     perShard,
     parallel: s.parallel,
     timeoutMinutes: SETUP_MINUTES + perShard * s.entryMinutes,
-    groups
+    groups: groups2
   };
 }
 function shardBounds(n, shards, i) {
@@ -57180,10 +59106,10 @@ async function rescoreMatrix(root, settings2, outDir) {
   const plan = planShards((await listEntries(root)).length, settings2);
   if (outDir !== void 0) {
     await mkdir5(outDir, { recursive: true });
-    const { groups, ...figures } = plan;
+    const { groups: groups2, ...figures } = plan;
     await writeFile6(
       path6.join(outDir, "plan.json"),
-      JSON.stringify({ ...figures, matrices: groups.map((g) => g.length) }) + "\n"
+      JSON.stringify({ ...figures, matrices: groups2.map((g) => g.length) }) + "\n"
     );
   }
   return { plan, outputs: planOutputs(plan) };
@@ -57257,12 +59183,6 @@ function resultsStore(config2) {
   return createResultsStore(resultsOptions(config2));
 }
 var input2 = (n) => getInput(n);
-function headCommit(dir) {
-  const sha = execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, encoding: "utf8" }).trim();
-  if (!/^[0-9a-f]{40}$/.test(sha))
-    throw new Error(`git rev-parse HEAD in ${dir} gave ${JSON.stringify(sha)}`);
-  return sha;
-}
 function evaluateDeps(config2, api, log) {
   return {
     api,
@@ -57287,8 +59207,8 @@ var summary2 = async (markdown) => {
 async function dispatch(config2) {
   setSecret(config2.githubToken);
   const event = await readEvent(config2);
-  const api = createGitHubApi(config2.githubToken, config2.owner, config2.repo);
-  const log = (line) => info(line);
+  const api = createGitHubApi(config2.githubToken, config2.owner, config2.repo, { log: (l) => warning(l) });
+  const log = (line2) => info(line2);
   switch (config2.mode) {
     case "scope": {
       const login = await runScope(event, {
@@ -57321,7 +59241,8 @@ async function dispatch(config2) {
           results: resultsStore(config2),
           artifactDir,
           root: config2.workspace,
-          baseCommit: headCommit(config2.workspace),
+          // The commit checked out: publish runs from the default branch, and trusts this scoring code.
+          baseCommit: await headCommit(config2.workspace),
           siteUrl: config2.siteUrl,
           summary: summary2,
           log
@@ -57334,7 +59255,7 @@ async function dispatch(config2) {
           root: config2.workspace,
           shards: readShardInputs(input2, false).shards,
           entries: await listEntries(config2.workspace),
-          baseCommit: headCommit(config2.workspace),
+          baseCommit: await headCommit(config2.workspace),
           results: resultsStore(config2),
           artifactDir,
           summary: summary2,
