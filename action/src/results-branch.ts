@@ -9,7 +9,6 @@
  *
  * git itself runs through harness/git.ts (no shell, no prompts).
  */
-import { execFile } from "node:child_process";
 import { constants } from "node:fs";
 import { copyFile, mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
