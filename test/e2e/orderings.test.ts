@@ -108,8 +108,10 @@ function beats(a: RunRecord, b: RunRecord, margin: number): void {
 }
 
 test("robust-service: tuned ≥ the template > modest (capacity 1000 req/s) > shed-all = 0", async () => {
-  const good = await run(GOOD, "robust-service");
+  // tuned first: the first run of a process has been seen to measure the reference low (up to
+  // 1.8× lower, which raises that run's normalized score); the floor below must not hinge on that.
   const tuned = await run("tuned", "robust-service");
+  const good = await run(GOOD, "robust-service");
   const modest = await run("modest", "robust-service");
   const shed = await run("shed-all", "robust-service");
   assert.equal(good.verification.passed, true);
