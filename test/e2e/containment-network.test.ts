@@ -211,7 +211,8 @@ describe("containment: what a hostile entry can reach", { timeout: 300_000 }, ()
     ) as { Env: string[]; Healthcheck: { Test: string[] } };
     assert.deepEqual(inspect.Healthcheck.Test, [
       "CMD-SHELL",
-      "echo ${SRE_CHAOS_QUOTE_KEY} $HOME > /tmp/leak; wget -q -O /dev/null http://127.0.0.1:8080/healthz",
+      "echo ${SRE_CHAOS_QUOTE_KEY} $HOME > /tmp/leak; " +
+        `node -e 'fetch("http://127.0.0.1:8080/healthz").then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))'`,
     ]);
     const imageEnvList = JSON.parse(
       (await run("docker", ["image", "inspect", "-f", "{{json .Config.Env}}", image])).stdout,
