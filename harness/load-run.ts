@@ -5,7 +5,7 @@
  */
 import type { LoadConfig, LoadGen, LoadStatus } from "./loadgen-client.ts";
 import type { Prometheus } from "./prometheus.ts";
-import { queryRawSeconds, type RawSeconds } from "./measure.ts";
+import { queryRawSeconds, TAIL_SECONDS, type RawSeconds } from "./measure.ts";
 import { progressLine } from "./progress.ts";
 
 export interface LoadRunResult {
@@ -36,8 +36,8 @@ export interface LoadRunHooks {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits (bounded) for a fresh scrape to land so the last second of the load is in Prometheus. */
-const SCRAPE_SETTLE_MS = 2500;
+/** Waits until the counters' last reading (TAIL_SECONDS after the end) has been scraped. */
+const SCRAPE_SETTLE_MS = (TAIL_SECONDS + 0.5) * 1000;
 
 /** Runs one load to its end (or until the caller stops it) and reads it back from Prometheus. */
 export async function runLoad(

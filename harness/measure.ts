@@ -185,21 +185,33 @@ export function rawQueries(loadRunId: string) {
 }
 
 /** Reads one load run (by its loadgen run id) from Prometheus into per-second raw data. */
+/**
+ * Seconds after a load's end at which its counters are read for the last time: the longest
+ * deadline of an answer (robust-service's 2 s) plus one scrape interval (1 s). The reader waits
+ * longer than this after the end (harness/load-run.ts, SCRAPE_SETTLE_MS).
+ */
+export const TAIL_SECONDS = 3;
+
 export async function queryRawSeconds(
   prom: Prometheus,
   loadRunId: string,
   t0: number,
   seconds: number,
 ): Promise<RawSeconds> {
-  const times = Array.from({ length: seconds + 1 }, (_, i) => t0 + i);
+  // The counters' last reading is taken TAIL_SECONDS after the load's end, not at it: the newest
+  // scrape at t0+seconds is up to a scrape interval old, and answers still in flight land later.
+  // Read at the end itself, a 3 s trial lost a quarter of its requests (by a random share, with
+  // the scrape's phase). The tail's completions count in the last second.
+  const times = [...Array.from({ length: seconds }, (_, i) => t0 + i), t0 + seconds + TAIL_SECONDS];
   const start = t0;
   const end = t0 + seconds;
+  const counterEnd = end + TAIL_SECONDS;
   const q = rawQueries(loadRunId);
   const [byKindOutcome, buckets, dropped, iterations, probe, scrapes] = await Promise.all([
-    prom.queryRange(q.byKindOutcome, start, end, 1),
-    prom.queryRange(q.buckets, start, end, 1),
-    prom.queryRange(q.dropped, start, end, 1),
-    prom.queryRange(q.iterations, start, end, 1),
+    prom.queryRange(q.byKindOutcome, start, counterEnd, 1),
+    prom.queryRange(q.buckets, start, counterEnd, 1),
+    prom.queryRange(q.dropped, start, counterEnd, 1),
+    prom.queryRange(q.iterations, start, counterEnd, 1),
     prom.queryRange(q.probe, start + 1, end, 1),
     prom.queryRange(q.scrapes, start + 1, end, 1),
   ]);

@@ -64,11 +64,11 @@ test("every query of a load pins the platform's scrape targets by job and instan
 
 test("a foreign writer's series beside the platform's is never summed in", async () => {
   const cases = [
-    { case: "platform only", input: platform(), expected: { ok: [10, 10, 10, 10], iterations: 40 } },
+    { case: "platform only", input: platform(), expected: { ok: [10, 10, 10, 20], iterations: 50 } },
     {
       case: "platform and a foreign writer",
       input: [...platform(), ...foreign],
-      expected: { ok: [10, 10, 10, 10], iterations: 40 },
+      expected: { ok: [10, 10, 10, 20], iterations: 50 },
     },
   ];
   for (const c of cases) {
@@ -88,4 +88,24 @@ test("a foreign `up` series cannot fill the load generator's scrape gaps", async
   const raw = await queryRawSeconds(fakePrometheus([...platform([2]), ...foreign]), RUN, T0, SECONDS);
   // The platform's scrape at T0+2.5 is missing: second 2 has no fresh scrape, whatever `up` says elsewhere.
   assert.deepEqual(raw.loadScraped, [true, true, false, true]);
+});
+
+test("answers scraped after the load's last whole second count in its last second", async () => {
+  // Scrapes at T0+0.5 … T0+5.5; the load of SECONDS s ended at T0+4, and its last answers landed in
+  // the scrapes at T0+4.5 (45) and T0+5.5 (47). Read at T0+4 only, 7 of 47 were lost.
+  const points: [number, number][] = [10, 20, 30, 40, 45, 47].map((v, i) => [T0 + i + 0.5, v]);
+  const series = (name: string, extra: Record<string, string> = {}): StoredSeries => ({
+    labels: { __name__: name, ...LOADGEN, run_id: RUN, ...extra },
+    points,
+  });
+  const prom = fakePrometheus([
+    series("loadgen_requests_total", { kind: "echo", outcome: "ok" }),
+    series("loadgen_iterations_total"),
+  ]);
+  const raw = await queryRawSeconds(prom, RUN, T0, SECONDS);
+  assert.deepEqual(
+    raw.counts.map((s) => s.echo.ok),
+    [10, 10, 10, 17],
+  );
+  assert.equal(raw.iterations, 47);
 });
