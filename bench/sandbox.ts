@@ -12,19 +12,18 @@
  */
 import { rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { run } from "../harness/exec.ts";
+import { createDockerImages } from "../harness/docker-images.ts";
 import { formatStep, provisionSandbox, TOXIPROXY_BIN } from "../sandbox/provision.ts";
 import { allStandInTags } from "../sandbox/recipes.ts";
 
 const remove = process.argv.includes("--remove");
 const withBinaries = process.argv.includes("--with-binaries");
 const tags = allStandInTags();
+const images = createDockerImages();
 
 if (remove) {
   // Children first, the base last; -f only untags an image a container still uses.
-  for (const tag of [...tags].reverse()) {
-    await run("docker", ["image", "rm", "-f", tag], { timeoutMs: 120_000 }).catch(() => undefined);
-  }
+  for (const tag of [...tags].reverse()) await images.untag(tag);
 }
 if (withBinaries) await rm(dirname(TOXIPROXY_BIN), { recursive: true, force: true });
 
@@ -47,6 +46,5 @@ console.log(`cold/warm: ${(cold / warm).toFixed(0)}x`);
 
 console.log("stand-in image sizes (each includes the shared base layer):");
 for (const tag of tags.filter((t) => t.startsWith("sre-chaos-local/"))) {
-  const { stdout } = await run("docker", ["image", "inspect", "-f", "{{.Size}}", tag]);
-  console.log(`  ${tag}: ${(Number(stdout.trim()) / 1e6).toFixed(1)} MB`);
+  console.log(`  ${tag}: ${((await images.size(tag)) / 1e6).toFixed(1)} MB`);
 }

@@ -23,6 +23,10 @@ export interface DockerImages {
   dangling(label: string): Promise<string[]>;
   /** Removes an image without force; false when the engine refused (a container still uses it). */
   remove(id: string): Promise<boolean>;
+  /** Removes a tag with force (an image a container still uses is only untagged); no error when absent. */
+  untag(ref: string): Promise<void>;
+  /** The image's size in bytes. */
+  size(ref: string): Promise<number>;
 }
 
 export function createDockerImages(): DockerImages {
@@ -65,6 +69,15 @@ export function createDockerImages(): DockerImages {
         () => true,
         () => false,
       );
+    },
+    async untag(ref) {
+      await run("docker", ["image", "rm", "-f", ref], { timeoutMs: 120_000 }).catch(() => undefined);
+    },
+    async size(ref) {
+      const { stdout } = await run("docker", ["image", "inspect", "-f", "{{.Size}}", ref], {
+        timeoutMs: 30_000,
+      });
+      return Number(stdout.trim());
     },
   };
 }
