@@ -67,14 +67,19 @@ const HEALTH_TIMEOUT_MS = 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A gate's result; `failure` says why the container never became healthy (record/failure.ts). */
-type Gate = GateResult & { failure?: EntryFailure };
+export type Gate = GateResult & { failure?: EntryFailure };
+
+/** What the gate needs of a run: the stack, the Docker Engine, the run's quote key and quote age. */
+export type GateContext = Pick<PhaseContext, "stack" | "docker" | "quoteKey"> & {
+  def: Pick<PhaseContext["def"], "quoteMaxAgeSeconds">;
+};
 
 /**
  * Waits until the entry answers /healthz through the load path, then runs the full gate. Gives up
  * when the container stops, restarts RESTART_LOOP_RESTARTS times, or is not healthy in time.
  */
-async function gateWhenHealthy(
-  ctx: PhaseContext,
+export async function gateWhenHealthy(
+  ctx: GateContext,
   target: string,
   container: string,
   service: "entry" | "reference",

@@ -19,7 +19,7 @@ import { startStack, TARGETS, type Stack } from "../../harness/stack.ts";
 import { imageEnv } from "../../harness/images.ts";
 import { validateEntry } from "../../harness/entry/validate.ts";
 import { readEntryConfig } from "../../harness/entry/entry-config.ts";
-import type { GateResult } from "../../harness/loadgen-client.ts";
+import { gateWhenHealthy, type Gate } from "../../harness/run-phases.ts";
 import { loadChallenge } from "../../harness/challenge-files.ts";
 import { leftoverProjects, REPO, tempRoot, type TempRoot } from "./helpers.ts";
 
@@ -112,20 +112,6 @@ test("golang:1.23-bookworm and python:3.11-slim: the official paths and environm
   );
 });
 
-/** Polls the platform's gate until the entry answers /healthz and Docker calls it healthy (≤ 60 s). */
-async function gateWhenHealthy(stack: Stack, quoteKey: string): Promise<GateResult & { why: string }> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const state = await docker.inspect(stack.entryContainer);
-    const gate = await stack.loadgen.gate(TARGETS.entry, quoteKey, QUOTE_MAX_AGE);
-    const healthz = gate.checks.find((c) => /healthz/.test(c.name))?.passed === true;
-    const healthy = state.health === null || state.health === "healthy";
-    if ((healthz && healthy) || Date.now() > deadline || (!state.running && state.status !== "restarting"))
-      return { ...gate, why: `container ${state.status}, health ${state.health ?? "none"}` };
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
 const CASES: { name: string; log?: RegExp }[] = [
   { name: "nginx-full-conf" },
   { name: "nginx-conf-d" },
@@ -159,7 +145,7 @@ for (const c of CASES) {
     const workDir = join(t.root, ".sre-chaos", "work", runId);
     let stack: Stack | null = null;
     let logs: string | undefined;
-    let gate: (GateResult & { why: string }) | undefined;
+    let gate: Gate | undefined;
     try {
       stack = await startStack({
         root: t.root,
@@ -173,7 +159,9 @@ for (const c of CASES) {
         withReference: false,
         log: () => undefined,
       });
-      gate = await gateWhenHealthy(stack, quoteKey);
+      // The harness's own gate step (harness/run-phases.ts), as a run takes it.
+      const ctx = { stack, docker, quoteKey, def: { quoteMaxAgeSeconds: QUOTE_MAX_AGE } };
+      gate = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry");
       logs = await stack.compose.logs("entry", 100);
     } finally {
       if (stack) await stack.down();
@@ -182,7 +170,7 @@ for (const c of CASES) {
     }
     assert.ok(gate && logs !== undefined, "the gate ran");
     const failed = gate.checks.filter((x) => !x.passed);
-    assert.equal(gate.passed, true, `${gate.why}; failed: ${JSON.stringify(failed)}\nentry log:\n${logs}`);
+    assert.equal(gate.passed, true, `failed: ${JSON.stringify(failed)}\nentry log:\n${logs}`);
     assert.doesNotMatch(logs, /\[emerg\]/, logs);
     if (c.log) assert.match(logs, c.log);
     assert.deepEqual(
