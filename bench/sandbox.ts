@@ -12,18 +12,18 @@
  */
 import { rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { createDockerImages } from "../harness/docker-images.ts";
+import { createDocker } from "../harness/docker.ts";
 import { formatStep, provisionSandbox, TOXIPROXY_BIN } from "../sandbox/provision.ts";
 import { allStandInTags } from "../sandbox/recipes.ts";
 
 const remove = process.argv.includes("--remove");
 const withBinaries = process.argv.includes("--with-binaries");
 const tags = allStandInTags();
-const images = createDockerImages();
+const docker = createDocker();
 
 if (remove) {
   // Children first, the base last; -f only untags an image a container still uses.
-  for (const tag of [...tags].reverse()) await images.untag(tag);
+  for (const tag of [...tags].reverse()) await docker.images.untag(tag);
 }
 if (withBinaries) await rm(dirname(TOXIPROXY_BIN), { recursive: true, force: true });
 
@@ -46,5 +46,5 @@ console.log(`cold/warm: ${(cold / warm).toFixed(0)}x`);
 
 console.log("stand-in image sizes (each includes the shared base layer):");
 for (const tag of tags.filter((t) => t.startsWith("sre-chaos-local/"))) {
-  console.log(`  ${tag}: ${((await images.size(tag)) / 1e6).toFixed(1)} MB`);
+  console.log(`  ${tag}: ${(((await docker.imageInfo(tag))?.size ?? 0) / 1e6).toFixed(1)} MB`);
 }

@@ -25,8 +25,6 @@ export interface DockerImages {
   remove(id: string): Promise<boolean>;
   /** Removes a tag with force (an image a container still uses is only untagged); no error when absent. */
   untag(ref: string): Promise<void>;
-  /** The image's size in bytes. */
-  size(ref: string): Promise<number>;
 }
 
 export function createDockerImages(): DockerImages {
@@ -72,12 +70,6 @@ export function createDockerImages(): DockerImages {
     },
     async untag(ref) {
       await run("docker", ["image", "rm", "-f", ref], { timeoutMs: 120_000 }).catch(() => undefined);
-    },
-    async size(ref) {
-      const { stdout } = await run("docker", ["image", "inspect", "-f", "{{.Size}}", ref], {
-        timeoutMs: 30_000,
-      });
-      return Number(stdout.trim());
     },
   };
 }

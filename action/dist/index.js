@@ -49716,12 +49716,6 @@ function createDockerImages() {
     },
     async untag(ref) {
       await run("docker", ["image", "rm", "-f", ref], { timeoutMs: 12e4 }).catch(() => void 0);
-    },
-    async size(ref) {
-      const { stdout } = await run("docker", ["image", "inspect", "-f", "{{.Size}}", ref], {
-        timeoutMs: 3e4
-      });
-      return Number(stdout.trim());
     }
   };
 }
