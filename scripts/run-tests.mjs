@@ -6,7 +6,8 @@
 // needs a component starts it. Node 20 has no --test glob support, so the files are listed here.
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { failureDigest } from "./failure-digest.mjs";
+import { spawn, spawnSync } from "node:child_process";
 
 const which = process.argv[2] ?? "all";
 const roots = which === "all" ? ["test/unit", "test/e2e"] : [`test/${which}`];
@@ -55,12 +56,32 @@ for (const g of groups) {
   console.log(`\n== node --test ${g.name}`);
   const t0 = Date.now();
   const args = ["--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=spec", ...g.files];
-  const r = spawnSync(process.execPath, args, { stdio: "inherit" });
-  results.push({ name: g.name, seconds: (Date.now() - t0) / 1000, ok: r.status === 0 });
+  const { status, output } = await runTee(process.execPath, args);
+  results.push({ name: g.name, seconds: (Date.now() - t0) / 1000, ok: status === 0, output });
 }
 const total = results.reduce((a, r) => a + r.seconds, 0);
 console.log("\n== time per test file");
 for (const r of results)
   console.log(`${r.ok ? "pass" : "FAIL"}  ${r.seconds.toFixed(0).padStart(5)} s  ${r.name}`);
 console.log(`      ${total.toFixed(0).padStart(5)} s  in all`);
+// A CI log is often read from its end: each failing file's failures again, without stack frames.
+for (const r of results.filter((x) => !x.ok)) {
+  console.log(`\n== why ${r.name} failed`);
+  console.log(failureDigest(r.output));
+}
 process.exit(results.every((r) => r.ok) ? 0 : 1);
+
+/** Runs a command with its stdout passed through and kept (stderr passes through untouched). */
+function runTee(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ["inherit", "pipe", "inherit"] });
+    const chunks = [];
+    child.stdout.on("data", (c) => {
+      process.stdout.write(c);
+      chunks.push(c);
+    });
+    child.on("close", (code, signal) =>
+      resolve({ status: code ?? signal, output: Buffer.concat(chunks).toString("utf8") }),
+    );
+  });
+}
