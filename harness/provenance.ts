@@ -18,6 +18,8 @@ export interface ProvenanceInput {
   prometheusVersion: string | null;
   placement: CpuPlacement;
   calibration: Record<string, number> | null;
+  /** The run a recorded reference came from (tests only); absent when this run measured it. */
+  referenceRecordedFrom?: string;
 }
 
 /** The platform's commit, when it runs from a git checkout. */
@@ -50,6 +52,7 @@ export async function collectProvenance(i: ProvenanceInput): Promise<Provenance>
     cpuCount: Math.max(1, cpuList.length),
     cpuPlacement: { entry: i.placement.entry, load: i.placement.load },
     calibration: i.calibration,
+    ...(i.referenceRecordedFrom ? { referenceRecordedFrom: i.referenceRecordedFrom } : {}),
     scale: i.scale,
     local: !i.ci.workflowRunId,
   };

@@ -92,7 +92,9 @@ export function renderReport(r: RunRecord): string {
       ? [
           `- calibration: ${Object.entries(p.calibration)
             .map(([k, v]) => `${k} = ${fmt(v)}`)
-            .join(", ")}`,
+            .join(
+              ", ",
+            )}${p.referenceRecordedFrom ? ` (recorded in run ${md(p.referenceRecordedFrom)}: a test-only shortcut, never published)` : ""}`,
         ]
       : []),
     ...(p.repository

@@ -29,6 +29,7 @@ import { collectFailure, RESTART_LOOP_RESTARTS } from "./entry-failure.ts";
 import { runLoad } from "./load-run.ts";
 import { queryRawSeconds, toMeasurements } from "./measure.ts";
 import { TARGETS, type CpuPlacement, type Stack } from "./stack.ts";
+import type { RecordedReference } from "./recorded-reference.ts";
 
 export interface PhaseContext {
   stack: Stack;
@@ -40,6 +41,8 @@ export interface PhaseContext {
   log: (line: string) => void;
   progress: (line: string, elapsed: number) => void;
   signal?: AbortSignal;
+  /** Tests only: reference measurements from an earlier run, used instead of measuring url-anvil. */
+  recorded?: RecordedReference;
 }
 
 export interface ScoredRun {
@@ -230,7 +233,11 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
   const problems: string[] = [];
   const draft = planCalibration(def, scale);
   const calibration = draft.calibration;
-  if (calibration) {
+  if (calibration && ctx.recorded) {
+    reference = ctx.recorded.reference;
+    capacity = referenceCapacity(def, reference);
+    log(`reference capacity: ${capacity.toFixed(0)} req/s (recorded in run ${ctx.recorded.runId})`);
+  } else if (calibration) {
     const refContainer = await stack.compose.containerId("reference");
     const parts = { ...stack, docker: ctx.docker, log };
     reference = await withEntryFrozen(parts, async () => {

@@ -25,6 +25,7 @@ import { entryDir } from "./entry/paths.ts";
 import { loadChallenge } from "./challenge-files.ts";
 import { measureAndScore, type ScoredRun } from "./run-phases.ts";
 import { collectProvenance } from "./provenance.ts";
+import { readRecordedReference } from "./recorded-reference.ts";
 
 export interface RunOptions {
   /** Repository root (holds contributors/, scoring/, docker-compose.yml). */
@@ -47,6 +48,12 @@ export interface RunOptions {
   /** Aborts the run (Ctrl-C); the stack is torn down either way. */
   signal?: AbortSignal;
   docker?: Docker;
+  /**
+   * Tests only: the path of an earlier run.json of the same challenge and scale whose reference
+   * measurements this run reuses instead of measuring url-anvil (harness/recorded-reference.ts).
+   * The record says so and is never published.
+   */
+  recordedReference?: string;
 }
 
 export interface RunResult {
@@ -97,6 +104,10 @@ export async function runEntry(opts: RunOptions): Promise<RunResult> {
   const outDir = opts.outDir ?? join(root, ".sre-chaos", "runs", login, runId);
   const workDir = join(root, ".sre-chaos", "work", runId);
   log(`run ${runId}: ${login} on ${challenge} (scale ${scale})`);
+  // Read before anything is built: a record that cannot serve fails the run at once.
+  const recorded = opts.recordedReference
+    ? readRecordedReference(opts.recordedReference, challenge, scale)
+    : undefined;
 
   const buildTag = await buildPlatform(root, log);
   const entryImage = `sre-chaos-entry/${login.toLowerCase()}:${runId.toLowerCase()}`;
@@ -134,8 +145,9 @@ export async function runEntry(opts: RunOptions): Promise<RunResult> {
         restart: entry.restart,
         healthcheck: entry.healthcheck,
       },
-      // Every challenge calibrates on the reference app (rates in `kx` units, robust-service's normalization).
-      withReference: true,
+      // Every challenge calibrates on the reference app (rates in `kx` units, robust-service's
+      // normalization); with a recorded reference its figures come from an earlier run instead.
+      withReference: !recorded,
       log,
     });
     scored = await measureAndScore({
@@ -148,6 +160,7 @@ export async function runEntry(opts: RunOptions): Promise<RunResult> {
       progress,
       signal: opts.signal,
       login,
+      recorded,
     });
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);
@@ -165,6 +178,7 @@ export async function runEntry(opts: RunOptions): Promise<RunResult> {
     prometheusVersion: scored.prometheusVersion,
     placement: scored.placement,
     calibration: scored.calibration,
+    ...(recorded ? { referenceRecordedFrom: recorded.runId } : {}),
   });
   const record = buildRecord({
     runId,

@@ -118,6 +118,11 @@ export const provenanceSchema = z.strictObject({
   cpuPlacement: z.strictObject({ entry: z.string().max(40), load: z.string().max(40) }),
   /** Reference-app figures measured in the same run (robust-service), keyed by name. */
   calibration: z.record(z.string().max(60), finite).nullable(),
+  /**
+   * Set only by the test-only recorded reference (harness/recorded-reference.ts): the run whose
+   * reference measurements this run reused instead of measuring its own. Never published.
+   */
+  referenceRecordedFrom: z.string().max(40).optional(),
   scale: z.number().positive().max(10),
   local: z.boolean(),
 });

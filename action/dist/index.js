@@ -49168,6 +49168,11 @@ var provenanceSchema = external_exports.strictObject({
   cpuPlacement: external_exports.strictObject({ entry: external_exports.string().max(40), load: external_exports.string().max(40) }),
   /** Reference-app figures measured in the same run (robust-service), keyed by name. */
   calibration: external_exports.record(external_exports.string().max(60), finite2).nullable(),
+  /**
+   * Set only by the test-only recorded reference (harness/recorded-reference.ts): the run whose
+   * reference measurements this run reused instead of measuring its own. Never published.
+   */
+  referenceRecordedFrom: external_exports.string().max(40).optional(),
   scale: external_exports.number().positive().max(10),
   local: external_exports.boolean()
 });
@@ -49502,7 +49507,9 @@ function renderReport(r) {
     `- entry image ${p.entryImageDigest ?? "?"}`,
     `- ${p.cpuCount} × ${md(p.cpuModel)}; entry on CPU ${p.cpuPlacement.entry}, load on CPU ${p.cpuPlacement.load}`,
     ...p.calibration ? [
-      `- calibration: ${Object.entries(p.calibration).map(([k, v]) => `${k} = ${fmt2(v)}`).join(", ")}`
+      `- calibration: ${Object.entries(p.calibration).map(([k, v]) => `${k} = ${fmt2(v)}`).join(
+        ", "
+      )}${p.referenceRecordedFrom ? ` (recorded in run ${md(p.referenceRecordedFrom)}: a test-only shortcut, never published)` : ""}`
     ] : [],
     ...p.repository ? [
       `- ${p.repository}${p.pullRequest ? ` PR #${p.pullRequest}` : ""}${p.headSha ? ` at ${p.headSha.slice(0, 12)}` : ""}`
@@ -52842,7 +52849,11 @@ async function measureAndScore(ctx) {
   const problems = [];
   const draft = planCalibration(def, scale);
   const calibration = draft.calibration;
-  if (calibration) {
+  if (calibration && ctx.recorded) {
+    reference = ctx.recorded.reference;
+    capacity = referenceCapacity(def, reference);
+    log(`reference capacity: ${capacity.toFixed(0)} req/s (recorded in run ${ctx.recorded.runId})`);
+  } else if (calibration) {
     const refContainer = await stack.compose.containerId("reference");
     const parts = { ...stack, docker: ctx.docker, log };
     reference = await withEntryFrozen(parts, async () => {
@@ -52964,9 +52975,35 @@ async function collectProvenance(i) {
     cpuCount: Math.max(1, cpuList.length),
     cpuPlacement: { entry: i.placement.entry, load: i.placement.load },
     calibration: i.calibration,
+    ...i.referenceRecordedFrom ? { referenceRecordedFrom: i.referenceRecordedFrom } : {},
     scale: i.scale,
     local: !i.ci.workflowRunId
   };
+}
+
+// harness/recorded-reference.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+function readRecordedReference(file2, challenge, scale) {
+  const where = `recorded reference ${file2}`;
+  let text2;
+  try {
+    text2 = readFileSync4(file2, "utf8");
+  } catch (e) {
+    throw new Error(`${where}: cannot be read (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  }
+  const record2 = parseRunRecord(text2, where);
+  if (record2.challenge !== challenge)
+    throw new Error(`${where}: it is a ${record2.challenge} run; this run is ${challenge}`);
+  if (record2.provenance.scale !== scale)
+    throw new Error(`${where}: it ran at scale ${record2.provenance.scale}; this run is at scale ${scale}`);
+  if (record2.provenance.referenceRecordedFrom)
+    throw new Error(`${where}: its own reference was recorded; use a run that measured it`);
+  if (record2.integrity && !record2.integrity.valid)
+    throw new Error(`${where}: the run is invalid (${record2.integrity.problems.join("; ")})`);
+  const reference = record2.measurements ? expandMeasurements(record2.measurements).reference : null;
+  if (!reference || reference.phases.length === 0)
+    throw new Error(`${where}: the record holds no reference measurements (measurements.reference)`);
+  return { runId: record2.runId, reference };
 }
 
 // harness/run.ts
@@ -53002,6 +53039,7 @@ async function runEntry(opts) {
   const outDir = opts.outDir ?? join10(root, ".sre-chaos", "runs", login, runId);
   const workDir = join10(root, ".sre-chaos", "work", runId);
   log(`run ${runId}: ${login} on ${challenge} (scale ${scale})`);
+  const recorded = opts.recordedReference ? readRecordedReference(opts.recordedReference, challenge, scale) : void 0;
   const buildTag = await buildPlatform(root, log);
   const entryImage = `sre-chaos-entry/${login.toLowerCase()}:${runId.toLowerCase()}`;
   const t = Date.now();
@@ -53036,8 +53074,9 @@ async function runEntry(opts) {
         restart: entry.restart,
         healthcheck: entry.healthcheck
       },
-      // Every challenge calibrates on the reference app (rates in `kx` units, robust-service's normalization).
-      withReference: true,
+      // Every challenge calibrates on the reference app (rates in `kx` units, robust-service's
+      // normalization); with a recorded reference its figures come from an earlier run instead.
+      withReference: !recorded,
       log
     });
     scored = await measureAndScore({
@@ -53049,7 +53088,8 @@ async function runEntry(opts) {
       log,
       progress,
       signal: opts.signal,
-      login
+      login,
+      recorded
     });
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);
@@ -53064,7 +53104,8 @@ async function runEntry(opts) {
     entryImageDigest: image.id,
     prometheusVersion: scored.prometheusVersion,
     placement: scored.placement,
-    calibration: scored.calibration
+    calibration: scored.calibration,
+    ...recorded ? { referenceRecordedFrom: recorded.runId } : {}
   });
   const record2 = buildRecord({
     runId,
@@ -53183,7 +53224,7 @@ function readConfig(read = (n) => getInput(n), env = process.env) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync4, existsSync as existsSync4 } from "fs";
+import { readFileSync as readFileSync5, existsSync as existsSync4 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -53194,7 +53235,7 @@ var Context = class {
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync4(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync4(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+        this.payload = JSON.parse(readFileSync5(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path8 = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path8} does not exist${EOL5}`);
@@ -58695,6 +58736,10 @@ function seriesMismatch(r) {
 }
 function verifiedRecord(def, r) {
   if (def.id !== r.challenge) throw new Error(`challenge ${def.id} given for a ${r.challenge} run`);
+  if (r.provenance.referenceRecordedFrom !== void 0)
+    throw new ScoreMismatchError(
+      `the reference was not measured in this run (provenance.referenceRecordedFrom: ${r.provenance.referenceRecordedFrom}, a test-only shortcut); run the entry again`
+    );
   if (!mayScore(r)) return zeroed(r);
   if (!r.measurements) {
     throw new ScoreMismatchError(

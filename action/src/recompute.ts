@@ -60,6 +60,11 @@ function seriesMismatch(r: RunRecord): string | null {
  */
 export function verifiedRecord(def: ChallengeDef, r: RunRecord): RunRecord {
   if (def.id !== r.challenge) throw new Error(`challenge ${def.id} given for a ${r.challenge} run`);
+  // A test-only shortcut (harness/recorded-reference.ts): another run's reference is no calibration of this one.
+  if (r.provenance.referenceRecordedFrom !== undefined)
+    throw new ScoreMismatchError(
+      `the reference was not measured in this run (provenance.referenceRecordedFrom: ${r.provenance.referenceRecordedFrom}, a test-only shortcut); run the entry again`,
+    );
   if (!mayScore(r)) return zeroed(r);
   if (!r.measurements) {
     throw new ScoreMismatchError(

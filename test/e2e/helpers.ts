@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
+import type { ChallengeId, RunRecord } from "../../record/run-record.ts";
 
 export const REPO = resolve(import.meta.dirname, "..", "..");
 
@@ -93,4 +94,34 @@ export function leftoverProjects(): string[] {
 export function entryImageTagExists(login: string, runId: string): boolean {
   const ref = `sre-chaos-entry/${login.toLowerCase()}:${runId.toLowerCase()}`;
   return spawnSync("docker", ["image", "inspect", ref], { encoding: "utf8" }).status === 0;
+}
+
+/**
+ * One measured reference per challenge for a test file's runs: the file's first run of a challenge
+ * measures url-anvil, its later runs of that challenge reuse those figures (the test-only recorded
+ * reference, harness/recorded-reference.ts; never published). Entries compared within one file are
+ * then normalized by the same reference, so their order shows the entries and not the reference's
+ * run-to-run noise, and each later run spends no time on the reference. A first run whose record
+ * cannot serve (invalid, or no reference measured) is not kept: the next run measures again.
+ */
+export class SharedReference {
+  private readonly measured = new Map<ChallengeId, { runJson: string; runId: string }>();
+
+  /** The `recordedReference` option for a run of `challenge` (undefined: measure it). */
+  for(challenge: ChallengeId): string | undefined {
+    return this.measured.get(challenge)?.runJson;
+  }
+
+  /** The run whose reference later runs of `challenge` reuse (undefined: none kept yet). */
+  from(challenge: ChallengeId): string | undefined {
+    return this.measured.get(challenge)?.runId;
+  }
+
+  /** Keeps `runJson` (the run.json `record` was written to) for later runs of its challenge. */
+  keep(record: RunRecord, runJson: string): void {
+    if (this.measured.has(record.challenge) || record.provenance.referenceRecordedFrom) return;
+    const phases = record.measurements?.reference?.phases ?? [];
+    if (phases.length > 0 && record.integrity?.valid !== false)
+      this.measured.set(record.challenge, { runJson, runId: record.runId });
+  }
 }

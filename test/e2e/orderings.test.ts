@@ -6,9 +6,11 @@
  * answers almost everything with an instant 503) must score strictly below the honest template in
  * every challenge. Every score is printed with its components so a note can quote the figures.
  *
- * Margins are wide on purpose: each run calibrates on url-anvil afresh, and a 2-core machine is
- * noisy; the fixtures differ by design far more than the noise (see docs/CHALLENGES.md, "Test
- * entries and the orderings they prove").
+ * The first run of each challenge measures url-anvil; the others reuse its figures (SharedReference,
+ * test-only), so the entries of a challenge are offered the same plan and normalized by the same
+ * reference. Margins are still wide: an entry's own capacity moves between runs on a noisy 2-core
+ * machine; the fixtures differ by design far more than that (see docs/CHALLENGES.md, "Test entries
+ * and the orderings they prove").
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -17,7 +19,7 @@ import type { ChallengeId, Component, RunRecord } from "../../record/run-record.
 import { provisionSandbox } from "../../sandbox/provision.ts";
 import { runEntry } from "../../harness/run.ts";
 import { createEntry } from "../../harness/entry/new-entry.ts";
-import { leftoverProjects, tempRoot, type TempRoot } from "./helpers.ts";
+import { leftoverProjects, SharedReference, tempRoot, type TempRoot } from "./helpers.ts";
 
 /** Small enough for CI on 2 cores, large enough for every phase and fault to last whole seconds. */
 const SCALE = 0.2;
@@ -51,6 +53,8 @@ interface Row {
 
 let t: TempRoot;
 const rows: Row[] = [];
+/** The first run of each challenge measures the reference; the others are scored against it. */
+const shared = new SharedReference();
 const started = Date.now();
 
 before(async () => {
@@ -88,10 +92,14 @@ async function run(login: string, challenge: ChallengeId): Promise<RunRecord> {
     scale,
     outDir,
     log: (line) => lines.push(line),
+    recordedReference: shared.for(challenge),
   }).catch((e: unknown) => {
     console.log(`${challenge} ${login}: the run failed; its last log lines:\n${lines.slice(-30).join("\n")}`);
     throw e;
   });
+  // The shortcut is taken when offered, and the record says from which run.
+  assert.equal(record.provenance.referenceRecordedFrom, shared.from(challenge), `${login}: reference source`);
+  shared.keep(record, join(outDir, "run.json"));
   const row = { challenge, login, scale, record, seconds: (Date.now() - t0) / 1000 };
   rows.push(row);
   console.log(formatRow(row));
@@ -115,7 +123,7 @@ function beats(a: RunRecord, b: RunRecord, margin: number): void {
   );
 }
 
-test("robust-service: tuned ≥ the template > modest (capacity 1000 req/s) > shed-all = 0", async () => {
+test("robust-service: tuned ≥ the template > modest (capacity 400 req/s) > shed-all = 0", async () => {
   // tuned first: the first run of a process has been seen to measure the reference low (up to
   // 1.8× lower, which raises that run's normalized score); the floor below must not hinge on that.
   const tuned = await run("tuned", "robust-service");
@@ -124,12 +132,13 @@ test("robust-service: tuned ≥ the template > modest (capacity 1000 req/s) > sh
   const shed = await run("shed-all", "robust-service");
   assert.equal(good.verification.passed, true);
   assert.ok(good.score > 0);
-  // modest queues everything above 1000 req/s: its capacity is one of the steps at or below 1000
-  // (… 770, 924, 1109 at 60 × 1.2^i); the template's nginx holds far more on the same CPU.
+  // modest queues everything above 400 req/s: its capacity is one of the steps at or below 400
+  // (… 258, 310, 372, 446 at 60 × 1.2^i); the template's nginx holds far more on the same CPU
+  // (1,076 req/s at its slowest seen, when modest at 1000 req/s measured 908).
   const cap = (r: RunRecord) => comp(r, "capacity").value ?? 0;
   assert.ok(
-    cap(modest) > 400 && cap(modest) <= 1150,
-    `modest capacity ${cap(modest)} req/s near its 1000 req/s limit`,
+    cap(modest) > 250 && cap(modest) <= 450,
+    `modest capacity ${cap(modest)} req/s near its 400 req/s limit`,
   );
   assert.ok(cap(good) >= 2 * cap(modest), `template capacity ${cap(good)} vs modest ${cap(modest)}`);
   beats(good, modest, 10);

@@ -12,7 +12,7 @@ import { provisionSandbox } from "../../sandbox/provision.ts";
 import { runEntry } from "../../harness/run.ts";
 import { TEMPLATES } from "../../harness/entry/paths.ts";
 import { CHALLENGE_IDS, type ChallengeId } from "../../record/run-record.ts";
-import { cli, leftoverContainers, REPO, tempRoot, type TempRoot } from "./helpers.ts";
+import { cli, leftoverContainers, REPO, SharedReference, tempRoot, type TempRoot } from "./helpers.ts";
 
 /** Each run's report is kept here (git-ignored), to read after a failure. */
 const ARTIFACTS = join(REPO, "test-artifacts", "templates");
@@ -24,6 +24,8 @@ const SCALE: Record<ChallengeId, number> = {
 };
 
 let t: TempRoot;
+/** What is asserted is each template's own score: one measured reference per challenge serves all. */
+const shared = new SharedReference();
 
 before(async () => {
   await provisionSandbox({ log: () => undefined });
@@ -51,7 +53,15 @@ for (const template of ORDER) {
     for (const challenge of CHALLENGE_IDS) {
       const started = Date.now();
       const outDir = join(t.root, "out", login, challenge);
-      const { record } = await runEntry({ root: t.root, login, challenge, scale: SCALE[challenge], outDir });
+      const { record } = await runEntry({
+        root: t.root,
+        login,
+        challenge,
+        scale: SCALE[challenge],
+        outDir,
+        recordedReference: shared.for(challenge),
+      });
+      shared.keep(record, join(outDir, "run.json"));
       mkdirSync(ARTIFACTS, { recursive: true });
       copyFileSync(join(outDir, "report.md"), join(ARTIFACTS, `${template}-${challenge}.md`));
       const seconds = ((Date.now() - started) / 1000).toFixed(0);

@@ -75,6 +75,16 @@ describe("publish mode refuses", () => {
       err: /meta.json: login/,
     },
     { case: "missing meta", files: { "run.json": record() }, err: /meta.json is missing/ },
+    {
+      case: "a reference recorded in another run (test-only), not measured in this one",
+      files: {
+        "meta.json": meta(),
+        "run.json": record({
+          provenance: { ...record().provenance, referenceRecordedFrom: "20260101T000000Z-00000000" },
+        }),
+      },
+      err: /the reference was not measured in this run \(provenance.referenceRecordedFrom/,
+    },
   ];
   for (const c of forged) {
     it(`refuses a forged artifact (${c.case}): nothing written, no comment`, async () => {
