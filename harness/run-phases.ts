@@ -22,13 +22,12 @@ import { phasesOf, sampleResources, watchRestarts } from "./load-watch.ts";
 import { loadChecks } from "./record-build.ts";
 import { ENTRY_LIMITS } from "./compose-entry.ts";
 import { checkCalibration, checkLoad, verdict } from "./integrity.ts";
-import type { GateResult, LoadConfig } from "./loadgen-client.ts";
+import type { LoadConfig } from "./loadgen-client.ts";
 import type { EntryFailure } from "../record/failure.ts";
-import { failureHeadline } from "../record/failure.ts";
-import { collectFailure, RESTART_LOOP_RESTARTS } from "./entry-failure.ts";
 import { runLoad } from "./load-run.ts";
 import { queryRawSeconds, toMeasurements } from "./measure.ts";
 import { TARGETS, type CpuPlacement, type Stack } from "./stack.ts";
+import { gateWhenHealthy, type Gate } from "./health-gate.ts";
 import type { RecordedReference } from "./recorded-reference.ts";
 
 export interface PhaseContext {
@@ -63,69 +62,6 @@ export interface ScoredRun {
   integrity: Integrity;
   /** Why the entry never became healthy, when that failed the gate. */
   failure?: EntryFailure;
-}
-
-/** How long an entry may take to become healthy after start, whatever the scale. */
-const HEALTH_TIMEOUT_MS = 60_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A gate's result; `failure` says why the container never became healthy (record/failure.ts). */
-export type Gate = GateResult & { failure?: EntryFailure };
-
-/** What the gate needs of a run: the stack, the Docker Engine, the run's quote key and quote age. */
-export type GateContext = Pick<PhaseContext, "stack" | "docker" | "quoteKey"> & {
-  def: Pick<PhaseContext["def"], "quoteMaxAgeSeconds">;
-};
-
-/**
- * Waits until the entry answers /healthz through the load path, then runs the full gate. Gives up
- * when the container stops, restarts RESTART_LOOP_RESTARTS times, or is not healthy in time.
- */
-export async function gateWhenHealthy(
-  ctx: GateContext,
-  target: string,
-  container: string,
-  service: "entry" | "reference",
-): Promise<Gate> {
-  const { stack, docker, quoteKey } = ctx;
-  const started = Date.now();
-  const deadline = started + HEALTH_TIMEOUT_MS;
-  const restartsBefore = await restartCount(docker, container);
-  const failed = async (name: string, lead: string, checks: GateResult["checks"] = []): Promise<Gate> => {
-    const secrets = [quoteKey, stack.compose.project, stack.compose.project.replace(/^srechaos-/, "")];
-    const waitedSeconds = (Date.now() - started) / 1000;
-    const failure = await collectFailure(docker, container, { restartsBefore, waitedSeconds, secrets });
-    const who = service === "reference" ? "the reference app: " : "";
-    const detail = `${who}${lead}${failureHeadline(failure)}${lastLogLine(failure)}`.slice(0, 2000);
-    return { passed: false, checks: [{ name, passed: false, detail }, ...checks], failure };
-  };
-  let last: GateResult;
-  for (;;) {
-    const state = await docker.inspect(container);
-    if (!state.running && state.status !== "restarting") return failed("starts", "");
-    if ((await restartCount(docker, container)) - restartsBefore >= RESTART_LOOP_RESTARTS)
-      return failed("starts", "");
-    last = await stack.loadgen.gate(target, quoteKey, ctx.def.quoteMaxAgeSeconds);
-    const healthz = last.checks.find((c) => /healthz/.test(c.name));
-    if (healthz?.passed && (state.health === null || state.health === "healthy")) return last;
-    if (Date.now() > deadline) {
-      const lead = `not healthy after ${HEALTH_TIMEOUT_MS / 1000} s (docker health: ${state.health ?? "no healthcheck"}). `;
-      return failed("healthy in time", lead, last.checks);
-    }
-    await sleep(1000);
-  }
-}
-
-/** Docker's RestartCount of a container (0 when it cannot be read). */
-async function restartCount(docker: Docker, container: string): Promise<number> {
-  const j = (await docker.inspectJson(container).catch(() => ({}))) as { RestartCount?: number };
-  return j.RestartCount ?? 0;
-}
-
-/** The entry's own last log line, for the one-line check detail. */
-function lastLogLine(f: EntryFailure): string {
-  const line = f.logTail.at(-1);
-  return line ? ` Its last log line: ${line}` : "";
 }
 
 /** One load run against a target, measured into `Measurements`. */
@@ -203,6 +139,85 @@ async function loadAndMeasure(
   }
 }
 
+/** The score and record fields of a run that ended at a failed gate: nothing was loaded. */
+function gateFailed(
+  def: ChallengeDef,
+  base: Pick<ScoredRun, "prometheusVersion" | "placement" | "loadSeconds">,
+  gate: Pick<Gate, "checks" | "failure">,
+  problems: string[],
+): ScoredRun {
+  return {
+    ...base,
+    score: scoreRun(def, null, null, { passed: false, wrongBodyRatio: 0 }),
+    checks: gate.checks,
+    verificationPassed: false,
+    measurements: null,
+    loadStart: new Date().toISOString(),
+    calibration: null,
+    integrity: verdict(problems),
+    ...(gate.failure ? { failure: gate.failure } : {}),
+  };
+}
+
+type Calibrated =
+  | { reference: Measurements | null; capacity: number | null }
+  /** The entry failed its gate once thawed after the reference's load. */
+  | { failedAfter: Gate };
+
+/**
+ * The reference's figures for a run: none when the challenge has no calibration, recorded ones
+ * (tests only), or url-anvil measured while the entry is frozen — then the entry's gate again.
+ * Each load's problems go to `problems`, its wall time to `loadSeconds.reference`.
+ */
+async function calibrate(
+  ctx: PhaseContext,
+  draft: RunPlan,
+  problems: string[],
+  loadSeconds: ScoredRun["loadSeconds"],
+): Promise<Calibrated> {
+  const { stack, def, log } = ctx;
+  const calibration = draft.calibration;
+  if (!calibration) return { reference: null, capacity: null };
+  if (ctx.recorded) {
+    const reference = ctx.recorded.reference;
+    const capacity = referenceCapacity(def, reference);
+    log(`reference capacity: ${capacity.toFixed(0)} req/s (recorded in run ${ctx.recorded.runId})`);
+    return { reference, capacity };
+  }
+  const refContainer = await stack.compose.containerId("reference");
+  const parts = { ...stack, docker: ctx.docker, log };
+  const reference = await withEntryFrozen(parts, async () => {
+    const refGate = await gateWhenHealthy(ctx, TARGETS.reference, refContainer, "reference");
+    if (!refGate.passed)
+      throw new Error(`the reference app failed its own gate: ${JSON.stringify(refGate.checks)}`);
+    log("calibrating on the reference app (url-anvil)…");
+    const tRef = Date.now();
+    const measuredRef = await loadAndMeasure(
+      ctx,
+      "reference",
+      TARGETS.reference,
+      refContainer,
+      draft,
+      calibration,
+      false,
+    );
+    loadSeconds.reference = (Date.now() - tRef) / 1000;
+    problems.push(...measuredRef.problems);
+    return measuredRef.m;
+  });
+  // The reference is done: it takes no CPU from the entry while the entry is measured.
+  await ctx.docker.stop(refContainer);
+  const capacity = referenceCapacity(def, reference);
+  log(`reference capacity: ${capacity.toFixed(0)} req/s`);
+  const thawed = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry");
+  if (!thawed.passed) {
+    log("verification gate after calibration: FAILED");
+    const checks = thawed.checks.map((c) => ({ ...c, name: `after calibration: ${c.name}`.slice(0, 100) }));
+    return { failedAfter: { ...thawed, checks } };
+  }
+  return { reference, capacity };
+}
+
 export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
   const { stack, def, scale, log } = ctx;
   const prometheusVersion = await stack.prometheus.version();
@@ -212,76 +227,13 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
   const gate = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry");
   const failedNames = gate.checks.filter((c) => !c.passed).map((c) => c.name);
   log(gate.passed ? "verification gate: passed" : `verification gate: FAILED (${failedNames.join(", ")})`);
-  if (!gate.passed) {
-    const score = scoreRun(def, null, null, { passed: false, wrongBodyRatio: 0 });
-    return {
-      ...base,
-      score,
-      checks: gate.checks,
-      verificationPassed: false,
-      measurements: null,
-      loadStart: new Date().toISOString(),
-      calibration: null,
-      integrity: verdict([]),
-      ...(gate.failure ? { failure: gate.failure } : {}),
-    };
-  }
+  if (!gate.passed) return gateFailed(def, base, gate, []);
 
-  let reference: Measurements | null = null;
-  let capacity: number | null = null;
   // Every load's problems; any one makes the run invalid (score 0).
   const problems: string[] = [];
-  const draft = planCalibration(def, scale);
-  const calibration = draft.calibration;
-  if (calibration && ctx.recorded) {
-    reference = ctx.recorded.reference;
-    capacity = referenceCapacity(def, reference);
-    log(`reference capacity: ${capacity.toFixed(0)} req/s (recorded in run ${ctx.recorded.runId})`);
-  } else if (calibration) {
-    const refContainer = await stack.compose.containerId("reference");
-    const parts = { ...stack, docker: ctx.docker, log };
-    reference = await withEntryFrozen(parts, async () => {
-      const refGate = await gateWhenHealthy(ctx, TARGETS.reference, refContainer, "reference");
-      if (!refGate.passed)
-        throw new Error(`the reference app failed its own gate: ${JSON.stringify(refGate.checks)}`);
-      log("calibrating on the reference app (url-anvil)…");
-      const tRef = Date.now();
-      const measuredRef = await loadAndMeasure(
-        ctx,
-        "reference",
-        TARGETS.reference,
-        refContainer,
-        draft,
-        calibration,
-        false,
-      );
-      loadSeconds.reference = (Date.now() - tRef) / 1000;
-      problems.push(...measuredRef.problems);
-      return measuredRef.m;
-    });
-    // The reference is done: it takes no CPU from the entry while the entry is measured.
-    await ctx.docker.stop(refContainer);
-    const measured = referenceCapacity(def, reference);
-    capacity = measured;
-    log(`reference capacity: ${measured.toFixed(0)} req/s`);
-    const thawed = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry");
-    if (!thawed.passed) {
-      log("verification gate after calibration: FAILED");
-      const checks = thawed.checks.map((c) => ({ ...c, name: `after calibration: ${c.name}`.slice(0, 100) }));
-      const score = scoreRun(def, null, null, { passed: false, wrongBodyRatio: 0 });
-      return {
-        ...base,
-        score,
-        checks,
-        verificationPassed: false,
-        measurements: null,
-        loadStart: new Date().toISOString(),
-        calibration: null,
-        integrity: verdict(problems),
-        ...(thawed.failure ? { failure: thawed.failure } : {}),
-      };
-    }
-  }
+  const calibrated = await calibrate(ctx, planCalibration(def, scale), problems, loadSeconds);
+  if ("failedAfter" in calibrated) return gateFailed(def, base, calibrated.failedAfter, problems);
+  const { reference, capacity } = calibrated;
   const noCapacity = checkCalibration(capacity);
   if (noCapacity.length) {
     // No default capacity: nothing to plan the entry's load against, nor to score it against.

@@ -19,7 +19,7 @@ import { startStack, TARGETS, type Stack } from "../../harness/stack.ts";
 import { imageEnv } from "../../harness/images.ts";
 import { validateEntry } from "../../harness/entry/validate.ts";
 import { readEntryConfig } from "../../harness/entry/entry-config.ts";
-import { gateWhenHealthy, type Gate } from "../../harness/run-phases.ts";
+import { gateWhenHealthy, type Gate } from "../../harness/health-gate.ts";
 import { loadChallenge } from "../../harness/challenge-files.ts";
 import { leftoverProjects, REPO, tempRoot, type TempRoot } from "./helpers.ts";
 
