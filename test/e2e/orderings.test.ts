@@ -28,19 +28,22 @@ const UPKEEP_SCALE = 0.25;
 /** The honest entry: the template, exactly as `sre-chaos new` makes it. */
 const GOOD = "good";
 /**
- * tuned (the best known entry) must score at least this share of the template's score in the same
- * file: it is better by design, but by less than two runs of one entry can differ on a noisy
- * 2-core machine, so a strict "tuned > template" would fail now and then for no fault of the code.
+ * On robust-service, tuned (the best known entry) must score at least this share of the template's
+ * score. It is better by design, but an entry's own capacity moves by a ladder step or more between
+ * runs on a shared 2-core machine, even against one shared reference: measured tuned/template
+ * 1.14 (110.28 vs 97.14) and 0.90 (121.23 vs 134.66; capacities 1,854 and 2,289 req/s, where the
+ * template had measured 1,076 an hour before). Only a clear inversion is a failure.
  */
-const TUNED_FLOOR = 0.9;
+const TUNED_FLOOR = 0.75;
 /**
- * The same on graceful-degradation, where each run's overload is planned from its own calibration
- * (4× url-anvil's capacity as measured in that run), so the two entries are not even offered the
- * same load: measured tuned/template ratios 1.28 (108.46 vs 84.49) and 0.86 (97.27 vs 112.6) in
- * two CI runs of one commit. Until entry and reference are measured in the same moments (the
- * interleaved calibration), only a clear inversion is a failure.
+ * On graceful-degradation no order between tuned and the template is asserted: on this machine
+ * either of them sometimes collapses under the overload (timeouts on every path from about 1,400
+ * req/s offered, never recovering within the phase) while the other holds, under the same plan
+ * and reference: measured tuned/template 2.06 (107.78 vs 52.34) and 0.44 (45.87 vs 105.05) in two
+ * runs of one file. Both must stay clear of the failure modes: a collapsed run scored 46–52, the
+ * cheat 15.3.
  */
-const TUNED_FLOOR_GD = 0.75;
+const ABOVE_SHED_GD = 20;
 const FIXTURES = ["tuned", "modest", "shed-all", "fragile", "slow-quote-no-cache"];
 
 interface Row {
@@ -152,7 +155,7 @@ test("robust-service: tuned ≥ the template > modest (capacity 400 req/s) > she
   beats(modest, shed, 1);
 });
 
-test("graceful-degradation: tuned ≥ the template, well above both failure modes (breaking, shedding everything)", async () => {
+test("graceful-degradation: the template and tuned well above both failure modes (breaking, shedding everything)", async () => {
   const good = await run(GOOD, "graceful-degradation");
   const tuned = await run("tuned", "graceful-degradation");
   const slow = await run("slow-quote-no-cache", "graceful-degradation");
@@ -169,7 +172,7 @@ test("graceful-degradation: tuned ≥ the template, well above both failure mode
   // Breaking (slow-quote-no-cache: almost nothing answered in time) and shedding everything are
   // both failure modes far below the template; which of the two is worse is not asserted: it
   // flips with how loaded the machine is (both have been seen on top).
-  beats(good, shed, 30);
+  beats(good, shed, ABOVE_SHED_GD);
   // The template is below what the plan can give (every overload request good): the ramp to 4×
   // the reference goes past its capacity, so more capacity would still score more.
   const overload = good.measurements?.entry?.phases.find((p) => p.name === "overload");
@@ -179,9 +182,8 @@ test("graceful-degradation: tuned ≥ the template, well above both failure mode
     overload.counts.ok < 0.97 * due,
     `template: ${overload.counts.ok} good of ${due} due under overload`,
   );
-  assert.ok(tuned.score >= good.score * TUNED_FLOOR_GD, `tuned ${tuned.score} vs template ${good.score}`);
   beats(tuned, slow, 3);
-  beats(tuned, shed, 30);
+  beats(tuned, shed, ABOVE_SHED_GD);
 });
 
 test("longest-upkeep: the template (restart always + healthcheck) > fragile (restart no); shed-all = 0", async () => {
