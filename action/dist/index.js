@@ -52400,82 +52400,6 @@ function watchRestarts(docker, container, startedAt) {
   };
 }
 
-// harness/entry-failure.ts
-var RESTART_LOOP_RESTARTS = 5;
-var ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?/g;
-var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-var HEX = /\b[0-9a-f]{32,}\b/gi;
-var TOKEN = /[A-Za-z0-9+_-]{32,}={0,2}/g;
-var tokenLike = (s) => /\d/.test(s) && /[a-z]/.test(s) && /[A-Z]/.test(s);
-var IPV4 = /\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\b/g;
-var escapeRegExp = (text2) => text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-function redactAddress(ip, a) {
-  return a === "127" || ip === "0.0.0.0" ? ip : "[address]";
-}
-function cleanLine(raw, secrets) {
-  let s = raw.slice(0, 8 * 1024).replace(ANSI, "").replace(/\t/g, "  ").replace(CONTROL, "");
-  for (const secret of secrets) {
-    if (secret.length >= 6) s = s.replace(new RegExp(escapeRegExp(secret), "gi"), "[redacted]");
-  }
-  s = s.replace(HEX, "[redacted]").replace(TOKEN, (t) => tokenLike(t) ? "[redacted]" : t).replace(IPV4, (ip, a) => redactAddress(ip, a));
-  s = s.trimEnd();
-  const max = FAILURE_LIMITS.lineChars;
-  return s.length > max ? s.slice(0, max - 1) + "…" : s;
-}
-function tailLines(text2, secrets, maxLines, maxBytes) {
-  const lines = text2.split(/\r?\n|\r/).map((l) => cleanLine(l, secrets)).filter((l) => l.trim() !== "");
-  const out = [];
-  let bytes = 0;
-  for (let i = lines.length - 1; i >= 0 && out.length < maxLines; i--) {
-    bytes += Buffer.byteLength(lines[i], "utf8") + 1;
-    if (bytes > maxBytes) break;
-    out.unshift(lines[i]);
-  }
-  return out;
-}
-function kindOf(state, restarts) {
-  if (state.OOMKilled) return "oom-killed";
-  if (state.Restarting || restarts >= RESTART_LOOP_RESTARTS) return "restart-loop";
-  if (!state.Running) return "exited";
-  return "unhealthy";
-}
-function diagnoseFailure(facts, secrets) {
-  const state = facts.inspect.State ?? {};
-  const restarts = Math.max(0, (facts.inspect.RestartCount ?? 0) - facts.restartsBefore);
-  const kind = kindOf(state, restarts);
-  const exited = kind !== "unhealthy" || restarts > 0;
-  const health = state.Health?.Status ?? null;
-  const healthLog = (state.Health?.Log ?? []).slice(-FAILURE_LIMITS.healthEntries).map((h) => ({
-    exitCode: Number.isInteger(h.ExitCode) ? h.ExitCode : -1,
-    output: tailLines(h.Output ?? "", secrets, FAILURE_LIMITS.healthLines, FAILURE_LIMITS.healthBytes)
-  }));
-  return {
-    kind,
-    state: /^[a-z]{1,20}$/.test(state.Status ?? "") ? state.Status : "unknown",
-    health: health !== null && /^[a-z]{1,20}$/.test(health) ? health : null,
-    exitCode: exited && Number.isInteger(state.ExitCode) ? Math.max(-1, Math.min(255, state.ExitCode)) : null,
-    restarts,
-    oomKilled: state.OOMKilled === true,
-    waitedSeconds: Math.round(facts.waitedSeconds),
-    logTail: tailLines(facts.logs, secrets, FAILURE_LIMITS.logLines, FAILURE_LIMITS.logBytes),
-    healthLog
-  };
-}
-function mergeByTimestamp(stdout, stderr) {
-  const lines = [...stdout.split("\n"), ...stderr.split("\n")].filter((l) => l !== "");
-  const at = (l) => l.slice(0, Math.max(0, l.indexOf(" ")));
-  return lines.map((l, i) => ({ l, i, t: at(l) })).sort((a, b) => a.t < b.t ? -1 : a.t > b.t ? 1 : a.i - b.i).map(({ l }) => /^\d{4}-\d\d-\d\dT\S+ /.test(l) ? l.slice(l.indexOf(" ") + 1) : l).join("\n");
-}
-var LOG_READ_LINES = 60;
-async function collectFailure(docker, container, o) {
-  const [inspect, logs] = await Promise.all([
-    docker.inspectJson(container).catch(() => ({})),
-    docker.logs(container, LOG_READ_LINES).then((l) => mergeByTimestamp(l.stdout, l.stderr)).catch((e) => `(the log could not be read: ${e instanceof Error ? e.message : String(e)})`)
-  ]);
-  const secrets = [...o.secrets, container, container.slice(0, 12)];
-  return diagnoseFailure({ inspect, logs, ...o }, secrets);
-}
-
 // harness/measure.ts
 var SCRAPE_TARGETS = {
   /** The load generator's /metrics. */
@@ -52721,7 +52645,83 @@ async function runLoad(loadgen, prometheus, config2, hooks) {
   return { t0, seconds: seconds2, raw, final: status, stoppedEarly, finished, plannedSeconds: planned };
 }
 
-// harness/run-phases.ts
+// harness/entry-failure.ts
+var RESTART_LOOP_RESTARTS = 5;
+var ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?/g;
+var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+var HEX = /\b[0-9a-f]{32,}\b/gi;
+var TOKEN = /[A-Za-z0-9+_-]{32,}={0,2}/g;
+var tokenLike = (s) => /\d/.test(s) && /[a-z]/.test(s) && /[A-Z]/.test(s);
+var IPV4 = /\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\b/g;
+var escapeRegExp = (text2) => text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function redactAddress(ip, a) {
+  return a === "127" || ip === "0.0.0.0" ? ip : "[address]";
+}
+function cleanLine(raw, secrets) {
+  let s = raw.slice(0, 8 * 1024).replace(ANSI, "").replace(/\t/g, "  ").replace(CONTROL, "");
+  for (const secret of secrets) {
+    if (secret.length >= 6) s = s.replace(new RegExp(escapeRegExp(secret), "gi"), "[redacted]");
+  }
+  s = s.replace(HEX, "[redacted]").replace(TOKEN, (t) => tokenLike(t) ? "[redacted]" : t).replace(IPV4, (ip, a) => redactAddress(ip, a));
+  s = s.trimEnd();
+  const max = FAILURE_LIMITS.lineChars;
+  return s.length > max ? s.slice(0, max - 1) + "…" : s;
+}
+function tailLines(text2, secrets, maxLines, maxBytes) {
+  const lines = text2.split(/\r?\n|\r/).map((l) => cleanLine(l, secrets)).filter((l) => l.trim() !== "");
+  const out = [];
+  let bytes = 0;
+  for (let i = lines.length - 1; i >= 0 && out.length < maxLines; i--) {
+    bytes += Buffer.byteLength(lines[i], "utf8") + 1;
+    if (bytes > maxBytes) break;
+    out.unshift(lines[i]);
+  }
+  return out;
+}
+function kindOf(state, restarts) {
+  if (state.OOMKilled) return "oom-killed";
+  if (state.Restarting || restarts >= RESTART_LOOP_RESTARTS) return "restart-loop";
+  if (!state.Running) return "exited";
+  return "unhealthy";
+}
+function diagnoseFailure(facts, secrets) {
+  const state = facts.inspect.State ?? {};
+  const restarts = Math.max(0, (facts.inspect.RestartCount ?? 0) - facts.restartsBefore);
+  const kind = kindOf(state, restarts);
+  const exited = kind !== "unhealthy" || restarts > 0;
+  const health = state.Health?.Status ?? null;
+  const healthLog = (state.Health?.Log ?? []).slice(-FAILURE_LIMITS.healthEntries).map((h) => ({
+    exitCode: Number.isInteger(h.ExitCode) ? h.ExitCode : -1,
+    output: tailLines(h.Output ?? "", secrets, FAILURE_LIMITS.healthLines, FAILURE_LIMITS.healthBytes)
+  }));
+  return {
+    kind,
+    state: /^[a-z]{1,20}$/.test(state.Status ?? "") ? state.Status : "unknown",
+    health: health !== null && /^[a-z]{1,20}$/.test(health) ? health : null,
+    exitCode: exited && Number.isInteger(state.ExitCode) ? Math.max(-1, Math.min(255, state.ExitCode)) : null,
+    restarts,
+    oomKilled: state.OOMKilled === true,
+    waitedSeconds: Math.round(facts.waitedSeconds),
+    logTail: tailLines(facts.logs, secrets, FAILURE_LIMITS.logLines, FAILURE_LIMITS.logBytes),
+    healthLog
+  };
+}
+function mergeByTimestamp(stdout, stderr) {
+  const lines = [...stdout.split("\n"), ...stderr.split("\n")].filter((l) => l !== "");
+  const at = (l) => l.slice(0, Math.max(0, l.indexOf(" ")));
+  return lines.map((l, i) => ({ l, i, t: at(l) })).sort((a, b) => a.t < b.t ? -1 : a.t > b.t ? 1 : a.i - b.i).map(({ l }) => /^\d{4}-\d\d-\d\dT\S+ /.test(l) ? l.slice(l.indexOf(" ") + 1) : l).join("\n");
+}
+var LOG_READ_LINES = 60;
+async function collectFailure(docker, container, o) {
+  const [inspect, logs] = await Promise.all([
+    docker.inspectJson(container).catch(() => ({})),
+    docker.logs(container, LOG_READ_LINES).then((l) => mergeByTimestamp(l.stdout, l.stderr)).catch((e) => `(the log could not be read: ${e instanceof Error ? e.message : String(e)})`)
+  ]);
+  const secrets = [...o.secrets, container, container.slice(0, 12)];
+  return diagnoseFailure({ inspect, logs, ...o }, secrets);
+}
+
+// harness/health-gate.ts
 var HEALTH_TIMEOUT_MS = 6e4;
 var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function gateWhenHealthy(ctx, target2, container, service) {
@@ -52761,6 +52761,8 @@ function lastLogLine(f) {
   const line2 = f.logTail.at(-1);
   return line2 ? ` Its last log line: ${line2}` : "";
 }
+
+// harness/run-phases.ts
 async function loadAndMeasure(ctx, label, target2, container, plan, stages, withChaos) {
   const { stack, def, docker, log } = ctx;
   const config2 = {
@@ -52821,6 +52823,61 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
     restarts.stop();
   }
 }
+function gateFailed(def, base, gate, problems) {
+  return {
+    ...base,
+    score: scoreRun(def, null, null, { passed: false, wrongBodyRatio: 0 }),
+    checks: gate.checks,
+    verificationPassed: false,
+    measurements: null,
+    loadStart: (/* @__PURE__ */ new Date()).toISOString(),
+    calibration: null,
+    integrity: verdict(problems),
+    ...gate.failure ? { failure: gate.failure } : {}
+  };
+}
+async function calibrate(ctx, draft, problems, loadSeconds) {
+  const { stack, def, log } = ctx;
+  const calibration = draft.calibration;
+  if (!calibration) return { reference: null, capacity: null };
+  if (ctx.recorded) {
+    const reference2 = ctx.recorded.reference;
+    const capacity2 = referenceCapacity(def, reference2);
+    log(`reference capacity: ${capacity2.toFixed(0)} req/s (recorded in run ${ctx.recorded.runId})`);
+    return { reference: reference2, capacity: capacity2 };
+  }
+  const refContainer = await stack.compose.containerId("reference");
+  const parts = { ...stack, docker: ctx.docker, log };
+  const reference = await withEntryFrozen(parts, async () => {
+    const refGate = await gateWhenHealthy(ctx, TARGETS.reference, refContainer, "reference");
+    if (!refGate.passed)
+      throw new Error(`the reference app failed its own gate: ${JSON.stringify(refGate.checks)}`);
+    log("calibrating on the reference app (url-anvil)…");
+    const tRef = Date.now();
+    const measuredRef = await loadAndMeasure(
+      ctx,
+      "reference",
+      TARGETS.reference,
+      refContainer,
+      draft,
+      calibration,
+      false
+    );
+    loadSeconds.reference = (Date.now() - tRef) / 1e3;
+    problems.push(...measuredRef.problems);
+    return measuredRef.m;
+  });
+  await ctx.docker.stop(refContainer);
+  const capacity = referenceCapacity(def, reference);
+  log(`reference capacity: ${capacity.toFixed(0)} req/s`);
+  const thawed = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry");
+  if (!thawed.passed) {
+    log("verification gate after calibration: FAILED");
+    const checks = thawed.checks.map((c) => ({ ...c, name: `after calibration: ${c.name}`.slice(0, 100) }));
+    return { failedAfter: { ...thawed, checks } };
+  }
+  return { reference, capacity };
+}
 async function measureAndScore(ctx) {
   const { stack, def, scale, log } = ctx;
   const prometheusVersion = await stack.prometheus.version();
@@ -52830,73 +52887,11 @@ async function measureAndScore(ctx) {
   const gate = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry");
   const failedNames = gate.checks.filter((c) => !c.passed).map((c) => c.name);
   log(gate.passed ? "verification gate: passed" : `verification gate: FAILED (${failedNames.join(", ")})`);
-  if (!gate.passed) {
-    const score2 = scoreRun(def, null, null, { passed: false, wrongBodyRatio: 0 });
-    return {
-      ...base,
-      score: score2,
-      checks: gate.checks,
-      verificationPassed: false,
-      measurements: null,
-      loadStart: (/* @__PURE__ */ new Date()).toISOString(),
-      calibration: null,
-      integrity: verdict([]),
-      ...gate.failure ? { failure: gate.failure } : {}
-    };
-  }
-  let reference = null;
-  let capacity = null;
+  if (!gate.passed) return gateFailed(def, base, gate, []);
   const problems = [];
-  const draft = planCalibration(def, scale);
-  const calibration = draft.calibration;
-  if (calibration && ctx.recorded) {
-    reference = ctx.recorded.reference;
-    capacity = referenceCapacity(def, reference);
-    log(`reference capacity: ${capacity.toFixed(0)} req/s (recorded in run ${ctx.recorded.runId})`);
-  } else if (calibration) {
-    const refContainer = await stack.compose.containerId("reference");
-    const parts = { ...stack, docker: ctx.docker, log };
-    reference = await withEntryFrozen(parts, async () => {
-      const refGate = await gateWhenHealthy(ctx, TARGETS.reference, refContainer, "reference");
-      if (!refGate.passed)
-        throw new Error(`the reference app failed its own gate: ${JSON.stringify(refGate.checks)}`);
-      log("calibrating on the reference app (url-anvil)…");
-      const tRef = Date.now();
-      const measuredRef = await loadAndMeasure(
-        ctx,
-        "reference",
-        TARGETS.reference,
-        refContainer,
-        draft,
-        calibration,
-        false
-      );
-      loadSeconds.reference = (Date.now() - tRef) / 1e3;
-      problems.push(...measuredRef.problems);
-      return measuredRef.m;
-    });
-    await ctx.docker.stop(refContainer);
-    const measured = referenceCapacity(def, reference);
-    capacity = measured;
-    log(`reference capacity: ${measured.toFixed(0)} req/s`);
-    const thawed = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry");
-    if (!thawed.passed) {
-      log("verification gate after calibration: FAILED");
-      const checks = thawed.checks.map((c) => ({ ...c, name: `after calibration: ${c.name}`.slice(0, 100) }));
-      const score2 = scoreRun(def, null, null, { passed: false, wrongBodyRatio: 0 });
-      return {
-        ...base,
-        score: score2,
-        checks,
-        verificationPassed: false,
-        measurements: null,
-        loadStart: (/* @__PURE__ */ new Date()).toISOString(),
-        calibration: null,
-        integrity: verdict(problems),
-        ...thawed.failure ? { failure: thawed.failure } : {}
-      };
-    }
-  }
+  const calibrated = await calibrate(ctx, planCalibration(def, scale), problems, loadSeconds);
+  if ("failedAfter" in calibrated) return gateFailed(def, base, calibrated.failedAfter, problems);
+  const { reference, capacity } = calibrated;
   const noCapacity = checkCalibration(capacity);
   if (noCapacity.length) {
     problems.push(...noCapacity);
