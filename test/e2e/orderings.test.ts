@@ -41,9 +41,10 @@ const TUNED_FLOOR = 0.75;
  * req/s offered, never recovering within the phase) while the other holds, under the same plan
  * and reference: measured tuned/template 2.06 (107.78 vs 52.34) and 0.44 (45.87 vs 105.05) in two
  * runs of one file. Both must stay clear of the failure modes: a collapsed run scored 46–52, the
- * cheat 15.3.
+ * cheat 15.3–23.1 (its instant 503s count as answered in time; it scores more the higher the plan).
+ * The cheat's goodput, the component that decides, is asserted below a quarter of theirs.
  */
-const ABOVE_SHED_GD = 20;
+const ABOVE_SHED_GD = 10;
 const FIXTURES = ["tuned", "modest", "shed-all", "fragile", "slow-quote-no-cache"];
 
 interface Row {
