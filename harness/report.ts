@@ -92,9 +92,7 @@ export function renderReport(r: RunRecord): string {
       ? [
           `- calibration: ${Object.entries(p.calibration)
             .map(([k, v]) => `${k} = ${fmt(v)}`)
-            .join(
-              ", ",
-            )}${p.referenceRecordedFrom ? ` (recorded in run ${md(p.referenceRecordedFrom)}: a test-only shortcut, never published)` : ""}`,
+            .join(", ")}${recordedNote(p.referenceRecordedFrom)}`,
         ]
       : []),
     ...(p.repository
@@ -130,4 +128,9 @@ export function failureSection(f: EntryFailure): string[] {
   if (f.healthLog.length)
     lines.push("What its healthcheck printed:", "", ...markdownCodeBlock(healthLogLines(f)), "");
   return lines;
+}
+
+/** Says where a recorded reference (tests only) came from; empty when the run measured its own. */
+function recordedNote(from: string | undefined): string {
+  return from ? ` (recorded in run ${md(from)}: a test-only shortcut, never published)` : "";
 }

@@ -49507,9 +49507,7 @@ function renderReport(r) {
     `- entry image ${p.entryImageDigest ?? "?"}`,
     `- ${p.cpuCount} × ${md(p.cpuModel)}; entry on CPU ${p.cpuPlacement.entry}, load on CPU ${p.cpuPlacement.load}`,
     ...p.calibration ? [
-      `- calibration: ${Object.entries(p.calibration).map(([k, v]) => `${k} = ${fmt2(v)}`).join(
-        ", "
-      )}${p.referenceRecordedFrom ? ` (recorded in run ${md(p.referenceRecordedFrom)}: a test-only shortcut, never published)` : ""}`
+      `- calibration: ${Object.entries(p.calibration).map(([k, v]) => `${k} = ${fmt2(v)}`).join(", ")}${recordedNote(p.referenceRecordedFrom)}`
     ] : [],
     ...p.repository ? [
       `- ${p.repository}${p.pullRequest ? ` PR #${p.pullRequest}` : ""}${p.headSha ? ` at ${p.headSha.slice(0, 12)}` : ""}`
@@ -49538,6 +49536,9 @@ function failureSection(f) {
   if (f.healthLog.length)
     lines.push("What its healthcheck printed:", "", ...markdownCodeBlock(healthLogLines(f)), "");
   return lines;
+}
+function recordedNote(from) {
+  return from ? ` (recorded in run ${md(from)}: a test-only shortcut, never published)` : "";
 }
 
 // harness/exec.ts

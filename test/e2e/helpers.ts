@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import type { ChallengeId, RunRecord } from "../../record/run-record.ts";
+import { readRecordedReference } from "../../harness/recorded-reference.ts";
 
 export const REPO = resolve(import.meta.dirname, "..", "..");
 
@@ -102,7 +103,7 @@ export function entryImageTagExists(login: string, runId: string): boolean {
  * reference, harness/recorded-reference.ts; never published). Entries compared within one file are
  * then normalized by the same reference, so their order shows the entries and not the reference's
  * run-to-run noise, and each later run spends no time on the reference. A first run whose record
- * cannot serve (invalid, or no reference measured) is not kept: the next run measures again.
+ * cannot serve (readRecordedReference refuses it) is not kept: the next run measures again.
  */
 export class SharedReference {
   private readonly measured = new Map<ChallengeId, { runJson: string; runId: string }>();
@@ -119,9 +120,13 @@ export class SharedReference {
 
   /** Keeps `runJson` (the run.json `record` was written to) for later runs of its challenge. */
   keep(record: RunRecord, runJson: string): void {
-    if (this.measured.has(record.challenge) || record.provenance.referenceRecordedFrom) return;
-    const phases = record.measurements?.reference?.phases ?? [];
-    if (phases.length > 0 && record.integrity?.valid !== false)
-      this.measured.set(record.challenge, { runJson, runId: record.runId });
+    if (this.measured.has(record.challenge)) return;
+    try {
+      // The harness's own rule for a record that can serve, so the two never disagree.
+      readRecordedReference(runJson, record.challenge, record.provenance.scale);
+    } catch {
+      return;
+    }
+    this.measured.set(record.challenge, { runJson, runId: record.runId });
   }
 }
