@@ -14,29 +14,51 @@ import { ratio, sloMiss } from "./slo.ts";
 export const BREACH_GRACE_SECONDS = 5;
 
 /**
+ * What the load generator says of one second: true within SLO, false not, null unknown. No request
+ * completed and none dropped although a fresh scrape of the load generator landed: false (load was
+ * offered all along and the app answered nothing — a frozen app looks like this). The same without
+ * a fresh scrape (a scrape gap, or when unknown): null — that second's requests are counted in the
+ * next fresh scrape, not in it.
+ */
+function loadVerdict(def: ChallengeDef, s: Sample): boolean | null {
+  if (totalOf(s.counts) + s.dropped > 0) return sloMiss(def.slo, s.counts, s.dropped, s.p99) === null;
+  return s.loadScraped === true ? false : null;
+}
+
+/**
  * Whether one second was up. The probe must have succeeded, and the load generator's requests of
  * that second must meet the SLO. Rules for missing data:
- * - no request completed and none dropped although a fresh scrape of the load generator landed:
- *   down (load was offered all along and the app answered nothing — a frozen app looks like this);
- * - the same during a scrape gap (or when unknown): the probe alone decides;
+ * - a scrape gap (no request completed, no fresh scrape): the load verdict is `carrier`'s, the
+ *   next second with a fresh scrape, which counted this second's requests; without one, the probe
+ *   alone decides;
  * - no probe landed (null): the load generator alone decides, and it needs traffic within SLO;
  * - neither: down (nothing shows the app was up).
  */
-export function secondUp(def: ChallengeDef, s: Sample | undefined): boolean {
+export function secondUp(def: ChallengeDef, s: Sample | undefined, carrier?: Sample): boolean {
   if (!s) return false;
-  const traffic = totalOf(s.counts) + s.dropped > 0;
-  if (!traffic && s.loadScraped === true) return false;
-  const k6ok = traffic ? sloMiss(def.slo, s.counts, s.dropped, s.p99) === null : null;
+  let k6ok = loadVerdict(def, s);
+  if (k6ok === null && carrier) k6ok = loadVerdict(def, carrier);
   if (s.probeUp === null) return k6ok === true;
   return s.probeUp >= 1 && k6ok !== false;
 }
 
-/** Up/down per second over [0, duration). */
+/**
+ * Up/down per second over [0, duration). A second in a scrape gap is judged by the load of the
+ * next second with a fresh scrape (its counters hold the gap's requests): an entry that fails
+ * every second it is measured cannot earn a streak from the seconds it was not.
+ */
 export function upSeconds(def: ChallengeDef, m: Measurements): boolean[] {
   const step = m.stepSeconds > 0 ? m.stepSeconds : 1;
   const n = Math.max(0, Math.ceil((Number.isFinite(m.duration) ? m.duration : 0) / step));
   const by = samplesBySecond(m);
-  return Array.from({ length: n }, (_, i) => secondUp(def, by[i]));
+  const carriers: (Sample | undefined)[] = new Array(n);
+  let next: Sample | undefined;
+  for (let i = n - 1; i >= 0; i--) {
+    carriers[i] = next;
+    const s = by[i];
+    if (s && loadVerdict(def, s) !== null) next = s;
+  }
+  return Array.from({ length: n }, (_, i) => secondUp(def, by[i], carriers[i]));
 }
 
 /** Longest run of `true`: its length and where it starts. */

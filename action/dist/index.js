@@ -51936,11 +51936,14 @@ function scoreGracefulDegradation(def, entry, reference) {
 
 // scoring/longest-upkeep.ts
 var BREACH_GRACE_SECONDS = 5;
-function secondUp(def, s) {
+function loadVerdict(def, s) {
+  if (totalOf(s.counts) + s.dropped > 0) return sloMiss(def.slo, s.counts, s.dropped, s.p99) === null;
+  return s.loadScraped === true ? false : null;
+}
+function secondUp(def, s, carrier) {
   if (!s) return false;
-  const traffic = totalOf(s.counts) + s.dropped > 0;
-  if (!traffic && s.loadScraped === true) return false;
-  const k6ok = traffic ? sloMiss(def.slo, s.counts, s.dropped, s.p99) === null : null;
+  let k6ok = loadVerdict(def, s);
+  if (k6ok === null && carrier) k6ok = loadVerdict(def, carrier);
   if (s.probeUp === null) return k6ok === true;
   return s.probeUp >= 1 && k6ok !== false;
 }
@@ -51948,7 +51951,14 @@ function upSeconds(def, m) {
   const step = m.stepSeconds > 0 ? m.stepSeconds : 1;
   const n = Math.max(0, Math.ceil((Number.isFinite(m.duration) ? m.duration : 0) / step));
   const by = samplesBySecond(m);
-  return Array.from({ length: n }, (_, i) => secondUp(def, by[i]));
+  const carriers = new Array(n);
+  let next;
+  for (let i = n - 1; i >= 0; i--) {
+    carriers[i] = next;
+    const s = by[i];
+    if (s && loadVerdict(def, s) !== null) next = s;
+  }
+  return Array.from({ length: n }, (_, i) => secondUp(def, by[i], carriers[i]));
 }
 function longestStreak(up) {
   let best = { length: 0, start: 0 };
