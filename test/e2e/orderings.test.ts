@@ -1,11 +1,14 @@
 /**
  * The orderings an SRE expects, end to end at a small scale: entries of known quality written for
  * the tests (test/fixtures/entries/) run through each challenge with the real harness, and the
- * scores must rank them as their behaviour deserves. Eleven runs: one per distinct scenario (a
- * failed gate is run in run-robust-service.test.ts, not here). The cheat (shed-all: passes the gate, then
+ * scores must rank them as their behaviour deserves. Twelve runs: one per distinct scenario (a
+ * failed gate is run in entry-failures.test.ts, not here). The cheat (shed-all: passes the gate, then
  * answers almost everything with an instant 503) must score strictly below the honest template in
- * every challenge. Every score is printed with its components so a note can quote the figures.
+ * every challenge; an entry with a canned echo fails verification and scores 0. Every score is
+ * printed with its components so a note can quote the figures.
  *
+ * The first run of robust-service is the user's path: `sre-chaos new` then `sre-chaos run`, the CLI
+ * as a contributor runs it, which measures url-anvil and writes the record publish would check.
  * The first run of each challenge measures url-anvil; the others reuse its figures (SharedReference,
  * test-only), so the entries of a challenge are offered the same plan and normalized by the same
  * reference. Margins are still wide: an entry's own capacity moves between runs on a noisy 2-core
@@ -14,17 +17,15 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ChallengeId, Component, RunRecord } from "../../record/run-record.ts";
 import { provisionSandbox } from "../../sandbox/provision.ts";
-import { runEntry } from "../../harness/run.ts";
-import { createEntry } from "../../harness/entry/new-entry.ts";
-import { leftoverProjects, SharedReference, tempRoot, type TempRoot } from "./helpers.ts";
+import { loadChallenge } from "../../harness/challenge-files.ts";
+import { verifiedRecord } from "../../action/src/recompute.ts";
+import { cli, entryImageTagExists, leftoverContainers, tempRoot, type TempRoot } from "./helpers.ts";
+import { OrderingRuns } from "./ordering-runs.ts";
 
-/** Small enough for CI on 2 cores, large enough for every phase and fault to last whole seconds. */
-const SCALE = 0.2;
-/** longest-upkeep packs 15 faults into its load: at 0.25 they are 3–4 s apart, not 2–3. */
-const UPKEEP_SCALE = 0.25;
 /** The honest entry: the template, exactly as `sre-chaos new` makes it. */
 const GOOD = "good";
 /**
@@ -45,73 +46,27 @@ const TUNED_FLOOR = 0.75;
  * The cheat's goodput, the component that decides, is asserted below a quarter of theirs.
  */
 const ABOVE_SHED_GD = 10;
-const FIXTURES = ["tuned", "modest", "shed-all", "fragile", "slow-quote-no-cache"];
-
-interface Row {
-  challenge: ChallengeId;
-  login: string;
-  scale: number;
-  record: RunRecord;
-  seconds: number;
-}
+const FIXTURES = ["tuned", "modest", "shed-all", "fragile", "slow-quote-no-cache", "canned-echo"];
 
 let t: TempRoot;
-const rows: Row[] = [];
-/** The first run of each challenge measures the reference; the others are scored against it. */
-const shared = new SharedReference();
+let runs: OrderingRuns;
+const run = (login: string, challenge: ChallengeId) => runs.run(login, challenge);
 const started = Date.now();
 
 before(async () => {
   await provisionSandbox({ log: () => undefined });
   t = tempRoot();
-  const made = await createEntry({ root: t.root, login: GOOD });
-  assert.deepEqual(made.report.violations, [], "the template is a valid entry");
+  runs = new OrderingRuns(t.root);
+  const made = cli(t.root, ["new", GOOD]);
+  assert.equal(made.status, 0, `sre-chaos new: ${made.stdout}\n${made.stderr}`);
   for (const name of FIXTURES) t.addFixture(name, name);
 });
 
 after(() => {
-  console.log("\nscores (points per component; value in its unit)");
-  for (const r of rows) console.log(formatRow(r));
+  runs?.print();
   console.log(`orderings.test.ts wall time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   t?.cleanup();
 });
-
-function formatRow({ challenge, login, scale, record, seconds }: Row): string {
-  const parts = record.components.map((c) => `${c.id}=${c.points} (${c.value ?? "n/a"} ${c.unit})`);
-  const gate = record.verification.passed ? "" : " [verification failed]";
-  return `${challenge.padEnd(21)} ${login.padEnd(20)} ${String(record.score).padStart(7)}${gate} | ${parts.join(", ")} | scale ${scale}, ${seconds.toFixed(0)} s`;
-}
-
-/** Runs one entry through one challenge with the real harness; records and prints the row. */
-async function run(login: string, challenge: ChallengeId): Promise<RunRecord> {
-  const scale = challenge === "longest-upkeep" ? UPKEEP_SCALE : SCALE;
-  const t0 = Date.now();
-  const lines: string[] = [];
-  // run.json and report.md go to SRE_CHAOS_E2E_OUT when set (kept for a look after the run).
-  const outDir = join(process.env.SRE_CHAOS_E2E_OUT ?? join(t.root, "out"), challenge, login);
-  const { record } = await runEntry({
-    root: t.root,
-    login,
-    challenge,
-    scale,
-    outDir,
-    log: (line) => lines.push(line),
-    recordedReference: shared.for(challenge),
-  }).catch((e: unknown) => {
-    console.log(`${challenge} ${login}: the run failed; its last log lines:\n${lines.slice(-30).join("\n")}`);
-    throw e;
-  });
-  // The shortcut is taken when offered, and the record says from which run.
-  assert.equal(record.provenance.referenceRecordedFrom, shared.from(challenge), `${login}: reference source`);
-  shared.keep(record, join(outDir, "run.json"));
-  const row = { challenge, login, scale, record, seconds: (Date.now() - t0) / 1000 };
-  rows.push(row);
-  console.log(formatRow(row));
-  // Only this run's project: other runs may share the Docker Engine on a developer's machine.
-  const project = `srechaos-${record.runId.toLowerCase()}`;
-  assert.ok(!leftoverProjects().includes(project), `the stack of ${login} (${project}) was torn down`);
-  return record;
-}
 
 function comp(record: RunRecord, id: string): Component {
   const c = record.components.find((x) => x.id === id);
@@ -127,11 +82,45 @@ function beats(a: RunRecord, b: RunRecord, margin: number): void {
   );
 }
 
+/** The template's robust-service record from the CLI test; the ordering test below compares it. */
+let cliGood: RunRecord | undefined;
+
+test("sre-chaos new + run: the template gets a valid record with a positive score that publish recomputes", async () => {
+  const { record, stdout, outDir } = runs.runCli(GOOD);
+  assert.equal(record.login, GOOD);
+  assert.equal(record.verification.passed, true, JSON.stringify(record.verification.checks));
+  assert.ok(record.score > 0, `score ${record.score}`);
+  assert.deepEqual(
+    record.components.map((c) => c.id),
+    ["capacity", "p99-at-half-capacity", "efficiency", "errors"],
+  );
+  const sum = record.components.reduce((s, c) => s + c.points, 0);
+  assert.ok(Math.abs(sum - record.score) < 0.05, `components sum ${sum} vs score ${record.score}`);
+  const rps = record.series.values.rps ?? [];
+  assert.ok(rps.length >= 6 && Math.max(...rps.map((x) => x ?? 0)) > 50, `rps series ${rps.join(",")}`);
+  assert.ok((record.provenance.calibration?.referenceCapacityRps ?? 0) > 0, "reference capacity measured");
+  assert.equal(record.provenance.referenceRecordedFrom, undefined, "the CLI measures its own reference");
+  assert.ok(record.verification.duringLoad.checked > 100);
+  assert.match(record.provenance.entryImageDigest ?? "", /^sha256:/);
+  // Publish scores the record again from the measurements it carries, and gets the same score.
+  assert.ok(record.measurements?.entry, "the record carries its measurements");
+  const recomputed = verifiedRecord(await loadChallenge("robust-service"), record);
+  assert.equal(recomputed.score, record.score, "the record recomputes to its own score");
+  assert.ok(existsSync(join(outDir, "report.md")));
+  assert.match(stdout, new RegExp(`robust-service: ${GOOD} scored`));
+  // No terminal here (piped output): each load phase prints its own progress from its first seconds.
+  for (const label of ["reference", "entry"])
+    assert.match(stdout, new RegExp(`^${label} +\\S+ +00:0\\d / \\d\\d:\\d\\d .* req/s`, "m"), label);
+  assert.deepEqual(leftoverContainers(record.runId), [], "the stack was torn down");
+  assert.equal(entryImageTagExists(record.login, record.runId), false, "the run's image tag was removed");
+  cliGood = record;
+});
+
 test("robust-service: tuned ≥ the template > modest (capacity 400 req/s) > shed-all = 0", async () => {
-  // tuned first: the first run of a process has been seen to measure the reference low (up to
-  // 1.8× lower, which raises that run's normalized score); the floor below must not hinge on that.
+  // The template's run is the CLI's above (it measured the reference the others reuse).
+  const good = cliGood;
+  assert.ok(good, "the CLI run of the template failed (see the test before this one)");
   const tuned = await run("tuned", "robust-service");
-  const good = await run(GOOD, "robust-service");
   const modest = await run("modest", "robust-service");
   const shed = await run("shed-all", "robust-service");
   assert.equal(good.verification.passed, true);
@@ -154,6 +143,20 @@ test("robust-service: tuned ≥ the template > modest (capacity 400 req/s) > she
   assert.equal(shed.verification.passed, true, "the cheat passes the gate");
   assert.equal(shed.score, 0, `shed-all scored ${shed.score}`);
   beats(modest, shed, 1);
+});
+
+test("robust-service: an entry whose echo is canned fails verification and scores 0, with the reason", async () => {
+  const canned = await run("canned-echo", "robust-service");
+  assert.equal(canned.verification.passed, false);
+  assert.equal(canned.score, 0);
+  const failed = canned.verification.checks.filter((c) => !c.passed);
+  assert.ok(
+    failed.some((c) => /echo/.test(c.name) && /nonce/.test(c.detail)),
+    JSON.stringify(failed),
+  );
+  assert.ok(canned.components.every((c) => c.points === 0));
+  const report = readFileSync(join(runs.outDir("robust-service", "canned-echo"), "report.md"), "utf8");
+  assert.match(report, /Verification failed/);
 });
 
 test("graceful-degradation: the template and tuned well above both failure modes (breaking, shedding everything)", async () => {
