@@ -9,28 +9,19 @@
 import type { ChallengeDef } from "./challenge-schema.ts";
 import type { Component } from "../record/run-record.ts";
 import { clamp, component, fmt, logRatioPoints, pct, total, type ScoreResult } from "./components.ts";
-import { totalOf, type Measurements, type PhaseStats, type Sample } from "./measurements.ts";
-import { ratio, referenceCapacity, sloMiss } from "./slo.ts";
+import { totalOf, type Measurements, type PhaseStats } from "./measurements.ts";
+import { carriedVerdict, gapCarriers, samplesBySecond } from "./per-second.ts";
+import { ratio, referenceCapacity } from "./slo.ts";
 
 /** Restart points: all at 0 restarts, half at 1, none from 2. */
 export const RESTARTS_TO_ZERO = 2;
 
 type Weights = Record<"answeredInTime" | "goodput" | "quoteAvailability" | "recovery" | "restarts", number>;
 
-/** Per-second samples indexed by second (missing seconds are undefined: gaps in Prometheus data). */
-export function samplesBySecond(m: Measurements): (Sample | undefined)[] {
-  const step = m.stepSeconds > 0 ? m.stepSeconds : 1;
-  const out: (Sample | undefined)[] = [];
-  for (const s of m.samples) {
-    const i = Math.floor(s.t / step);
-    if (i >= 0 && Number.isFinite(i) && i < 100_000) out[i] = s;
-  }
-  return out;
-}
-
 /**
  * Seconds from the start of `phase` until the first window of `window` consecutive seconds each
- * within SLO begins; null when it never happens inside the phase. A gap in the data breaks a window.
+ * within SLO begins; null when it never happens inside the phase. A missing second breaks a window;
+ * a scrape gap is judged by the next scraped second, which counted its requests.
  */
 export function timeToRecover(
   def: ChallengeDef,
@@ -42,10 +33,11 @@ export function timeToRecover(
   const by = samplesBySecond(m);
   const from = Math.ceil(phase.start / step);
   const to = Math.floor(phase.end / step);
+  const carriers = gapCarriers(def, by, by.length);
   let run = 0;
   for (let i = from; i < to; i++) {
     const s = by[i];
-    run = s && sloMiss(def.slo, s.counts, s.dropped, s.p99) === null ? run + 1 : 0;
+    run = s && carriedVerdict(def, s, carriers[i]) === true ? run + 1 : 0;
     if (run * step >= window) return (i - run + 1 - from) * step;
   }
   return null;

@@ -6,24 +6,12 @@
  */
 import type { ChallengeDef } from "./challenge-schema.ts";
 import { component, fmt, pct, total, type ScoreResult } from "./components.ts";
-import { samplesBySecond } from "./graceful-degradation.ts";
-import { totalOf, type Measurements, type Sample } from "./measurements.ts";
-import { ratio, sloMiss } from "./slo.ts";
+import type { Measurements, Sample } from "./measurements.ts";
+import { carriedVerdict, gapCarriers, samplesBySecond } from "./per-second.ts";
+import { ratio } from "./slo.ts";
 
 /** Seconds after a fault's end in which a breach is still blamed on it (kills take a while to show). */
 export const BREACH_GRACE_SECONDS = 5;
-
-/**
- * What the load generator says of one second: true within SLO, false not, null unknown. No request
- * completed and none dropped although a fresh scrape of the load generator landed: false (load was
- * offered all along and the app answered nothing — a frozen app looks like this). The same without
- * a fresh scrape (a scrape gap, or when unknown): null — that second's requests are counted in the
- * next fresh scrape, not in it.
- */
-function loadVerdict(def: ChallengeDef, s: Sample): boolean | null {
-  if (totalOf(s.counts) + s.dropped > 0) return sloMiss(def.slo, s.counts, s.dropped, s.p99) === null;
-  return s.loadScraped === true ? false : null;
-}
 
 /**
  * Whether one second was up. The probe must have succeeded, and the load generator's requests of
@@ -36,8 +24,7 @@ function loadVerdict(def: ChallengeDef, s: Sample): boolean | null {
  */
 export function secondUp(def: ChallengeDef, s: Sample | undefined, carrier?: Sample): boolean {
   if (!s) return false;
-  let k6ok = loadVerdict(def, s);
-  if (k6ok === null && carrier) k6ok = loadVerdict(def, carrier);
+  const k6ok = carriedVerdict(def, s, carrier);
   if (s.probeUp === null) return k6ok === true;
   return s.probeUp >= 1 && k6ok !== false;
 }
@@ -51,13 +38,7 @@ export function upSeconds(def: ChallengeDef, m: Measurements): boolean[] {
   const step = m.stepSeconds > 0 ? m.stepSeconds : 1;
   const n = Math.max(0, Math.ceil((Number.isFinite(m.duration) ? m.duration : 0) / step));
   const by = samplesBySecond(m);
-  const carriers: (Sample | undefined)[] = new Array(n);
-  let next: Sample | undefined;
-  for (let i = n - 1; i >= 0; i--) {
-    carriers[i] = next;
-    const s = by[i];
-    if (s && loadVerdict(def, s) !== null) next = s;
-  }
+  const carriers = gapCarriers(def, by, n);
   return Array.from({ length: n }, (_, i) => secondUp(def, by[i], carriers[i]));
 }
 

@@ -51817,8 +51817,7 @@ function logRatioPoints(weight, ratio2) {
   return Number.isFinite(ratio2) && ratio2 > 0 ? weight * Math.log2(1 + ratio2) : 0;
 }
 
-// scoring/graceful-degradation.ts
-var RESTARTS_TO_ZERO = 2;
+// scoring/per-second.ts
 function samplesBySecond(m) {
   const step = m.stepSeconds > 0 ? m.stepSeconds : 1;
   const out = [];
@@ -51828,15 +51827,37 @@ function samplesBySecond(m) {
   }
   return out;
 }
+function loadVerdict(def, s) {
+  if (totalOf(s.counts) + s.dropped > 0) return sloMiss(def.slo, s.counts, s.dropped, s.p99) === null;
+  return s.loadScraped === true ? false : null;
+}
+function gapCarriers(def, by, n) {
+  const carriers = new Array(n);
+  let next;
+  for (let i = n - 1; i >= 0; i--) {
+    carriers[i] = next;
+    const s = by[i];
+    if (s && loadVerdict(def, s) !== null) next = s;
+  }
+  return carriers;
+}
+function carriedVerdict(def, s, carrier) {
+  const own2 = loadVerdict(def, s);
+  return own2 === null && carrier ? loadVerdict(def, carrier) : own2;
+}
+
+// scoring/graceful-degradation.ts
+var RESTARTS_TO_ZERO = 2;
 function timeToRecover(def, m, phase, window2) {
   const step = m.stepSeconds > 0 ? m.stepSeconds : 1;
   const by = samplesBySecond(m);
   const from = Math.ceil(phase.start / step);
   const to = Math.floor(phase.end / step);
+  const carriers = gapCarriers(def, by, by.length);
   let run3 = 0;
   for (let i = from; i < to; i++) {
     const s = by[i];
-    run3 = s && sloMiss(def.slo, s.counts, s.dropped, s.p99) === null ? run3 + 1 : 0;
+    run3 = s && carriedVerdict(def, s, carriers[i]) === true ? run3 + 1 : 0;
     if (run3 * step >= window2) return (i - run3 + 1 - from) * step;
   }
   return null;
@@ -51936,14 +51957,9 @@ function scoreGracefulDegradation(def, entry, reference) {
 
 // scoring/longest-upkeep.ts
 var BREACH_GRACE_SECONDS = 5;
-function loadVerdict(def, s) {
-  if (totalOf(s.counts) + s.dropped > 0) return sloMiss(def.slo, s.counts, s.dropped, s.p99) === null;
-  return s.loadScraped === true ? false : null;
-}
 function secondUp(def, s, carrier) {
   if (!s) return false;
-  let k6ok = loadVerdict(def, s);
-  if (k6ok === null && carrier) k6ok = loadVerdict(def, carrier);
+  const k6ok = carriedVerdict(def, s, carrier);
   if (s.probeUp === null) return k6ok === true;
   return s.probeUp >= 1 && k6ok !== false;
 }
@@ -51951,13 +51967,7 @@ function upSeconds(def, m) {
   const step = m.stepSeconds > 0 ? m.stepSeconds : 1;
   const n = Math.max(0, Math.ceil((Number.isFinite(m.duration) ? m.duration : 0) / step));
   const by = samplesBySecond(m);
-  const carriers = new Array(n);
-  let next;
-  for (let i = n - 1; i >= 0; i--) {
-    carriers[i] = next;
-    const s = by[i];
-    if (s && loadVerdict(def, s) !== null) next = s;
-  }
+  const carriers = gapCarriers(def, by, n);
   return Array.from({ length: n }, (_, i) => secondUp(def, by[i], carriers[i]));
 }
 function longestStreak(up) {

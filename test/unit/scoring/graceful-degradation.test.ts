@@ -13,6 +13,7 @@ import {
   refuseAll,
   silent,
   stagesOf,
+  withScrapeGap,
   type SecondModel,
 } from "./synthetic.ts";
 
@@ -103,6 +104,15 @@ test("time to recover: the first window of consecutive seconds within SLO in the
   assert.equal(timeToRecover(d, gappy, gappy.phases[2]!, 3), 3);
   const r = run(slowToRecover(shedder(REF), 10));
   assert.ok(points(r, "time-to-recover") < d.weights.recovery! && points(r, "time-to-recover") > 0);
+});
+
+test("time to recover: a scrape gap is judged by the next scraped second, which counted its requests", () => {
+  // Recovery starts at t=90; 92 is a scrape gap. Its requests, within SLO, are counted at 93.
+  const m = withScrapeGap(measure(stages, shedder(REF)), 92);
+  assert.equal(timeToRecover(d, m, m.phases[2]!, 5), 0, "an entry within SLO throughout recovers at once");
+  // The same gap carried by a second of timeouts is not within SLO.
+  const slow = withScrapeGap(measure(stages, slowToRecover(shedder(REF), 4)), 92);
+  assert.equal(timeToRecover(d, slow, slow.phases[2]!, 5), 4);
 });
 
 test("quote availability: ok share of quote requests under overload, stale allowed", () => {

@@ -13,6 +13,7 @@ import {
   measure,
   refuseAll,
   silent,
+  withScrapeGap,
   type SecondModel,
 } from "./synthetic.ts";
 
@@ -96,21 +97,12 @@ test("secondUp: probe and load generator must both say up; rules for missing dat
   );
 });
 
-/** Second `at` becomes a scrape gap: its counts read 0 and move to the next second, as Prometheus does. */
-function withGapAt(m: ReturnType<typeof measure>, at: number) {
-  for (const x of m.samples) x.loadScraped = true;
-  const [gap, next] = [m.samples.find((x) => x.t === at)!, m.samples.find((x) => x.t === at + 1)!];
-  for (const k of Object.keys(gap.counts) as (keyof Sample["counts"])[]) next.counts[k] += gap.counts[k];
-  Object.assign(gap, { counts: counts(), dropped: 0, p50: null, p95: null, p99: null, loadScraped: false });
-  return m;
-}
-
 test("a scrape gap is judged by the second that counted its requests: no streak from a gap alone", () => {
-  const shed = withGapAt(measure(stages, refuseAll()), 60);
+  const shed = withScrapeGap(measure(stages, refuseAll()), 60);
   assert.equal(upSeconds(d, shed)[60], false, "the fast-fails of the gap are counted in second 61");
   assert.equal(scoreRun(d, shed, null, ok).score, 0, "an entry that sheds everything has no up second");
 
-  const m = withGapAt(measure(stages, honest(RATE * 2)), 60);
+  const m = withScrapeGap(measure(stages, honest(RATE * 2)), 60);
   assert.equal(upSeconds(d, m)[60], true, "an honest entry stays up through the gap");
   assert.equal(
     scoreRun(d, m, null, ok).score,

@@ -169,6 +169,26 @@ export function allErrors() {
 export const stagesOf = (d: ChallengeDef, scale = 1, referenceCapacity: number | null = 1000) =>
   planRun(d, { scale, referenceCapacity }).stages;
 
+/**
+ * Second `at` of `m` becomes a scrape gap, as Prometheus shows one: no fresh scrape of the load
+ * generator landed in it, so its counters read 0 and its requests are counted in the next second.
+ * Every other second had a fresh scrape.
+ */
+export function withScrapeGap(m: Measurements, at: number): Measurements {
+  for (const x of m.samples) x.loadScraped = true;
+  const [gap, next] = [m.samples.find((x) => x.t === at)!, m.samples.find((x) => x.t === at + 1)!];
+  for (const k of Object.keys(gap.counts) as (keyof OutcomeCounts)[]) next.counts[k] += gap.counts[k];
+  Object.assign(gap, {
+    counts: emptyCounts(),
+    dropped: 0,
+    p50: null,
+    p95: null,
+    p99: null,
+    loadScraped: false,
+  });
+  return m;
+}
+
 /** Asserts nothing in a score is NaN or infinite. */
 export function finiteEverywhere(x: unknown): boolean {
   return (
