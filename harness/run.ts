@@ -20,12 +20,13 @@ import { buildPlatform } from "./platform-build.ts";
 import { startStack, type Stack } from "./stack.ts";
 import { imageEnv } from "./images.ts";
 import { validateEntry } from "./entry/validate.ts";
-import { readEntryConfig } from "./entry/entry-config.ts";
+import { readEntryConfig, type EntryConfig } from "./entry/entry-config.ts";
 import { entryDir } from "./entry/paths.ts";
 import { loadChallenge } from "./challenge-files.ts";
 import { measureAndScore, type ScoredRun } from "./run-phases.ts";
 import { collectProvenance } from "./provenance.ts";
-import { readRecordedReference } from "./recorded-reference.ts";
+import { readRecordedReference, type RecordedReference } from "./recorded-reference.ts";
+import type { ChallengeDef } from "../scoring/index.ts";
 
 export interface RunOptions {
   /** Repository root (holds contributors/, scoring/, docker-compose.yml). */
@@ -85,14 +86,37 @@ export function newRunId(now: Date): string {
   return `${ts}-${randomBytes(4).toString("hex")}`;
 }
 
+/** What a run knows before anything is built: the entry, its challenge, ids and paths. */
+interface Prepared {
+  opts: RunOptions;
+  log: (line: string) => void;
+  docker: Docker;
+  started: Date;
+  dir: string;
+  entry: EntryConfig;
+  challenge: ChallengeId;
+  def: ChallengeDef;
+  scale: number;
+  runId: string;
+  outDir: string;
+  recorded: RecordedReference | undefined;
+}
+
 /** Builds the entry, starts the stack, verifies, loads, breaks, scores, writes the record, tears down. */
 export async function runEntry(opts: RunOptions): Promise<RunResult> {
+  const run = await prepare(opts);
+  const buildTag = await buildPlatform(opts.root, run.log);
+  const entryImage = `sre-chaos-entry/${opts.login.toLowerCase()}:${run.runId.toLowerCase()}`;
+  const image = await buildEntry(run, entryImage);
+  const scored = await runInStack(run, buildTag, entryImage);
+  return writeResult(run, image.id, scored);
+}
+
+/** Validates the entry and reads what the run needs; a recorded reference that cannot serve fails here. */
+async function prepare(opts: RunOptions): Promise<Prepared> {
   const log = opts.log ?? (() => undefined);
-  const progress = opts.progress ?? ((line: string) => log(line));
-  const docker = opts.docker ?? createDocker();
   const { root, login } = opts;
   const started = new Date();
-
   const violations = await validateEntry(root, login);
   if (violations.length) throw new EntryInvalidError(violations);
   const dir = entryDir(root, login);
@@ -102,64 +126,65 @@ export async function runEntry(opts: RunOptions): Promise<RunResult> {
   const scale = opts.scale ?? 1;
   const runId = newRunId(started);
   const outDir = opts.outDir ?? join(root, ".sre-chaos", "runs", login, runId);
-  const workDir = join(root, ".sre-chaos", "work", runId);
   log(`run ${runId}: ${login} on ${challenge} (scale ${scale})`);
   // Read before anything is built: a record that cannot serve fails the run at once.
   const recorded = opts.recordedReference
     ? readRecordedReference(opts.recordedReference, challenge, scale)
     : undefined;
+  const docker = opts.docker ?? createDocker();
+  return { opts, log, docker, started, dir, entry, challenge, def, scale, runId, outDir, recorded };
+}
 
-  const buildTag = await buildPlatform(root, log);
-  const entryImage = `sre-chaos-entry/${login.toLowerCase()}:${runId.toLowerCase()}`;
+/** The entry's image, under the build limits of docs/ENTRY.md (an error says which limit or rule, and where). */
+async function buildEntry(run: Prepared, tag: string) {
   const t = Date.now();
-  // Under the build limits of docs/ENTRY.md; throws an error that says which limit or rule, and where.
   const image = await buildEntryImage({
-    docker,
-    context: dir,
-    tag: entryImage,
-    where: `contributors/${login}/Dockerfile`,
-    signal: opts.signal,
-    log,
+    docker: run.docker,
+    context: run.dir,
+    tag,
+    where: `contributors/${run.opts.login}/Dockerfile`,
+    signal: run.opts.signal,
+    log: run.log,
   });
-  log(
+  run.log(
     `built the entry image (${((Date.now() - t) / 1000).toFixed(1)} s, ${(image.size / 2 ** 20).toFixed(0)} MiB)`,
   );
+  return image;
+}
 
+/** Starts the stack, measures and scores; the stack, work folder and image tag go on every outcome. */
+async function runInStack(run: Prepared, buildTag: string, entryImage: string): Promise<ScoredRun> {
+  const { opts, log, docker, entry, recorded } = run;
+  const workDir = join(opts.root, ".sre-chaos", "work", run.runId);
   const quoteKey = randomBytes(32).toString("hex");
   let stack: Stack | null = null;
   const onAbort = () => log("aborting: tearing the stack down…");
   opts.signal?.addEventListener("abort", onAbort);
-  let scored: ScoredRun;
   try {
     stack = await startStack({
-      root,
+      root: opts.root,
       runDir: workDir,
-      runId,
+      runId: run.runId,
       docker,
       env: await imageEnv(),
       quoteKey,
       buildTag,
-      entry: {
-        image: entryImage,
-        port: entry.port,
-        restart: entry.restart,
-        healthcheck: entry.healthcheck,
-      },
+      entry: { image: entryImage, port: entry.port, restart: entry.restart, healthcheck: entry.healthcheck },
       // Every challenge calibrates on the reference app (rates in `kx` units, robust-service's
       // normalization); with a recorded reference its figures come from an earlier run instead.
       withReference: !recorded,
       log,
     });
-    scored = await measureAndScore({
+    return await measureAndScore({
       stack,
-      def,
-      scale,
+      def: run.def,
+      scale: run.scale,
       quoteKey,
       docker,
       log,
-      progress,
+      progress: opts.progress ?? ((line: string) => log(line)),
       signal: opts.signal,
-      login,
+      login: opts.login,
       recorded,
     });
   } finally {
@@ -169,12 +194,16 @@ export async function runEntry(opts: RunOptions): Promise<RunResult> {
     // One tag per run would pile up; the record keeps the image's digest (provenance).
     await docker.untag(entryImage);
   }
+}
 
+/** The record and the report, written to the run's output folder. */
+async function writeResult(run: Prepared, imageId: string, scored: ScoredRun): Promise<RunResult> {
+  const { opts, recorded, runId, outDir } = run;
   const provenance = await collectProvenance({
-    root,
-    scale,
+    root: opts.root,
+    scale: run.scale,
     ci: opts.provenance ?? {},
-    entryImageDigest: image.id,
+    entryImageDigest: imageId,
     prometheusVersion: scored.prometheusVersion,
     placement: scored.placement,
     calibration: scored.calibration,
@@ -182,10 +211,10 @@ export async function runEntry(opts: RunOptions): Promise<RunResult> {
   });
   const record = buildRecord({
     runId,
-    login,
-    challenge,
-    description: entry.description,
-    startedAt: started.toISOString(),
+    login: opts.login,
+    challenge: run.challenge,
+    description: run.entry.description,
+    startedAt: run.started.toISOString(),
     finishedAt: new Date().toISOString(),
     score: scored.score.score,
     scoreUnit: scored.score.scoreUnit,
@@ -205,7 +234,7 @@ export async function runEntry(opts: RunOptions): Promise<RunResult> {
   writeFileSync(join(outDir, "run.json"), json);
   writeFileSync(join(outDir, "report.md"), report);
   const timings = {
-    total: (Date.now() - started.getTime()) / 1000,
+    total: (Date.now() - run.started.getTime()) / 1000,
     referenceLoad: scored.loadSeconds.reference,
     entryLoad: scored.loadSeconds.entry,
   };

@@ -53039,9 +53039,15 @@ function newRunId(now) {
   return `${ts}-${randomBytes3(4).toString("hex")}`;
 }
 async function runEntry(opts) {
+  const run3 = await prepare(opts);
+  const buildTag = await buildPlatform(opts.root, run3.log);
+  const entryImage = `sre-chaos-entry/${opts.login.toLowerCase()}:${run3.runId.toLowerCase()}`;
+  const image = await buildEntry(run3, entryImage);
+  const scored = await runInStack(run3, buildTag, entryImage);
+  return writeResult(run3, image.id, scored);
+}
+async function prepare(opts) {
   const log = opts.log ?? (() => void 0);
-  const progress = opts.progress ?? ((line2) => log(line2));
-  const docker = opts.docker ?? createDocker();
   const { root, login } = opts;
   const started = /* @__PURE__ */ new Date();
   const violations = await validateEntry(root, login);
@@ -53053,58 +53059,58 @@ async function runEntry(opts) {
   const scale = opts.scale ?? 1;
   const runId = newRunId(started);
   const outDir = opts.outDir ?? join10(root, ".sre-chaos", "runs", login, runId);
-  const workDir = join10(root, ".sre-chaos", "work", runId);
   log(`run ${runId}: ${login} on ${challenge} (scale ${scale})`);
   const recorded = opts.recordedReference ? readRecordedReference(opts.recordedReference, challenge, scale) : void 0;
-  const buildTag = await buildPlatform(root, log);
-  const entryImage = `sre-chaos-entry/${login.toLowerCase()}:${runId.toLowerCase()}`;
+  const docker = opts.docker ?? createDocker();
+  return { opts, log, docker, started, dir, entry, challenge, def, scale, runId, outDir, recorded };
+}
+async function buildEntry(run3, tag) {
   const t = Date.now();
   const image = await buildEntryImage({
-    docker,
-    context: dir,
-    tag: entryImage,
-    where: `contributors/${login}/Dockerfile`,
-    signal: opts.signal,
-    log
+    docker: run3.docker,
+    context: run3.dir,
+    tag,
+    where: `contributors/${run3.opts.login}/Dockerfile`,
+    signal: run3.opts.signal,
+    log: run3.log
   });
-  log(
+  run3.log(
     `built the entry image (${((Date.now() - t) / 1e3).toFixed(1)} s, ${(image.size / 2 ** 20).toFixed(0)} MiB)`
   );
+  return image;
+}
+async function runInStack(run3, buildTag, entryImage) {
+  const { opts, log, docker, entry, recorded } = run3;
+  const workDir = join10(opts.root, ".sre-chaos", "work", run3.runId);
   const quoteKey = randomBytes3(32).toString("hex");
   let stack = null;
   const onAbort = () => log("aborting: tearing the stack down…");
   opts.signal?.addEventListener("abort", onAbort);
-  let scored;
   try {
     stack = await startStack({
-      root,
+      root: opts.root,
       runDir: workDir,
-      runId,
+      runId: run3.runId,
       docker,
       env: await imageEnv(),
       quoteKey,
       buildTag,
-      entry: {
-        image: entryImage,
-        port: entry.port,
-        restart: entry.restart,
-        healthcheck: entry.healthcheck
-      },
+      entry: { image: entryImage, port: entry.port, restart: entry.restart, healthcheck: entry.healthcheck },
       // Every challenge calibrates on the reference app (rates in `kx` units, robust-service's
       // normalization); with a recorded reference its figures come from an earlier run instead.
       withReference: !recorded,
       log
     });
-    scored = await measureAndScore({
+    return await measureAndScore({
       stack,
-      def,
-      scale,
+      def: run3.def,
+      scale: run3.scale,
       quoteKey,
       docker,
       log,
-      progress,
+      progress: opts.progress ?? ((line2) => log(line2)),
       signal: opts.signal,
-      login,
+      login: opts.login,
       recorded
     });
   } finally {
@@ -53113,11 +53119,14 @@ async function runEntry(opts) {
     rmSync(workDir, { recursive: true, force: true });
     await docker.untag(entryImage);
   }
+}
+async function writeResult(run3, imageId, scored) {
+  const { opts, recorded, runId, outDir } = run3;
   const provenance = await collectProvenance({
-    root,
-    scale,
+    root: opts.root,
+    scale: run3.scale,
     ci: opts.provenance ?? {},
-    entryImageDigest: image.id,
+    entryImageDigest: imageId,
     prometheusVersion: scored.prometheusVersion,
     placement: scored.placement,
     calibration: scored.calibration,
@@ -53125,10 +53134,10 @@ async function runEntry(opts) {
   });
   const record2 = buildRecord({
     runId,
-    login,
-    challenge,
-    description: entry.description,
-    startedAt: started.toISOString(),
+    login: opts.login,
+    challenge: run3.challenge,
+    description: run3.entry.description,
+    startedAt: run3.started.toISOString(),
     finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
     score: scored.score.score,
     scoreUnit: scored.score.scoreUnit,
@@ -53148,7 +53157,7 @@ async function runEntry(opts) {
   writeFileSync4(join10(outDir, "run.json"), json2);
   writeFileSync4(join10(outDir, "report.md"), report);
   const timings = {
-    total: (Date.now() - started.getTime()) / 1e3,
+    total: (Date.now() - run3.started.getTime()) / 1e3,
     referenceLoad: scored.loadSeconds.reference,
     entryLoad: scored.loadSeconds.entry
   };
