@@ -49754,34 +49754,7 @@ function importTree(dir, tag, changes) {
   });
 }
 
-// harness/docker.ts
-var MIB = 1024 * 1024;
-function parseSize(text2) {
-  const m = /^([\d.]+)\s*([KMGT]?i?B)$/i.exec(text2.trim());
-  if (!m) return 0;
-  const n = Number(m[1]);
-  const unit = m[2].toUpperCase();
-  const f = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KIB: 1024, MIB, GIB: 1024 * MIB };
-  return n * (f[unit] ?? 1) / MIB;
-}
-function addressesOf(networksJson) {
-  if (!networksJson || networksJson === "null") return {};
-  const nets = JSON.parse(networksJson);
-  return Object.fromEntries(
-    Object.entries(nets).flatMap(([name, n]) => n?.IPAddress ? [[name, n.IPAddress]] : [])
-  );
-}
-function parseStatsLine(line2) {
-  try {
-    const j = JSON.parse(line2.slice(line2.indexOf("{")).trim());
-    if (!j.CPUPerc || !j.MemUsage) return null;
-    const cpu = Number(j.CPUPerc.replace("%", "")) / 100;
-    const memoryMiB = parseSize(j.MemUsage.split("/")[0] ?? "");
-    return Number.isFinite(cpu) ? { cpu, memoryMiB } : null;
-  } catch {
-    return null;
-  }
-}
+// harness/docker-build.ts
 async function orMissing(p) {
   try {
     return (await p).stdout;
@@ -49790,12 +49763,8 @@ async function orMissing(p) {
     throw e;
   }
 }
-function createDocker() {
-  const docker = (args, timeoutMs = 6e4) => run("docker", args, { timeoutMs });
-  return {
-    async version() {
-      return (await docker(["version", "-f", "{{.Server.Version}}"])).stdout.trim();
-    },
+function createDockerBuild(docker) {
+  const methods = {
     async build({ context: context3, tag, timeoutMs }) {
       await run("docker", ["build", "--network=none", "--pull=false", "-t", tag, context3], {
         timeoutMs,
@@ -49863,7 +49832,7 @@ function createDocker() {
       const ids = (await docker(["ps", "-aq", "--no-trunc"])).stdout.split("\n").filter(Boolean);
       if (!ids.length) return [];
       const f = "{{.Id}} {{.HostConfig.CgroupParent}}";
-      const lines = await docker(["inspect", "-f", f, ...ids]).then((r) => r.stdout.split("\n")).catch(async () => Promise.all(ids.map(async (id) => `${id} ${await this.cgroupParentOf(id)}`)));
+      const lines = await docker(["inspect", "-f", f, ...ids]).then((r) => r.stdout.split("\n")).catch(async () => Promise.all(ids.map(async (id) => `${id} ${await methods.cgroupParentOf(id)}`)));
       return lines.flatMap((l) => {
         const i = l.indexOf(" ");
         return i > 0 && l.slice(i + 1).trim() === parent ? [l.slice(0, i)] : [];
@@ -49886,7 +49855,46 @@ function createDocker() {
       if (out === null) return null;
       const [c, t] = out.trim().split(" ");
       return { container: String(JSON.parse(c) ?? ""), tags: JSON.parse(t) ?? [] };
+    }
+  };
+  return methods;
+}
+
+// harness/docker.ts
+var MIB = 1024 * 1024;
+function parseSize(text2) {
+  const m = /^([\d.]+)\s*([KMGT]?i?B)$/i.exec(text2.trim());
+  if (!m) return 0;
+  const n = Number(m[1]);
+  const unit = m[2].toUpperCase();
+  const f = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KIB: 1024, MIB, GIB: 1024 * MIB };
+  return n * (f[unit] ?? 1) / MIB;
+}
+function addressesOf(networksJson) {
+  if (!networksJson || networksJson === "null") return {};
+  const nets = JSON.parse(networksJson);
+  return Object.fromEntries(
+    Object.entries(nets).flatMap(([name, n]) => n?.IPAddress ? [[name, n.IPAddress]] : [])
+  );
+}
+function parseStatsLine(line2) {
+  try {
+    const j = JSON.parse(line2.slice(line2.indexOf("{")).trim());
+    if (!j.CPUPerc || !j.MemUsage) return null;
+    const cpu = Number(j.CPUPerc.replace("%", "")) / 100;
+    const memoryMiB = parseSize(j.MemUsage.split("/")[0] ?? "");
+    return Number.isFinite(cpu) ? { cpu, memoryMiB } : null;
+  } catch {
+    return null;
+  }
+}
+function createDocker() {
+  const docker = (args, timeoutMs = 6e4) => run("docker", args, { timeoutMs });
+  return {
+    async version() {
+      return (await docker(["version", "-f", "{{.Server.Version}}"])).stdout.trim();
     },
+    ...createDockerBuild(docker),
     async inspect(container) {
       const f = "{{json .State}}|{{.Id}}|{{json .NetworkSettings.Networks}}";
       const out = (await docker(["inspect", "-f", f, container])).stdout.trim();
