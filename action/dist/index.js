@@ -59287,105 +59287,105 @@ function evaluateDeps(config2, api, log) {
 var summary2 = async (markdown) => {
   await summary.addRaw(markdown).write();
 };
+async function scopeMode({ config: config2, event, api, log }) {
+  const login = await runScope(event, {
+    api,
+    artifactDir: path7.resolve(config2.workspace, config2.artifactDir),
+    eventName: config2.eventName
+  });
+  setOutput("login", login);
+  log(`the pull request changes only contributors/${login}/`);
+}
+async function evaluateMode({ config: config2, event, api, log }) {
+  const out = await runEvaluate(event, {
+    ...evaluateDeps(config2, api, log),
+    artifactDir: path7.resolve(config2.workspace, config2.artifactDir),
+    challenge: config2.challenge,
+    login: config2.login
+  });
+  setOutput("login", out.login);
+  setOutput("score", String(out.result.record.score));
+  setOutput("run-id", out.result.record.runId);
+  await summary2(out.result.report);
+}
+async function publishMode({ config: config2, event, api, log }) {
+  const artifactDir = path7.resolve(config2.workspace, config2.artifactDir);
+  if (config2.eventName === "workflow_run") {
+    const out = await runPublish(event, {
+      api,
+      results: resultsStore(config2),
+      artifactDir,
+      root: config2.workspace,
+      // The commit checked out: publish runs from the default branch, and trusts this scoring code.
+      baseCommit: await headCommit(config2.workspace),
+      siteUrl: config2.siteUrl,
+      summary: summary2,
+      log
+    });
+    setOutput("login", out.login);
+    setOutput("run-id", out.runId ?? "");
+    setOutput("pr-number", String(out.pr));
+  } else {
+    await publishRescore({
+      root: config2.workspace,
+      shards: readShardInputs(input2, false).shards,
+      entries: await listEntries(config2.workspace),
+      baseCommit: await headCommit(config2.workspace),
+      results: resultsStore(config2),
+      artifactDir,
+      summary: summary2,
+      log
+    });
+  }
+}
+async function commandMode({ config: config2, event, api, log }) {
+  const out = await runCommand(event, {
+    api,
+    results: resultsStore(config2),
+    evaluateWorkflow: config2.evaluateWorkflow,
+    now: () => /* @__PURE__ */ new Date(),
+    log
+  });
+  info(`command: ${out.kind}${"reason" in out ? ` (${out.reason})` : ""}`);
+  setOutput("outcome", out.kind);
+}
+async function rescoreMatrixMode({ config: config2, log }) {
+  const { plan, outputs } = await rescoreMatrix(
+    config2.workspace,
+    readRescoreSettings(input2),
+    path7.resolve(config2.workspace, config2.artifactDir)
+  );
+  for (const [k, v] of Object.entries(outputs)) setOutput(k, v);
+  log(describePlan(plan));
+}
+async function rescoreShardMode({ config: config2, api, log }) {
+  const { shard, shards } = readShardInputs(input2, true);
+  const tree = await readResultsTree(resultsOptions(config2), ["entries"]);
+  try {
+    await runShard({
+      ...evaluateDeps(config2, api, log),
+      shard,
+      shards,
+      artifactDir: path7.resolve(config2.workspace, config2.artifactDir),
+      entryFile: (login) => readFile7(path7.join(tree, "entries", `${login}.json`), "utf8").catch(() => null)
+    });
+  } finally {
+    await removeResultsTree(tree);
+  }
+}
+var MODES2 = {
+  scope: scopeMode,
+  evaluate: evaluateMode,
+  publish: publishMode,
+  command: commandMode,
+  "rescore-matrix": rescoreMatrixMode,
+  "rescore-shard": rescoreShardMode
+};
 async function dispatch(config2) {
   setSecret(config2.githubToken);
   const event = await readEvent(config2);
   const api = createGitHubApi(config2.githubToken, config2.owner, config2.repo, { log: (l) => warning(l) });
-  const log = (line2) => info(line2);
-  switch (config2.mode) {
-    case "scope": {
-      const login = await runScope(event, {
-        api,
-        artifactDir: path7.resolve(config2.workspace, config2.artifactDir),
-        eventName: config2.eventName
-      });
-      setOutput("login", login);
-      log(`the pull request changes only contributors/${login}/`);
-      return;
-    }
-    case "evaluate": {
-      const out = await runEvaluate(event, {
-        ...evaluateDeps(config2, api, log),
-        artifactDir: path7.resolve(config2.workspace, config2.artifactDir),
-        challenge: config2.challenge,
-        login: config2.login
-      });
-      setOutput("login", out.login);
-      setOutput("score", String(out.result.record.score));
-      setOutput("run-id", out.result.record.runId);
-      await summary2(out.result.report);
-      return;
-    }
-    case "publish": {
-      const artifactDir = path7.resolve(config2.workspace, config2.artifactDir);
-      if (config2.eventName === "workflow_run") {
-        const out = await runPublish(event, {
-          api,
-          results: resultsStore(config2),
-          artifactDir,
-          root: config2.workspace,
-          // The commit checked out: publish runs from the default branch, and trusts this scoring code.
-          baseCommit: await headCommit(config2.workspace),
-          siteUrl: config2.siteUrl,
-          summary: summary2,
-          log
-        });
-        setOutput("login", out.login);
-        setOutput("run-id", out.runId ?? "");
-        setOutput("pr-number", String(out.pr));
-      } else {
-        await publishRescore({
-          root: config2.workspace,
-          shards: readShardInputs(input2, false).shards,
-          entries: await listEntries(config2.workspace),
-          baseCommit: await headCommit(config2.workspace),
-          results: resultsStore(config2),
-          artifactDir,
-          summary: summary2,
-          log
-        });
-      }
-      return;
-    }
-    case "command": {
-      const out = await runCommand(event, {
-        api,
-        results: resultsStore(config2),
-        evaluateWorkflow: config2.evaluateWorkflow,
-        now: () => /* @__PURE__ */ new Date(),
-        log
-      });
-      info(`command: ${out.kind}${"reason" in out ? ` (${out.reason})` : ""}`);
-      setOutput("outcome", out.kind);
-      return;
-    }
-    case "rescore-matrix": {
-      const { plan, outputs } = await rescoreMatrix(
-        config2.workspace,
-        readRescoreSettings(input2),
-        path7.resolve(config2.workspace, config2.artifactDir)
-      );
-      for (const [k, v] of Object.entries(outputs)) setOutput(k, v);
-      log(describePlan(plan));
-      return;
-    }
-    case "rescore-shard": {
-      const { shard, shards } = readShardInputs(input2, true);
-      const tree = await readResultsTree(resultsOptions(config2), ["entries"]);
-      try {
-        await runShard({
-          ...evaluateDeps(config2, api, log),
-          shard,
-          shards,
-          artifactDir: path7.resolve(config2.workspace, config2.artifactDir),
-          entryFile: (login) => readFile7(path7.join(tree, "entries", `${login}.json`), "utf8").catch(() => null)
-        });
-      } finally {
-        await removeResultsTree(tree);
-      }
-      return;
-    }
-  }
+  await MODES2[config2.mode]({ config: config2, event, api, log: (line2) => info(line2) });
 }
 async function run2() {
   try {

@@ -82,107 +82,127 @@ const summary = async (markdown: string) => {
   await core.summary.addRaw(markdown).write();
 };
 
+/** What every mode gets: the inputs, the event, the GitHub API and the log. */
+interface ModeContext {
+  config: ActionConfig;
+  event: Record<string, unknown>;
+  api: GitHubApi;
+  log: (line: string) => void;
+}
+
+/** Refuses a pull request that changes anything outside its author's folder. */
+async function scopeMode({ config, event, api, log }: ModeContext): Promise<void> {
+  const login = await runScope(event, {
+    api,
+    artifactDir: path.resolve(config.workspace, config.artifactDir),
+    eventName: config.eventName,
+  });
+  core.setOutput("login", login);
+  log(`the pull request changes only contributors/${login}/`);
+}
+
+/** Runs the entry of a pull request and leaves the record as an artifact. */
+async function evaluateMode({ config, event, api, log }: ModeContext): Promise<void> {
+  const out = await runEvaluate(event, {
+    ...evaluateDeps(config, api, log),
+    artifactDir: path.resolve(config.workspace, config.artifactDir),
+    challenge: config.challenge,
+    login: config.login,
+  });
+  core.setOutput("login", out.login);
+  core.setOutput("score", String(out.result.record.score));
+  core.setOutput("run-id", out.result.record.runId);
+  await summary(out.result.report);
+}
+
+/** Publishes an evaluated run (workflow_run) or a rescore's shard artifacts. */
+async function publishMode({ config, event, api, log }: ModeContext): Promise<void> {
+  const artifactDir = path.resolve(config.workspace, config.artifactDir);
+  if (config.eventName === "workflow_run") {
+    const out = await runPublish(event, {
+      api,
+      results: resultsStore(config),
+      artifactDir,
+      root: config.workspace,
+      // The commit checked out: publish runs from the default branch, and trusts this scoring code.
+      baseCommit: await headCommit(config.workspace),
+      siteUrl: config.siteUrl,
+      summary,
+      log,
+    });
+    core.setOutput("login", out.login);
+    core.setOutput("run-id", out.runId ?? "");
+    core.setOutput("pr-number", String(out.pr));
+  } else {
+    await publishRescore({
+      root: config.workspace,
+      shards: readShardInputs(input, false).shards,
+      entries: await listEntries(config.workspace),
+      baseCommit: await headCommit(config.workspace),
+      results: resultsStore(config),
+      artifactDir,
+      summary,
+      log,
+    });
+  }
+}
+
+/** Handles a `/challenge` comment. */
+async function commandMode({ config, event, api, log }: ModeContext): Promise<void> {
+  const out = await runCommand(event, {
+    api,
+    results: resultsStore(config),
+    evaluateWorkflow: config.evaluateWorkflow,
+    now: () => new Date(),
+    log,
+  });
+  core.info(`command: ${out.kind}${"reason" in out ? ` (${out.reason})` : ""}`);
+  core.setOutput("outcome", out.kind);
+}
+
+/** Plans a rescore: the shard matrix. */
+async function rescoreMatrixMode({ config, log }: ModeContext): Promise<void> {
+  const { plan, outputs } = await rescoreMatrix(
+    config.workspace,
+    readRescoreSettings(input),
+    path.resolve(config.workspace, config.artifactDir),
+  );
+  for (const [k, v] of Object.entries(outputs)) core.setOutput(k, v);
+  log(describePlan(plan));
+}
+
+/** Evaluates one rescore shard's slice of the entries. */
+async function rescoreShardMode({ config, api, log }: ModeContext): Promise<void> {
+  const { shard, shards } = readShardInputs(input, true);
+  // One read of the entry records for the whole slice, not one API call per entry.
+  const tree = await readResultsTree(resultsOptions(config), ["entries"]);
+  try {
+    await runShard({
+      ...evaluateDeps(config, api, log),
+      shard,
+      shards,
+      artifactDir: path.resolve(config.workspace, config.artifactDir),
+      entryFile: (login) => readFile(path.join(tree, "entries", `${login}.json`), "utf8").catch(() => null),
+    });
+  } finally {
+    await removeResultsTree(tree);
+  }
+}
+
+const MODES: Record<ActionConfig["mode"], (ctx: ModeContext) => Promise<void>> = {
+  scope: scopeMode,
+  evaluate: evaluateMode,
+  publish: publishMode,
+  command: commandMode,
+  "rescore-matrix": rescoreMatrixMode,
+  "rescore-shard": rescoreShardMode,
+};
+
 async function dispatch(config: ActionConfig): Promise<void> {
   core.setSecret(config.githubToken);
   const event = (await readEvent(config)) as Record<string, unknown>;
   const api = createGitHubApi(config.githubToken, config.owner, config.repo, { log: (l) => core.warning(l) });
-  const log = (line: string) => core.info(line);
-  switch (config.mode) {
-    case "scope": {
-      const login = await runScope(event, {
-        api,
-        artifactDir: path.resolve(config.workspace, config.artifactDir),
-        eventName: config.eventName,
-      });
-      core.setOutput("login", login);
-      log(`the pull request changes only contributors/${login}/`);
-      return;
-    }
-    case "evaluate": {
-      const out = await runEvaluate(event, {
-        ...evaluateDeps(config, api, log),
-        artifactDir: path.resolve(config.workspace, config.artifactDir),
-        challenge: config.challenge,
-        login: config.login,
-      });
-      core.setOutput("login", out.login);
-      core.setOutput("score", String(out.result.record.score));
-      core.setOutput("run-id", out.result.record.runId);
-      await summary(out.result.report);
-      return;
-    }
-    case "publish": {
-      const artifactDir = path.resolve(config.workspace, config.artifactDir);
-      if (config.eventName === "workflow_run") {
-        const out = await runPublish(event, {
-          api,
-          results: resultsStore(config),
-          artifactDir,
-          root: config.workspace,
-          // The commit checked out: publish runs from the default branch, and trusts this scoring code.
-          baseCommit: await headCommit(config.workspace),
-          siteUrl: config.siteUrl,
-          summary,
-          log,
-        });
-        core.setOutput("login", out.login);
-        core.setOutput("run-id", out.runId ?? "");
-        core.setOutput("pr-number", String(out.pr));
-      } else {
-        await publishRescore({
-          root: config.workspace,
-          shards: readShardInputs(input, false).shards,
-          entries: await listEntries(config.workspace),
-          baseCommit: await headCommit(config.workspace),
-          results: resultsStore(config),
-          artifactDir,
-          summary,
-          log,
-        });
-      }
-      return;
-    }
-    case "command": {
-      const out = await runCommand(event, {
-        api,
-        results: resultsStore(config),
-        evaluateWorkflow: config.evaluateWorkflow,
-        now: () => new Date(),
-        log,
-      });
-      core.info(`command: ${out.kind}${"reason" in out ? ` (${out.reason})` : ""}`);
-      core.setOutput("outcome", out.kind);
-      return;
-    }
-    case "rescore-matrix": {
-      const { plan, outputs } = await rescoreMatrix(
-        config.workspace,
-        readRescoreSettings(input),
-        path.resolve(config.workspace, config.artifactDir),
-      );
-      for (const [k, v] of Object.entries(outputs)) core.setOutput(k, v);
-      log(describePlan(plan));
-      return;
-    }
-    case "rescore-shard": {
-      const { shard, shards } = readShardInputs(input, true);
-      // One read of the entry records for the whole slice, not one API call per entry.
-      const tree = await readResultsTree(resultsOptions(config), ["entries"]);
-      try {
-        await runShard({
-          ...evaluateDeps(config, api, log),
-          shard,
-          shards,
-          artifactDir: path.resolve(config.workspace, config.artifactDir),
-          entryFile: (login) =>
-            readFile(path.join(tree, "entries", `${login}.json`), "utf8").catch(() => null),
-        });
-      } finally {
-        await removeResultsTree(tree);
-      }
-      return;
-    }
-  }
+  await MODES[config.mode]({ config, event, api, log: (line: string) => core.info(line) });
 }
 
 /** The action's entry: never throws; a failure fails the step with the error's message. */
