@@ -123,8 +123,8 @@ export async function buildPlatformImages(
   return images;
 }
 
-export async function startStack(o: StackOptions): Promise<Stack> {
-  const placement = cpuPlacement(cpus().length);
+/** The run's Compose project: the platform's file plus a generated one for the apps (entry, reference). */
+async function composeProject(o: StackOptions, placement: CpuPlacement) {
   const images = await buildPlatformImages(o.root, o.docker, o.buildTag, o.log);
   const services: EntryServiceSpec[] = [{ ...o.entry, name: "entry", cpuset: placement.entryCpuset }];
   if (o.withReference) {
@@ -157,6 +157,36 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     env,
     envFile,
   });
+  return { compose, apps: services.map((s) => s.name) };
+}
+
+/**
+ * toxiproxy's four proxies. Every listener is bound to one network's address, so each network sees
+ * only its own: the entry's network sees upstream:8080 and nothing else. The apps are dialled by the
+ * address of their namespace holder, which never changes (a name lookup of a restarting container
+ * on an internal network takes 10 s to fail, and toxiproxy dials inside its accept loop).
+ */
+async function createProxies(o: StackOptions, compose: Compose, toxiproxy: Toxiproxy): Promise<void> {
+  const addr = await addressesOf(o.docker, compose);
+  const edge = addr("upstream");
+  await toxiproxy.createProxy("upstream", `${edge("entry-net")}:8080`, "upstream-origin:8080");
+  await toxiproxy.createProxy("reference-upstream", `${edge("reference-net")}:8080`, "upstream-origin:8080");
+  const appPort = { entry: o.entry.port, reference: 8080 };
+  await toxiproxy.createProxy(
+    "entry",
+    `${edge("ingress")}:18080`,
+    `${addr("entry-netns")("entry-net")}:${appPort.entry}`,
+  );
+  await toxiproxy.createProxy(
+    "reference",
+    `${edge("ingress")}:18081`,
+    `${addr("reference-netns")("reference-net")}:${appPort.reference}`,
+  );
+}
+
+export async function startStack(o: StackOptions): Promise<Stack> {
+  const placement = cpuPlacement(cpus().length);
+  const { compose, apps } = await composeProject(o, placement);
   const down = async () => {
     try {
       await compose.down();
@@ -174,31 +204,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const toxiproxy = createToxiproxy(await local("upstream", 8474));
     const upstream = createUpstreamControl(await local("upstream-origin", 8081));
     await waitFor("toxiproxy", 30_000, () => toxiproxy.version());
-    // Every listener is bound to one network's address, so each network sees only its own: the
-    // entry's network sees upstream:8080 and nothing else. The apps are dialled by the address of
-    // their namespace holder, which never changes (a name lookup of a restarting container on an
-    // internal network takes 10 s to fail, and toxiproxy dials inside its accept loop).
-    const addr = await addressesOf(o.docker, compose);
-    const edge = addr("upstream");
-    await toxiproxy.createProxy("upstream", `${edge("entry-net")}:8080`, "upstream-origin:8080");
-    await toxiproxy.createProxy(
-      "reference-upstream",
-      `${edge("reference-net")}:8080`,
-      "upstream-origin:8080",
-    );
-    const appPort = { entry: o.entry.port, reference: 8080 };
-    await toxiproxy.createProxy(
-      "entry",
-      `${edge("ingress")}:18080`,
-      `${addr("entry-netns")("entry-net")}:${appPort.entry}`,
-    );
-    await toxiproxy.createProxy(
-      "reference",
-      `${edge("ingress")}:18081`,
-      `${addr("reference-netns")("reference-net")}:${appPort.reference}`,
-    );
+    await createProxies(o, compose, toxiproxy);
     // Only now do the apps start: their dependency is already there.
-    await compose.up(services.map((s) => s.name));
+    await compose.up(apps);
     const entryContainer = await compose.containerId("entry");
     await prometheus.ready(60_000);
     await waitFor("loadgen", 30_000, () => loadgen.status());

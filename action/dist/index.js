@@ -50682,8 +50682,7 @@ async function buildPlatformImages(root, docker, tag, log) {
   }
   return images;
 }
-async function startStack(o) {
-  const placement = cpuPlacement(cpus().length);
+async function composeProject(o, placement) {
   const images = await buildPlatformImages(o.root, o.docker, o.buildTag, o.log);
   const services = [{ ...o.entry, name: "entry", cpuset: placement.entryCpuset }];
   if (o.withReference) {
@@ -50715,6 +50714,28 @@ async function startStack(o) {
     env,
     envFile
   });
+  return { compose, apps: services.map((s) => s.name) };
+}
+async function createProxies(o, compose, toxiproxy) {
+  const addr = await addressesOf2(o.docker, compose);
+  const edge = addr("upstream");
+  await toxiproxy.createProxy("upstream", `${edge("entry-net")}:8080`, "upstream-origin:8080");
+  await toxiproxy.createProxy("reference-upstream", `${edge("reference-net")}:8080`, "upstream-origin:8080");
+  const appPort = { entry: o.entry.port, reference: 8080 };
+  await toxiproxy.createProxy(
+    "entry",
+    `${edge("ingress")}:18080`,
+    `${addr("entry-netns")("entry-net")}:${appPort.entry}`
+  );
+  await toxiproxy.createProxy(
+    "reference",
+    `${edge("ingress")}:18081`,
+    `${addr("reference-netns")("reference-net")}:${appPort.reference}`
+  );
+}
+async function startStack(o) {
+  const placement = cpuPlacement(cpus().length);
+  const { compose, apps } = await composeProject(o, placement);
   const down = async () => {
     try {
       await compose.down();
@@ -50731,26 +50752,8 @@ async function startStack(o) {
     const toxiproxy = createToxiproxy(await local("upstream", 8474));
     const upstream = createUpstreamControl(await local("upstream-origin", 8081));
     await waitFor("toxiproxy", 3e4, () => toxiproxy.version());
-    const addr = await addressesOf2(o.docker, compose);
-    const edge = addr("upstream");
-    await toxiproxy.createProxy("upstream", `${edge("entry-net")}:8080`, "upstream-origin:8080");
-    await toxiproxy.createProxy(
-      "reference-upstream",
-      `${edge("reference-net")}:8080`,
-      "upstream-origin:8080"
-    );
-    const appPort = { entry: o.entry.port, reference: 8080 };
-    await toxiproxy.createProxy(
-      "entry",
-      `${edge("ingress")}:18080`,
-      `${addr("entry-netns")("entry-net")}:${appPort.entry}`
-    );
-    await toxiproxy.createProxy(
-      "reference",
-      `${edge("ingress")}:18081`,
-      `${addr("reference-netns")("reference-net")}:${appPort.reference}`
-    );
-    await compose.up(services.map((s) => s.name));
+    await createProxies(o, compose, toxiproxy);
+    await compose.up(apps);
     const entryContainer = await compose.containerId("entry");
     await prometheus.ready(6e4);
     await waitFor("loadgen", 3e4, () => loadgen.status());
