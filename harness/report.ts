@@ -14,10 +14,26 @@ const fmt = (n: number | null, digits = 1): string =>
 
 /** The report of one run: the verdict first (invalid, failed verification), then every figure behind the score. */
 export function renderReport(r: RunRecord): string {
-  const lines: string[] = [];
   const unit = r.scoreUnit === "seconds" ? " s" : " points";
-  lines.push(`# ${r.challenge}: ${md(r.login)} scored ${fmt(r.score)}${unit}`, "");
-  lines.push(`Run \`${r.runId}\`, ${r.startedAt} → ${r.finishedAt}, scale ${r.provenance.scale}.`, "");
+  return [
+    `# ${r.challenge}: ${md(r.login)} scored ${fmt(r.score)}${unit}`,
+    "",
+    `Run \`${r.runId}\`, ${r.startedAt} → ${r.finishedAt}, scale ${r.provenance.scale}.`,
+    "",
+    ...verdictSection(r),
+    ...scoreSection(r),
+    ...verificationSection(r),
+    ...phasesSection(r),
+    ...chaosSection(r),
+    `Restarts of the entry during the run: ${r.restarts}.`,
+    "",
+    ...provenanceSection(r.provenance),
+  ].join("\n");
+}
+
+/** An invalid run, an entry that never became healthy, a failed verification: said before any figure. */
+function verdictSection(r: RunRecord): string[] {
+  const lines: string[] = [];
   if (r.integrity && !r.integrity.valid) {
     lines.push(
       "## INVALID RUN: the score is 0",
@@ -37,52 +53,72 @@ export function renderReport(r: RunRecord): string {
       "",
     );
   }
-  lines.push(
+  return lines;
+}
+
+function scoreSection(r: RunRecord): string[] {
+  return [
     "## Score",
     "",
     "| component | measured | points | of | why |",
     "| --- | --- | ---: | ---: | --- |",
-  );
-  for (const c of r.components) {
-    lines.push(
-      `| ${md(c.label)} | ${fmt(c.value, 2)} ${md(c.unit)} | ${fmt(c.points, 1)} | ${fmt(c.maxPoints, 0)} | ${md(c.explanation)} |`,
-    );
-  }
-  lines.push(`| **total** | | **${fmt(r.score, 1)}** | | |`, "");
-  lines.push("## Verification", "", "| check | result | detail |", "| --- | --- | --- |");
-  for (const c of r.verification.checks)
-    lines.push(`| ${md(c.name)} | ${c.passed ? "pass" : "**FAIL**"} | ${md(c.detail)} |`);
+    ...r.components.map(
+      (c) =>
+        `| ${md(c.label)} | ${fmt(c.value, 2)} ${md(c.unit)} | ${fmt(c.points, 1)} | ${fmt(c.maxPoints, 0)} | ${md(c.explanation)} |`,
+    ),
+    `| **total** | | **${fmt(r.score, 1)}** | | |`,
+    "",
+  ];
+}
+
+function verificationSection(r: RunRecord): string[] {
   const d = r.verification.duringLoad;
-  lines.push("", `During load: ${d.checked} responses checked, ${d.failed} with a wrong body.`, "");
-  if (r.phases.length) {
-    lines.push(
-      "## Phases",
-      "",
-      "| phase | from (s) | to (s) | target rate |",
-      "| --- | ---: | ---: | ---: |",
-    );
-    for (const p of r.phases)
-      lines.push(`| ${md(p.name)} | ${fmt(p.start)} | ${fmt(p.end)} | ${fmt(p.rate ?? null, 0)} |`);
-    lines.push("");
-  }
-  if (r.faults.length) {
-    lines.push(
-      "## Chaos",
-      "",
-      "| fault | target | from (s) | to (s) | parameters |",
-      "| --- | --- | ---: | ---: | --- |",
-    );
-    for (const f of r.faults) {
-      const params = Object.entries(f.params ?? {})
-        .map(([k, v]) => `${k}=${v}`)
-        .join(", ");
-      lines.push(`| ${md(f.action)} | ${md(f.target)} | ${fmt(f.start)} | ${fmt(f.end)} | ${md(params)} |`);
-    }
-    lines.push("");
-  }
-  lines.push(`Restarts of the entry during the run: ${r.restarts}.`, "");
-  const p = r.provenance;
-  lines.push(
+  return [
+    "## Verification",
+    "",
+    "| check | result | detail |",
+    "| --- | --- | --- |",
+    ...r.verification.checks.map(
+      (c) => `| ${md(c.name)} | ${c.passed ? "pass" : "**FAIL**"} | ${md(c.detail)} |`,
+    ),
+    "",
+    `During load: ${d.checked} responses checked, ${d.failed} with a wrong body.`,
+    "",
+  ];
+}
+
+function phasesSection(r: RunRecord): string[] {
+  if (!r.phases.length) return [];
+  return [
+    "## Phases",
+    "",
+    "| phase | from (s) | to (s) | target rate |",
+    "| --- | ---: | ---: | ---: |",
+    ...r.phases.map((p) => `| ${md(p.name)} | ${fmt(p.start)} | ${fmt(p.end)} | ${fmt(p.rate ?? null, 0)} |`),
+    "",
+  ];
+}
+
+function chaosSection(r: RunRecord): string[] {
+  if (!r.faults.length) return [];
+  const row = (f: RunRecord["faults"][number]) => {
+    const params = Object.entries(f.params ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ");
+    return `| ${md(f.action)} | ${md(f.target)} | ${fmt(f.start)} | ${fmt(f.end)} | ${md(params)} |`;
+  };
+  return [
+    "## Chaos",
+    "",
+    "| fault | target | from (s) | to (s) | parameters |",
+    "| --- | --- | ---: | ---: | --- |",
+    ...r.faults.map(row),
+    "",
+  ];
+}
+
+function provenanceSection(p: RunRecord["provenance"]): string[] {
+  return [
     "## Provenance",
     "",
     `- harness ${p.harnessVersion}${p.harnessCommit ? ` (${p.harnessCommit.slice(0, 12)})` : ""}, load generator ${md(p.loadGenerator)}, Prometheus ${p.prometheusVersion ?? "?"}`,
@@ -101,8 +137,7 @@ export function renderReport(r: RunRecord): string {
         ]
       : []),
     "",
-  );
-  return lines.join("\n");
+  ];
 }
 
 /** Why the entry never became healthy: its container's state, its own log and its healthcheck's output. */

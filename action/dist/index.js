@@ -49434,17 +49434,31 @@ var code = (text2) => "`" + text2.replace(/[`\r\n]/g, " ").slice(0, 300) + "`";
 // harness/report.ts
 var fmt2 = (n, digits = 1) => n === null ? "–" : Number.isInteger(n) ? String(n) : n.toFixed(digits);
 function renderReport(r) {
-  const lines = [];
   const unit = r.scoreUnit === "seconds" ? " s" : " points";
-  lines.push(`# ${r.challenge}: ${md(r.login)} scored ${fmt2(r.score)}${unit}`, "");
-  lines.push(`Run \`${r.runId}\`, ${r.startedAt} → ${r.finishedAt}, scale ${r.provenance.scale}.`, "");
+  return [
+    `# ${r.challenge}: ${md(r.login)} scored ${fmt2(r.score)}${unit}`,
+    "",
+    `Run \`${r.runId}\`, ${r.startedAt} → ${r.finishedAt}, scale ${r.provenance.scale}.`,
+    "",
+    ...verdictSection(r),
+    ...scoreSection(r),
+    ...verificationSection(r),
+    ...phasesSection(r),
+    ...chaosSection(r),
+    `Restarts of the entry during the run: ${r.restarts}.`,
+    "",
+    ...provenanceSection(r.provenance)
+  ].join("\n");
+}
+function verdictSection(r) {
+  const lines = [];
   if (r.integrity && !r.integrity.valid) {
     lines.push(
       "## INVALID RUN: the score is 0",
       "",
       "The platform's own measurements of this run do not add up, so nothing in it can be scored:",
       "",
-      ...r.integrity.problems.map((p2) => `- ${md(p2)}`),
+      ...r.integrity.problems.map((p) => `- ${md(p)}`),
       "",
       "The components below show what was measured, for diagnosis only.",
       ""
@@ -49457,50 +49471,64 @@ function renderReport(r) {
       ""
     );
   }
-  lines.push(
+  return lines;
+}
+function scoreSection(r) {
+  return [
     "## Score",
     "",
     "| component | measured | points | of | why |",
-    "| --- | --- | ---: | ---: | --- |"
-  );
-  for (const c of r.components) {
-    lines.push(
-      `| ${md(c.label)} | ${fmt2(c.value, 2)} ${md(c.unit)} | ${fmt2(c.points, 1)} | ${fmt2(c.maxPoints, 0)} | ${md(c.explanation)} |`
-    );
-  }
-  lines.push(`| **total** | | **${fmt2(r.score, 1)}** | | |`, "");
-  lines.push("## Verification", "", "| check | result | detail |", "| --- | --- | --- |");
-  for (const c of r.verification.checks)
-    lines.push(`| ${md(c.name)} | ${c.passed ? "pass" : "**FAIL**"} | ${md(c.detail)} |`);
+    "| --- | --- | ---: | ---: | --- |",
+    ...r.components.map(
+      (c) => `| ${md(c.label)} | ${fmt2(c.value, 2)} ${md(c.unit)} | ${fmt2(c.points, 1)} | ${fmt2(c.maxPoints, 0)} | ${md(c.explanation)} |`
+    ),
+    `| **total** | | **${fmt2(r.score, 1)}** | | |`,
+    ""
+  ];
+}
+function verificationSection(r) {
   const d = r.verification.duringLoad;
-  lines.push("", `During load: ${d.checked} responses checked, ${d.failed} with a wrong body.`, "");
-  if (r.phases.length) {
-    lines.push(
-      "## Phases",
-      "",
-      "| phase | from (s) | to (s) | target rate |",
-      "| --- | ---: | ---: | ---: |"
-    );
-    for (const p2 of r.phases)
-      lines.push(`| ${md(p2.name)} | ${fmt2(p2.start)} | ${fmt2(p2.end)} | ${fmt2(p2.rate ?? null, 0)} |`);
-    lines.push("");
-  }
-  if (r.faults.length) {
-    lines.push(
-      "## Chaos",
-      "",
-      "| fault | target | from (s) | to (s) | parameters |",
-      "| --- | --- | ---: | ---: | --- |"
-    );
-    for (const f of r.faults) {
-      const params = Object.entries(f.params ?? {}).map(([k, v]) => `${k}=${v}`).join(", ");
-      lines.push(`| ${md(f.action)} | ${md(f.target)} | ${fmt2(f.start)} | ${fmt2(f.end)} | ${md(params)} |`);
-    }
-    lines.push("");
-  }
-  lines.push(`Restarts of the entry during the run: ${r.restarts}.`, "");
-  const p = r.provenance;
-  lines.push(
+  return [
+    "## Verification",
+    "",
+    "| check | result | detail |",
+    "| --- | --- | --- |",
+    ...r.verification.checks.map(
+      (c) => `| ${md(c.name)} | ${c.passed ? "pass" : "**FAIL**"} | ${md(c.detail)} |`
+    ),
+    "",
+    `During load: ${d.checked} responses checked, ${d.failed} with a wrong body.`,
+    ""
+  ];
+}
+function phasesSection(r) {
+  if (!r.phases.length) return [];
+  return [
+    "## Phases",
+    "",
+    "| phase | from (s) | to (s) | target rate |",
+    "| --- | ---: | ---: | ---: |",
+    ...r.phases.map((p) => `| ${md(p.name)} | ${fmt2(p.start)} | ${fmt2(p.end)} | ${fmt2(p.rate ?? null, 0)} |`),
+    ""
+  ];
+}
+function chaosSection(r) {
+  if (!r.faults.length) return [];
+  const row = (f) => {
+    const params = Object.entries(f.params ?? {}).map(([k, v]) => `${k}=${v}`).join(", ");
+    return `| ${md(f.action)} | ${md(f.target)} | ${fmt2(f.start)} | ${fmt2(f.end)} | ${md(params)} |`;
+  };
+  return [
+    "## Chaos",
+    "",
+    "| fault | target | from (s) | to (s) | parameters |",
+    "| --- | --- | ---: | ---: | --- |",
+    ...r.faults.map(row),
+    ""
+  ];
+}
+function provenanceSection(p) {
+  return [
     "## Provenance",
     "",
     `- harness ${p.harnessVersion}${p.harnessCommit ? ` (${p.harnessCommit.slice(0, 12)})` : ""}, load generator ${md(p.loadGenerator)}, Prometheus ${p.prometheusVersion ?? "?"}`,
@@ -49513,8 +49541,7 @@ function renderReport(r) {
       `- ${p.repository}${p.pullRequest ? ` PR #${p.pullRequest}` : ""}${p.headSha ? ` at ${p.headSha.slice(0, 12)}` : ""}`
     ] : [],
     ""
-  );
-  return lines.join("\n");
+  ];
 }
 function failureSection(f) {
   const facts = failureFacts(f);
