@@ -58881,9 +58881,42 @@ async function runPublish(event, deps) {
   const { api } = deps;
   const { pr, sha } = await findPr(api, event);
   deps.log(`PR #${pr.number} by ${pr.authorLogin} at ${sha}`);
-  let folder;
+  const folder = await scopedFolder(api, pr);
+  const art = await readArtifact(deps.artifactDir);
+  if (art.meta.pullRequest !== pr.number)
+    forged(`meta.json names PR ${art.meta.pullRequest}, the run is for #${pr.number}`);
+  if (art.meta.headSha !== sha) forged(`meta.json names ${art.meta.headSha}, the run is for ${sha}`);
+  if (art.meta.login !== folder) forged(`meta.json login ${art.meta.login} is not the PR's folder ${folder}`);
+  if (art.outcome === "invalid") {
+    const body2 = renderInvalidComment(folder, sha, art.violations);
+    const comment2 = await upsertComment(api, pr.number, folder, body2);
+    await deps.summary(body2);
+    return { pr: pr.number, login: folder, runId: null, comment: comment2 };
+  }
+  const record2 = await trustedRecord(event, deps, art.record, pr.number, sha);
+  const runPath = `runs/${folder}/${record2.runId}.json`;
+  const prior = await commitRun(deps, record2, folder, runPath, `#${pr.number}, ${sha.slice(0, 7)}`);
+  const entries = await deps.results.readEntries();
+  const mine = entries.find((e) => e.login === folder);
+  const body = renderRunComment({
+    record: record2,
+    rank: rankOn(entries, record2.challenge, folder),
+    currentChallenge: mine?.challenge ?? record2.challenge,
+    challengeIds: CHALLENGE_IDS,
+    previous: prior && prior.latest.runId !== record2.runId ? prior.latest : null,
+    best: prior && prior.best.runId !== record2.runId ? prior.best : null,
+    headSha: sha,
+    runUrl: deps.siteUrl ? `${deps.siteUrl}${paths.run(record2.runId)}` : null,
+    workflowUrl: event.workflow_run?.html_url ?? null
+  });
+  const comment = await upsertComment(api, pr.number, folder, body);
+  await deps.summary(body);
+  deps.log(`published ${runPath}; comment ${comment.created ? "created" : "updated"} (${comment.id})`);
+  return { pr: pr.number, login: folder, runId: record2.runId, comment };
+}
+async function scopedFolder(api, pr) {
   try {
-    folder = await checkPrScope(api, pr);
+    return await checkPrScope(api, pr);
   } catch (e) {
     if (e instanceof ScopeError) {
       await upsertComment(
@@ -58899,76 +58932,47 @@ ${md(e.message)}. An entry PR may only change files in \`contributors/${pr.autho
     }
     throw e;
   }
-  const art = await readArtifact(deps.artifactDir);
-  if (art.meta.pullRequest !== pr.number)
-    forged(`meta.json names PR ${art.meta.pullRequest}, the run is for #${pr.number}`);
-  if (art.meta.headSha !== sha) forged(`meta.json names ${art.meta.headSha}, the run is for ${sha}`);
-  if (art.meta.login !== folder) forged(`meta.json login ${art.meta.login} is not the PR's folder ${folder}`);
-  if (art.outcome === "invalid") {
-    const body2 = renderInvalidComment(folder, sha, art.violations);
-    const comment2 = await upsertComment(api, pr.number, folder, body2);
-    await deps.summary(body2);
-    return { pr: pr.number, login: folder, runId: null, comment: comment2 };
-  }
-  const p = art.record.provenance;
+}
+async function trustedRecord(event, deps, record2, pr, sha) {
+  const p = record2.provenance;
   if (p.headSha !== null && p.headSha !== sha)
     forged(`run.json provenance.headSha ${p.headSha} is not ${sha}`);
-  if (p.pullRequest !== null && p.pullRequest !== pr.number)
-    forged(`run.json provenance.pullRequest ${p.pullRequest} is not #${pr.number}`);
+  if (p.pullRequest !== null && p.pullRequest !== pr)
+    forged(`run.json provenance.pullRequest ${p.pullRequest} is not #${pr}`);
   if (p.harnessCommit !== deps.baseCommit)
     forged(
       `run.json was measured by harness ${p.harnessCommit ?? "(unknown)"}, not the base's ${deps.baseCommit}; evaluate again`
     );
   const wr = event.workflow_run ?? {};
-  const checked = verifiedRecord(await loadChallenge(art.record.challenge, deps.root), art.record);
-  const record2 = {
+  const checked = verifiedRecord(await loadChallenge(record2.challenge, deps.root), record2);
+  return {
     ...checked,
     provenance: {
       ...p,
       repository: event.repository?.full_name ?? p.repository,
-      pullRequest: pr.number,
+      pullRequest: pr,
       headSha: sha,
       workflowRunId: wr.id ?? p.workflowRunId,
       workflowRunAttempt: wr.run_attempt ?? p.workflowRunAttempt,
       local: false
     }
   };
-  const runPath = `runs/${folder}/${record2.runId}.json`;
+}
+async function commitRun(deps, record2, folder, runPath, about) {
   const runJson = serializeRunRecord(record2, runPath);
   let before = null;
   let rerun = false;
-  await deps.results.publish(
-    async (read) => {
-      const entry = await readEntryRecord(read, folder, record2.challenge);
-      const prev = entry.runs[record2.challenge];
-      rerun = await read(runPath) !== null;
-      if (rerun) return [];
-      before = prev ?? null;
-      return [
-        { path: runPath, content: runJson },
-        { path: `entries/${folder}.json`, content: serializeEntryRecord(applyRun(entry, record2)) }
-      ];
-    },
-    `${folder}: ${record2.challenge} run ${record2.runId} (#${pr.number}, ${sha.slice(0, 7)})`
-  );
-  const entries = await deps.results.readEntries();
-  const mine = entries.find((e) => e.login === folder);
-  const prior = rerun ? await deps.results.runsBefore(folder, record2.challenge, record2.runId) : before;
-  const body = renderRunComment({
-    record: record2,
-    rank: rankOn(entries, record2.challenge, folder),
-    currentChallenge: mine?.challenge ?? record2.challenge,
-    challengeIds: CHALLENGE_IDS,
-    previous: prior && prior.latest.runId !== record2.runId ? prior.latest : null,
-    best: prior && prior.best.runId !== record2.runId ? prior.best : null,
-    headSha: sha,
-    runUrl: deps.siteUrl ? `${deps.siteUrl}${paths.run(record2.runId)}` : null,
-    workflowUrl: wr.html_url ?? null
-  });
-  const comment = await upsertComment(api, pr.number, folder, body);
-  await deps.summary(body);
-  deps.log(`published ${runPath}; comment ${comment.created ? "created" : "updated"} (${comment.id})`);
-  return { pr: pr.number, login: folder, runId: record2.runId, comment };
+  await deps.results.publish(async (read) => {
+    const entry = await readEntryRecord(read, folder, record2.challenge);
+    rerun = await read(runPath) !== null;
+    if (rerun) return [];
+    before = entry.runs[record2.challenge] ?? null;
+    return [
+      { path: runPath, content: runJson },
+      { path: `entries/${folder}.json`, content: serializeEntryRecord(applyRun(entry, record2)) }
+    ];
+  }, `${folder}: ${record2.challenge} run ${record2.runId} (${about})`);
+  return rerun ? await deps.results.runsBefore(folder, record2.challenge, record2.runId) : before;
 }
 
 // action/src/modes/rescore.ts

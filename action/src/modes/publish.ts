@@ -85,25 +85,14 @@ function forged(why: string): never {
   throw new ArtifactError(`forged: ${why}`);
 }
 
+type Prior = { latest: RunRef; best: RunRef } | null;
+
 /** Publishes one evaluate artifact for its PR. Throws (job fails) on any refusal. */
 export async function runPublish(event: WorkflowRunEvent, deps: PublishDeps): Promise<PublishOutcome> {
   const { api } = deps;
   const { pr, sha } = await findPr(api, event);
   deps.log(`PR #${pr.number} by ${pr.authorLogin} at ${sha}`);
-  let folder: string;
-  try {
-    folder = await checkPrScope(api, pr);
-  } catch (e) {
-    if (e instanceof ScopeError) {
-      await upsertComment(
-        api,
-        pr.number,
-        pr.authorLogin,
-        `<!-- sre-chaos:comment login=${pr.authorLogin} -->\n## SRE Chaos Challenge: not scored\n\n${md(e.message)}. An entry PR may only change files in \`contributors/${pr.authorLogin}/\`.\n`,
-      );
-    }
-    throw e;
-  }
+  const folder = await scopedFolder(api, pr);
   const art = await readArtifact(deps.artifactDir);
   if (art.meta.pullRequest !== pr.number)
     forged(`meta.json names PR ${art.meta.pullRequest}, the run is for #${pr.number}`);
@@ -117,58 +106,11 @@ export async function runPublish(event: WorkflowRunEvent, deps: PublishDeps): Pr
     return { pr: pr.number, login: folder, runId: null, comment };
   }
 
-  const p = art.record.provenance;
-  if (p.headSha !== null && p.headSha !== sha)
-    forged(`run.json provenance.headSha ${p.headSha} is not ${sha}`);
-  if (p.pullRequest !== null && p.pullRequest !== pr.number)
-    forged(`run.json provenance.pullRequest ${p.pullRequest} is not #${pr.number}`);
-  // The scoring code that ran must be the one that checks it: the base's, not the PR's.
-  if (p.harnessCommit !== deps.baseCommit)
-    forged(
-      `run.json was measured by harness ${p.harnessCommit ?? "(unknown)"}, not the base's ${deps.baseCommit}; evaluate again`,
-    );
-  const wr = event.workflow_run ?? {};
-  // What we know for certain replaces what the artifact said; the score is ours (recompute.ts).
-  const checked = verifiedRecord(await loadChallenge(art.record.challenge, deps.root), art.record);
-  const record: RunRecord = {
-    ...checked,
-    provenance: {
-      ...p,
-      repository: event.repository?.full_name ?? p.repository,
-      pullRequest: pr.number,
-      headSha: sha,
-      workflowRunId: wr.id ?? p.workflowRunId,
-      workflowRunAttempt: wr.run_attempt ?? p.workflowRunAttempt,
-      local: false,
-    },
-  };
+  const record = await trustedRecord(event, deps, art.record, pr.number, sha);
   const runPath = `runs/${folder}/${record.runId}.json`;
-  const runJson = serializeRunRecord(record, runPath);
-  // The entrant's previous and best on this challenge, as they were before this run.
-  let before: { latest: RunRef; best: RunRef } | null = null;
-  let rerun = false;
-  await deps.results.publish(
-    async (read) => {
-      const entry = await readEntryRecord(read, folder, record.challenge);
-      const prev = entry.runs[record.challenge];
-      // A rerun (say, after the comment failed) writes nothing again: the run already counts, and
-      // the entry record no longer says what came before it (read below from runs/).
-      rerun = (await read(runPath)) !== null;
-      if (rerun) return [];
-      before = prev ?? null;
-      return [
-        { path: runPath, content: runJson },
-        { path: `entries/${folder}.json`, content: serializeEntryRecord(applyRun(entry, record)) },
-      ];
-    },
-    `${folder}: ${record.challenge} run ${record.runId} (#${pr.number}, ${sha.slice(0, 7)})`,
-  );
-
+  const prior = await commitRun(deps, record, folder, runPath, `#${pr.number}, ${sha.slice(0, 7)}`);
   const entries = await deps.results.readEntries();
   const mine = entries.find((e) => e.login === folder);
-  const prior = rerun
-    ? await deps.results.runsBefore(folder, record.challenge, record.runId)
-    : (before as { latest: RunRef; best: RunRef } | null);
   const body = renderRunComment({
     record,
     rank: rankOn(entries, record.challenge, folder),
@@ -178,10 +120,93 @@ export async function runPublish(event: WorkflowRunEvent, deps: PublishDeps): Pr
     best: prior && prior.best.runId !== record.runId ? prior.best : null,
     headSha: sha,
     runUrl: deps.siteUrl ? `${deps.siteUrl}${paths.run(record.runId)}` : null,
-    workflowUrl: wr.html_url ?? null,
+    workflowUrl: event.workflow_run?.html_url ?? null,
   });
   const comment = await upsertComment(api, pr.number, folder, body);
   await deps.summary(body);
   deps.log(`published ${runPath}; comment ${comment.created ? "created" : "updated"} (${comment.id})`);
   return { pr: pr.number, login: folder, runId: record.runId, comment };
+}
+
+/** The PR's only folder, `contributors/<author>/`; a PR out of scope is told so in its comment. */
+async function scopedFolder(api: GitHubApi, pr: PullRequestInfo): Promise<string> {
+  try {
+    return await checkPrScope(api, pr);
+  } catch (e) {
+    if (e instanceof ScopeError) {
+      await upsertComment(
+        api,
+        pr.number,
+        pr.authorLogin,
+        `<!-- sre-chaos:comment login=${pr.authorLogin} -->\n## SRE Chaos Challenge: not scored\n\n${md(e.message)}. An entry PR may only change files in \`contributors/${pr.authorLogin}/\`.\n`,
+      );
+    }
+    throw e;
+  }
+}
+
+/**
+ * The artifact's record, checked against what publish knows for certain (the PR, the head, the
+ * base's harness commit) and scored again by the base's code (recompute.ts); those facts replace
+ * what the artifact said.
+ */
+async function trustedRecord(
+  event: WorkflowRunEvent,
+  deps: PublishDeps,
+  record: RunRecord,
+  pr: number,
+  sha: string,
+): Promise<RunRecord> {
+  const p = record.provenance;
+  if (p.headSha !== null && p.headSha !== sha)
+    forged(`run.json provenance.headSha ${p.headSha} is not ${sha}`);
+  if (p.pullRequest !== null && p.pullRequest !== pr)
+    forged(`run.json provenance.pullRequest ${p.pullRequest} is not #${pr}`);
+  // The scoring code that ran must be the one that checks it: the base's, not the PR's.
+  if (p.harnessCommit !== deps.baseCommit)
+    forged(
+      `run.json was measured by harness ${p.harnessCommit ?? "(unknown)"}, not the base's ${deps.baseCommit}; evaluate again`,
+    );
+  const wr = event.workflow_run ?? {};
+  const checked = verifiedRecord(await loadChallenge(record.challenge, deps.root), record);
+  return {
+    ...checked,
+    provenance: {
+      ...p,
+      repository: event.repository?.full_name ?? p.repository,
+      pullRequest: pr,
+      headSha: sha,
+      workflowRunId: wr.id ?? p.workflowRunId,
+      workflowRunAttempt: wr.run_attempt ?? p.workflowRunAttempt,
+      local: false,
+    },
+  };
+}
+
+/**
+ * Writes the run and the updated entry record in one commit; returns the entrant's previous and
+ * best on this challenge as they were before this run. A rerun (say, after the comment failed)
+ * writes nothing again: the run already counts, and what came before it is read from runs/.
+ */
+async function commitRun(
+  deps: PublishDeps,
+  record: RunRecord,
+  folder: string,
+  runPath: string,
+  about: string,
+): Promise<Prior> {
+  const runJson = serializeRunRecord(record, runPath);
+  let before: Prior = null;
+  let rerun = false;
+  await deps.results.publish(async (read) => {
+    const entry = await readEntryRecord(read, folder, record.challenge);
+    rerun = (await read(runPath)) !== null;
+    if (rerun) return [];
+    before = entry.runs[record.challenge] ?? null;
+    return [
+      { path: runPath, content: runJson },
+      { path: `entries/${folder}.json`, content: serializeEntryRecord(applyRun(entry, record)) },
+    ];
+  }, `${folder}: ${record.challenge} run ${record.runId} (${about})`);
+  return rerun ? await deps.results.runsBefore(folder, record.challenge, record.runId) : before;
 }
