@@ -58417,8 +58417,7 @@ function parseChallengeCommand(body) {
 var validList = () => CHALLENGE_IDS.map((c) => `\`${c}\``).join(", ");
 var refusalMarker = (login) => `<!-- sre-chaos:refused:${login.toLowerCase()} -->`;
 var short = (sha) => sha.slice(0, 7);
-async function runCommand(event, deps) {
-  const { api } = deps;
+function commandOf(event) {
   if (event.action !== "created") return { kind: "ignored", reason: `action ${String(event.action)}` };
   const number4 = event.issue?.number;
   if (!event.issue?.pull_request || typeof number4 !== "number")
@@ -58430,9 +58429,15 @@ async function runCommand(event, deps) {
   }
   const parsed = parseChallengeCommand(event.comment?.body ?? "");
   if (parsed === void 0) return { kind: "ignored", reason: "not a /challenge command" };
-  const commentId = event.comment?.id;
+  return { number: number4, commenter, parsed, commentId: event.comment?.id };
+}
+async function runCommand(event, deps) {
+  const { api } = deps;
+  const cmd = commandOf(event);
+  if ("kind" in cmd) return cmd;
+  const { number: number4, commenter, parsed } = cmd;
   const react = async (content) => {
-    if (typeof commentId === "number") await api.createReaction(commentId, content);
+    if (typeof cmd.commentId === "number") await api.createReaction(cmd.commentId, content);
   };
   const reply = async (text2) => {
     await api.createComment(number4, text2);
@@ -58473,11 +58478,11 @@ ${marker}`
     return [{ path: `entries/${author}.json`, content: serializeEntryRecord(next) }];
   }, `${author}: challenge ${challenge} (set by ${commenter} on #${number4})`);
   deps.log(`challenge ${challenge} recorded for ${author} (#${number4}, ${pr.headSha})`);
-  const recorded = { login: author, challenge, headSha: pr.headSha };
-  const [latest] = await api.listWorkflowRuns(deps.evaluateWorkflow, {
-    event: "pull_request",
-    headSha: pr.headSha
-  });
+  return rerunEvaluation(deps, { login: author, challenge, headSha: pr.headSha }, react, reply);
+}
+async function rerunEvaluation(deps, recorded, react, reply) {
+  const { challenge, login: author, headSha } = recorded;
+  const [latest] = await deps.api.listWorkflowRuns(deps.evaluateWorkflow, { event: "pull_request", headSha });
   const notRerun = async (reason, text2) => {
     await react("+1");
     await reply(`Challenge set to \`${challenge}\` for @${author}. ${text2}`);
@@ -58486,26 +58491,26 @@ ${marker}`
   if (!latest) {
     return notRerun(
       "no evaluate run for the head",
-      `No evaluation of ${short(pr.headSha)} was found to re-run; push a commit to \`contributors/${author}/\` to evaluate it.`
+      `No evaluation of ${short(headSha)} was found to re-run; push a commit to \`contributors/${author}/\` to evaluate it.`
     );
   }
   if (latest.status !== "completed") {
     return notRerun(
       "the evaluate run is still going",
-      `The evaluation of ${short(pr.headSha)} is still running and may use the previous challenge; re-run it from the Checks tab when it finishes (or push a commit).`
+      `The evaluation of ${short(headSha)} is still running and may use the previous challenge; re-run it from the Checks tab when it finishes (or push a commit).`
     );
   }
   try {
-    await api.rerunWorkflowRun(latest.id);
+    await deps.api.rerunWorkflowRun(latest.id);
   } catch (err) {
     await reply(
-      `Challenge set to \`${challenge}\` for @${author}, but re-running the evaluation of ${short(pr.headSha)} failed; a maintainer can re-run it from the Checks tab, or push a commit.`
+      `Challenge set to \`${challenge}\` for @${author}, but re-running the evaluation of ${short(headSha)} failed; a maintainer can re-run it from the Checks tab, or push a commit.`
     );
     throw err;
   }
   await react("+1");
   await reply(
-    `Challenge set to \`${challenge}\` for @${author}. Re-running the evaluation of ${short(pr.headSha)}; the score comment will update when it finishes.`
+    `Challenge set to \`${challenge}\` for @${author}. Re-running the evaluation of ${short(headSha)}; the score comment will update when it finishes.`
   );
   return { kind: "accepted", ...recorded, rerunRunId: latest.id };
 }

@@ -58,9 +58,17 @@ const validList = () => CHALLENGE_IDS.map((c) => `\`${c}\``).join(", ");
 const refusalMarker = (login: string) => `<!-- sre-chaos:refused:${login.toLowerCase()} -->`;
 const short = (sha: string) => sha.slice(0, 7);
 
-/** Handles one issue_comment event. Throws only on API/git failures (after replying when the choice was recorded). */
-export async function runCommand(event: CommentEvent, deps: CommandDeps): Promise<CommandOutcome> {
-  const { api } = deps;
+/** A `/challenge` comment on a PR by a person: what the rest of the mode needs of the event. */
+interface Command {
+  number: number;
+  commenter: string;
+  /** The id as written (null: a malformed first line). */
+  parsed: string | null;
+  commentId: number | undefined;
+}
+
+/** The command in an event, or why the event is ignored (not created, not a PR, a bot, not the command). */
+function commandOf(event: CommentEvent): Command | CommandOutcome {
   if (event.action !== "created") return { kind: "ignored", reason: `action ${String(event.action)}` };
   const number = event.issue?.number;
   if (!event.issue?.pull_request || typeof number !== "number")
@@ -72,9 +80,17 @@ export async function runCommand(event: CommentEvent, deps: CommandDeps): Promis
   }
   const parsed = parseChallengeCommand(event.comment?.body ?? "");
   if (parsed === undefined) return { kind: "ignored", reason: "not a /challenge command" };
-  const commentId = event.comment?.id;
+  return { number, commenter, parsed, commentId: event.comment?.id };
+}
+
+/** Handles one issue_comment event. Throws only on API/git failures (after replying when the choice was recorded). */
+export async function runCommand(event: CommentEvent, deps: CommandDeps): Promise<CommandOutcome> {
+  const { api } = deps;
+  const cmd = commandOf(event);
+  if ("kind" in cmd) return cmd;
+  const { number, commenter, parsed } = cmd;
   const react = async (content: "+1" | "-1") => {
-    if (typeof commentId === "number") await api.createReaction(commentId, content);
+    if (typeof cmd.commentId === "number") await api.createReaction(cmd.commentId, content);
   };
   const reply = async (text: string) => {
     await api.createComment(number, text);
@@ -116,14 +132,22 @@ export async function runCommand(event: CommentEvent, deps: CommandDeps): Promis
     return [{ path: `entries/${author}.json`, content: serializeEntryRecord(next) }];
   }, `${author}: challenge ${challenge} (set by ${commenter} on #${number})`);
   deps.log(`challenge ${challenge} recorded for ${author} (#${number}, ${pr.headSha})`);
-  const recorded = { login: author, challenge, headSha: pr.headSha };
+  return rerunEvaluation(deps, { login: author, challenge, headSha: pr.headSha }, react, reply);
+}
 
-  // The PR's own pull_request run is re-run (same event, fork rules and read-only token); it reads
-  // the choice just recorded. Nothing here starts a run that checks out PR code with more rights.
-  const [latest] = await api.listWorkflowRuns(deps.evaluateWorkflow, {
-    event: "pull_request",
-    headSha: pr.headSha,
-  });
+/**
+ * Re-runs the PR's own pull_request run of evaluate (same event, fork rules and read-only token),
+ * which reads the choice just recorded; nothing here starts a run that checks out PR code with
+ * more rights. When there is no finished run to re-run, the reply says what to do instead.
+ */
+async function rerunEvaluation(
+  deps: CommandDeps,
+  recorded: { login: string; challenge: ChallengeId; headSha: string },
+  react: (content: "+1" | "-1") => Promise<void>,
+  reply: (text: string) => Promise<void>,
+): Promise<CommandOutcome> {
+  const { challenge, login: author, headSha } = recorded;
+  const [latest] = await deps.api.listWorkflowRuns(deps.evaluateWorkflow, { event: "pull_request", headSha });
   const notRerun = async (reason: string, text: string): Promise<CommandOutcome> => {
     await react("+1");
     await reply(`Challenge set to \`${challenge}\` for @${author}. ${text}`);
@@ -132,26 +156,26 @@ export async function runCommand(event: CommentEvent, deps: CommandDeps): Promis
   if (!latest) {
     return notRerun(
       "no evaluate run for the head",
-      `No evaluation of ${short(pr.headSha)} was found to re-run; push a commit to \`contributors/${author}/\` to evaluate it.`,
+      `No evaluation of ${short(headSha)} was found to re-run; push a commit to \`contributors/${author}/\` to evaluate it.`,
     );
   }
   if (latest.status !== "completed") {
     return notRerun(
       "the evaluate run is still going",
-      `The evaluation of ${short(pr.headSha)} is still running and may use the previous challenge; re-run it from the Checks tab when it finishes (or push a commit).`,
+      `The evaluation of ${short(headSha)} is still running and may use the previous challenge; re-run it from the Checks tab when it finishes (or push a commit).`,
     );
   }
   try {
-    await api.rerunWorkflowRun(latest.id);
+    await deps.api.rerunWorkflowRun(latest.id);
   } catch (err) {
     await reply(
-      `Challenge set to \`${challenge}\` for @${author}, but re-running the evaluation of ${short(pr.headSha)} failed; a maintainer can re-run it from the Checks tab, or push a commit.`,
+      `Challenge set to \`${challenge}\` for @${author}, but re-running the evaluation of ${short(headSha)} failed; a maintainer can re-run it from the Checks tab, or push a commit.`,
     );
     throw err;
   }
   await react("+1");
   await reply(
-    `Challenge set to \`${challenge}\` for @${author}. Re-running the evaluation of ${short(pr.headSha)}; the score comment will update when it finishes.`,
+    `Challenge set to \`${challenge}\` for @${author}. Re-running the evaluation of ${short(headSha)}; the score comment will update when it finishes.`,
   );
   return { kind: "accepted", ...recorded, rerunRunId: latest.id };
 }
