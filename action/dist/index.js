@@ -51275,15 +51275,32 @@ async function inspectEntry(root, login) {
   const warnings = [];
   const folder = `contributors/${login}`;
   const add = (file2, rule, message) => violations.push({ file: file2, rule, message });
+  if (!await checkFolder(root, login, add)) return { violations, warnings };
+  const dir = entryDir(root, login);
+  const files = await walk(dir, folder, add);
+  for (const name of files.topLevel) {
+    if (IGNORED_TOP_LEVEL.test(name)) {
+      warnings.push({
+        file: `${folder}/${name}`,
+        rule: "ignored-files",
+        message: "ignored: the platform generates the entry's compose service itself (docs/ENTRY.md)"
+      });
+    }
+  }
+  await checkDockerfileOf(dir, folder, files.regular.get("Dockerfile"), add);
+  await checkEntryYmlOf(dir, folder, files, add);
+  return { violations, warnings };
+}
+async function checkFolder(root, login, add) {
+  const folder = `contributors/${login}`;
   if (!LOGIN_PATTERN.test(login)) {
     add(
       folder,
       "login-format",
       `${JSON.stringify(login)} is not a valid GitHub login (1–39 letters, digits or single inner hyphens)`
     );
-    return { violations, warnings };
+    return false;
   }
-  const dir = entryDir(root, login);
   let names = [];
   try {
     names = await readdir2(join7(root, "contributors"));
@@ -51304,63 +51321,47 @@ async function inspectEntry(root, login) {
         `no entry folder ${folder}/ (create one with: npx sre-chaos new ${login})`
       );
     }
-    return { violations, warnings };
+    return false;
   }
-  const top = await lstat3(dir);
+  const top = await lstat3(entryDir(root, login));
   if (top.isSymbolicLink()) {
     add(folder, "no-symlinks", `${folder} is a symlink; the entry must be a real folder`);
-    return { violations, warnings };
+    return false;
   }
   if (!top.isDirectory()) {
     add(folder, "folder-exists", `${folder} is not a folder`);
-    return { violations, warnings };
+    return false;
   }
-  const files = await walk(dir, folder, add);
-  for (const name of files.topLevel) {
-    if (IGNORED_TOP_LEVEL.test(name)) {
-      warnings.push({
-        file: `${folder}/${name}`,
-        rule: "ignored-files",
-        message: "ignored: the platform generates the entry's compose service itself (docs/ENTRY.md)"
-      });
-    }
-  }
-  const dockerfile = files.regular.get("Dockerfile");
-  if (dockerfile === void 0) {
+  return true;
+}
+async function checkDockerfileOf(dir, folder, size, add) {
+  const file2 = `${folder}/Dockerfile`;
+  if (size === void 0) {
+    add(file2, "dockerfile-present", "the entry needs a Dockerfile at the top of its folder");
+  } else if (size > ENTRY_FOLDER_LIMITS.maxDockerfileBytes) {
     add(
-      `${folder}/Dockerfile`,
-      "dockerfile-present",
-      "the entry needs a Dockerfile at the top of its folder"
-    );
-  } else if (dockerfile > ENTRY_FOLDER_LIMITS.maxDockerfileBytes) {
-    add(
-      `${folder}/Dockerfile`,
+      file2,
       "dockerfile-rules",
       `the Dockerfile is larger than ${ENTRY_FOLDER_LIMITS.maxDockerfileBytes / 1024} KiB`
     );
   } else {
     for (const p of checkDockerfile(await readFile2(join7(dir, "Dockerfile"), "utf8"))) {
-      add(`${folder}/Dockerfile`, "dockerfile-rules", `line ${p.line}: ${p.message}`);
+      add(file2, "dockerfile-rules", `line ${p.line}: ${p.message}`);
     }
   }
-  const entryYml = files.regular.get("entry.yml");
-  if (entryYml === void 0) {
+}
+async function checkEntryYmlOf(dir, folder, files, add) {
+  const file2 = `${folder}/entry.yml`;
+  const size = files.regular.get("entry.yml");
+  if (size === void 0) {
     const hint = files.topLevel.includes("entry.yaml") ? " (found entry.yaml: rename it to entry.yml)" : "";
-    add(
-      `${folder}/entry.yml`,
-      "entry-yml-present",
-      `the entry needs an entry.yml at the top of its folder${hint}`
-    );
-  } else if (entryYml > ENTRY_YML_LIMITS.maxBytes) {
-    add(`${folder}/entry.yml`, "entry-yml-syntax", `entry.yml is ${entryYml} bytes, above the cap of 16 KiB`);
+    add(file2, "entry-yml-present", `the entry needs an entry.yml at the top of its folder${hint}`);
+  } else if (size > ENTRY_YML_LIMITS.maxBytes) {
+    add(file2, "entry-yml-syntax", `entry.yml is ${size} bytes, above the cap of 16 KiB`);
   } else {
     const r = parseEntryConfig(await readFile2(join7(dir, "entry.yml"), "utf8"));
-    if (!r.ok) {
-      for (const p of r.problems)
-        add(`${folder}/entry.yml`, p.rule, (p.line ? `line ${p.line}: ` : "") + p.message);
-    }
+    if (!r.ok) for (const p of r.problems) add(file2, p.rule, (p.line ? `line ${p.line}: ` : "") + p.message);
   }
-  return { violations, warnings };
 }
 async function walk(dir, folder, add) {
   const L = ENTRY_FOLDER_LIMITS;

@@ -71,13 +71,36 @@ export async function validateEntry(root: string, login: string): Promise<Violat
   return (await inspectEntry(root, login)).violations;
 }
 
+type Add = (file: string, rule: RuleId, message: string) => void;
+
 /** Violations and warnings of an entry. */
 export async function inspectEntry(root: string, login: string): Promise<EntryReport> {
   const violations: Violation[] = [];
   const warnings: Warning[] = [];
   const folder = `contributors/${login}`;
-  const add = (file: string, rule: RuleId, message: string) => violations.push({ file, rule, message });
+  const add: Add = (file, rule, message) => violations.push({ file, rule, message });
+  // The folder itself first: without a real folder named exactly as the login nothing else is read.
+  if (!(await checkFolder(root, login, add))) return { violations, warnings };
 
+  const dir = entryDir(root, login);
+  const files = await walk(dir, folder, add);
+  for (const name of files.topLevel) {
+    if (IGNORED_TOP_LEVEL.test(name)) {
+      warnings.push({
+        file: `${folder}/${name}`,
+        rule: "ignored-files",
+        message: "ignored: the platform generates the entry's compose service itself (docs/ENTRY.md)",
+      });
+    }
+  }
+  await checkDockerfileOf(dir, folder, files.regular.get("Dockerfile"), add);
+  await checkEntryYmlOf(dir, folder, files, add);
+  return { violations, warnings };
+}
+
+/** Whether `contributors/<login>` is a real folder named exactly as the login; adds why not. */
+async function checkFolder(root: string, login: string, add: Add): Promise<boolean> {
+  const folder = `contributors/${login}`;
   // Checked first and alone: an invalid login (e.g. `../x`) must never be turned into a path.
   if (!LOGIN_PATTERN.test(login)) {
     add(
@@ -85,10 +108,8 @@ export async function inspectEntry(root: string, login: string): Promise<EntryRe
       "login-format",
       `${JSON.stringify(login)} is not a valid GitHub login (1–39 letters, digits or single inner hyphens)`,
     );
-    return { violations, warnings };
+    return false;
   }
-
-  const dir = entryDir(root, login);
   let names: string[] = [];
   try {
     names = await readdir(join(root, "contributors"));
@@ -111,66 +132,51 @@ export async function inspectEntry(root: string, login: string): Promise<EntryRe
         `no entry folder ${folder}/ (create one with: npx sre-chaos new ${login})`,
       );
     }
-    return { violations, warnings };
+    return false;
   }
-  const top = await lstat(dir);
+  const top = await lstat(entryDir(root, login));
   if (top.isSymbolicLink()) {
     add(folder, "no-symlinks", `${folder} is a symlink; the entry must be a real folder`);
-    return { violations, warnings };
+    return false;
   }
   if (!top.isDirectory()) {
     add(folder, "folder-exists", `${folder} is not a folder`);
-    return { violations, warnings };
+    return false;
   }
+  return true;
+}
 
-  const files = await walk(dir, folder, add);
-  for (const name of files.topLevel) {
-    if (IGNORED_TOP_LEVEL.test(name)) {
-      warnings.push({
-        file: `${folder}/${name}`,
-        rule: "ignored-files",
-        message: "ignored: the platform generates the entry's compose service itself (docs/ENTRY.md)",
-      });
-    }
-  }
-
-  const dockerfile = files.regular.get("Dockerfile");
-  if (dockerfile === undefined) {
+/** The Dockerfile: present, within its size cap, and within the rules of dockerfile-rules.ts. */
+async function checkDockerfileOf(dir: string, folder: string, size: number | undefined, add: Add) {
+  const file = `${folder}/Dockerfile`;
+  if (size === undefined) {
+    add(file, "dockerfile-present", "the entry needs a Dockerfile at the top of its folder");
+  } else if (size > ENTRY_FOLDER_LIMITS.maxDockerfileBytes) {
     add(
-      `${folder}/Dockerfile`,
-      "dockerfile-present",
-      "the entry needs a Dockerfile at the top of its folder",
-    );
-  } else if (dockerfile > ENTRY_FOLDER_LIMITS.maxDockerfileBytes) {
-    add(
-      `${folder}/Dockerfile`,
+      file,
       "dockerfile-rules",
       `the Dockerfile is larger than ${ENTRY_FOLDER_LIMITS.maxDockerfileBytes / 1024} KiB`,
     );
   } else {
     for (const p of checkDockerfile(await readFile(join(dir, "Dockerfile"), "utf8"))) {
-      add(`${folder}/Dockerfile`, "dockerfile-rules", `line ${p.line}: ${p.message}`);
+      add(file, "dockerfile-rules", `line ${p.line}: ${p.message}`);
     }
   }
+}
 
-  const entryYml = files.regular.get("entry.yml");
-  if (entryYml === undefined) {
+/** entry.yml: present (a hint for entry.yaml), within its size cap, and valid. */
+async function checkEntryYmlOf(dir: string, folder: string, files: WalkResult, add: Add) {
+  const file = `${folder}/entry.yml`;
+  const size = files.regular.get("entry.yml");
+  if (size === undefined) {
     const hint = files.topLevel.includes("entry.yaml") ? " (found entry.yaml: rename it to entry.yml)" : "";
-    add(
-      `${folder}/entry.yml`,
-      "entry-yml-present",
-      `the entry needs an entry.yml at the top of its folder${hint}`,
-    );
-  } else if (entryYml > ENTRY_YML_LIMITS.maxBytes) {
-    add(`${folder}/entry.yml`, "entry-yml-syntax", `entry.yml is ${entryYml} bytes, above the cap of 16 KiB`);
+    add(file, "entry-yml-present", `the entry needs an entry.yml at the top of its folder${hint}`);
+  } else if (size > ENTRY_YML_LIMITS.maxBytes) {
+    add(file, "entry-yml-syntax", `entry.yml is ${size} bytes, above the cap of 16 KiB`);
   } else {
     const r = parseEntryConfig(await readFile(join(dir, "entry.yml"), "utf8"));
-    if (!r.ok) {
-      for (const p of r.problems)
-        add(`${folder}/entry.yml`, p.rule, (p.line ? `line ${p.line}: ` : "") + p.message);
-    }
+    if (!r.ok) for (const p of r.problems) add(file, p.rule, (p.line ? `line ${p.line}: ` : "") + p.message);
   }
-  return { violations, warnings };
 }
 
 interface WalkResult {
@@ -181,11 +187,7 @@ interface WalkResult {
 }
 
 /** Walks the entry with lstat, reporting per-file rules as it goes; bounded by the folder caps. */
-async function walk(
-  dir: string,
-  folder: string,
-  add: (file: string, rule: RuleId, message: string) => void,
-): Promise<WalkResult> {
+async function walk(dir: string, folder: string, add: Add): Promise<WalkResult> {
   const L = ENTRY_FOLDER_LIMITS;
   const regular = new Map<string, number>();
   const topLevel: string[] = [];
