@@ -75,9 +75,11 @@ export async function provisionSandbox(opts: ProvisionOptions): Promise<StepRepo
   return withLock(join(CACHE_DIR, "provision.lock"), () => provisionUnlocked(opts), { log: opts.log });
 }
 
+type Step = (name: string, fn: () => Promise<string>) => Promise<void>;
+
 async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> {
   const reports: StepReport[] = [];
-  const step = async (name: string, fn: () => Promise<string>): Promise<void> => {
+  const step: Step = async (name, fn) => {
     const t0 = performance.now();
     let outcome: string;
     try {
@@ -91,8 +93,17 @@ async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> 
     reports.push(r);
     opts.log(formatStep(r));
   };
+  await hostSteps(step, opts);
+  const bins = await hostBinaries(step, opts);
+  await imageSteps(step, opts, bins);
+  // Old stand-ins left by this or an earlier rebuild (an earlier one may have been in use then).
+  await removeSuperseded(createDocker().images);
+  return reports;
+}
 
-  // 1. Host tools, installed together so apt-get update runs at most once.
+/** Host tools, the Docker daemon and toxiproxy's binary. */
+async function hostSteps(step: Step, opts: ProvisionOptions): Promise<void> {
+  // Host tools, installed together so apt-get update runs at most once.
   const missing: string[] = [];
   for (const tool of HOST_TOOLS) {
     await step(tool.label, async () => {
@@ -107,14 +118,14 @@ async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> 
       return "installed";
     });
 
-  // 2. The daemon.
+  // The daemon.
   await step("docker daemon", async () => {
     const script = join(PLATFORM_ROOT, "sandbox", "start-dockerd.sh");
     const { stdout } = await run("bash", [script], { timeoutMs: 200_000 });
     return stdout.includes("already running") ? "running" : "started";
   });
 
-  // 3. toxiproxy is neither in Debian nor on npm: a pinned, static `go install`.
+  // toxiproxy is neither in Debian nor on npm: a pinned, static `go install`.
   await step(`toxiproxy ${TOXIPROXY_VERSION} binary`, async () => {
     if (!opts.force && (await exists(TOXIPROXY_BIN))) return "already installed";
     const go = await onPath("go");
@@ -126,8 +137,10 @@ async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> 
     });
     return "built";
   });
+}
 
-  // 4. The toolchains the language stand-ins carry.
+/** The binaries the platform's stand-ins carry, with the toolchains the language stand-ins need. */
+async function hostBinaries(step: Step, opts: ProvisionOptions): Promise<HostBinaries> {
   let goroot = "";
   await step(`go ${GO_VERSION} toolchain`, async () => {
     const r = await goToolchain();
@@ -146,8 +159,11 @@ async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> 
   if (process.versions.node.split(".")[0] !== "20") {
     opts.log(`  note: this Node is ${process.version}; the node:20-bookworm-slim stand-in will carry it`);
   }
+  return bins;
+}
 
-  // 5. The Debian trees, then the images on them.
+/** The Debian trees, then the images on them; each rebuilt only when its recipe changed. */
+async function imageSteps(step: Step, opts: ProvisionOptions, bins: HostBinaries): Promise<void> {
   const treeHashes = new Map<string, string>();
   const images = createDocker().images;
   const outcome = (o: ImageOutcome) => o;
@@ -174,9 +190,6 @@ async function provisionUnlocked(opts: ProvisionOptions): Promise<StepReport[]> 
       return outcome("built");
     });
   }
-  // Old stand-ins left by this or an earlier rebuild (an earlier one may have been in use then).
-  await removeSuperseded(images);
-  return reports;
 }
 
 /**
