@@ -38,11 +38,26 @@ function problemsOf(issues: readonly z.core.$ZodIssue[], prefix: string[] = []):
   return issues.slice(0, 20).map((i) => `${[...prefix, ...i.path].join(".") || "(root)"}: ${i.message}`);
 }
 
-/** The run schema with the series left for later: validated only for runs whose series is drawn. */
-const summarySchema = runRecordSchema.extend({ series: z.unknown() });
+/**
+ * The run schema as the site reads it, derived from the record's own so there is one source of truth:
+ * the series is left for later (validated only for runs whose series is drawn), and `measurements`,
+ * which the site never shows, is only checked to be an object. Both schemas are compiled (zod's
+ * generated fast path): a valid record passes several times faster, and an invalid one falls back to
+ * the ordinary parser, so its problems read exactly as before.
+ */
+const summarySchema = z.compile(
+  runRecordSchema.extend({
+    series: z.unknown(),
+    measurements: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
+const siteSeriesSchema = z.compile(seriesSchema);
 
-/** A record parsed once: every field but the series validated; the series still as parsed. */
-type Parsed = Omit<RunRecord, "series"> & { series: unknown };
+/** A record parsed once: every field the site shows validated but the series, still as parsed. */
+type Parsed = z.infer<typeof summarySchema>;
+
+/** A run as the site renders it: the whole record, series validated, measurements left out. */
+export type SiteRun = Omit<RunRecord, "measurements">;
 
 /** Parses a record file's bytes once and validates every field but the series; throws RecordError. */
 function parseRecord(bytes: Buffer, file: string): Parsed {
@@ -60,11 +75,12 @@ function parseRecord(bytes: Buffer, file: string): Parsed {
   return r.data as Parsed;
 }
 
-/** Validates the series of a parsed record; with the rest already checked, the whole run schema holds. */
-function withSeries(run: Parsed, file: string): RunRecord {
-  const s = seriesSchema.safeParse(run.series);
+/** Validates the series of a parsed record; with the rest already checked, the site's schema holds. */
+function withSeries(run: Parsed, file: string): SiteRun {
+  const s = siteSeriesSchema.safeParse(run.series);
   if (!s.success) throw new RecordError(file, problemsOf(s.error.issues, ["series"]));
-  return { ...run, series: s.data };
+  const { measurements: _, ...rest } = run;
+  return { ...rest, series: s.data };
 }
 
 /** The record files of one login's folder (either layout), and the names that are not records. */
@@ -88,7 +104,7 @@ export interface LoginRuns {
   /** Every valid run of the login, without its series. */
   summaries: RunSummary[];
   /** The runs that `needSeries` chose, validated in full (series included), oldest first. */
-  full: RunRecord[];
+  full: SiteRun[];
   skipped: Skipped[];
 }
 
@@ -154,6 +170,9 @@ export function listLogins(dir: string): { logins: string[]; skipped: Skipped[] 
   return out;
 }
 
+/** The entry schema, compiled as the run schema is (10,000 entries are 10,000 parses). */
+const siteEntrySchema = z.compile(entryRecordSchema);
+
 /** Every valid `entries/<login>.json` under `dir` (sorted by name); bad ones are reported. */
 export function readEntries(dir: string): { entries: EntryRecord[]; skipped: Skipped[] } {
   const out: { entries: EntryRecord[]; skipped: Skipped[] } = { entries: [], skipped: [] };
@@ -168,7 +187,7 @@ export function readEntries(dir: string): { entries: EntryRecord[]; skipped: Ski
     if (!name.endsWith(".json")) continue;
     const p = join(entriesDir, name);
     try {
-      const parsed = entryRecordSchema.safeParse(JSON.parse(readFileSync(p, "utf8")));
+      const parsed = siteEntrySchema.safeParse(JSON.parse(readFileSync(p, "utf8")));
       if (!parsed.success) throw new Error(problemsOf(parsed.error.issues).slice(0, 10).join("; "));
       if (`${parsed.data.login}.json` !== name) throw new Error(`login does not match file name`);
       out.entries.push(parsed.data);

@@ -93,7 +93,7 @@ const CHARTS: {
 ];
 
 /** Builds a run page's model from a full record and the site context. */
-export function runPage(r: RunRecord, ctx: SiteContext): RunPage {
+export function runPage(r: Omit<RunRecord, "measurements">, ctx: SiteContext): RunPage {
   const dir = paths.run(r.runId);
   const step = r.series.stepSeconds;
   const spans = r.faults.map((f) => ({ label: `${f.action} ${f.target}`, start: f.start, end: f.end }));

@@ -59,7 +59,7 @@ export type RunSummary = Pick<
 > & { passed: boolean; invalid: boolean };
 
 /** The summary of a (validated) run record. */
-export function summarize(r: Omit<RunRecord, "series">): RunSummary {
+export function summarize(r: Omit<RunRecord, "series" | "measurements">): RunSummary {
   return {
     runId: r.runId,
     login: r.login,
