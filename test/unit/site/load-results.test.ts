@@ -96,6 +96,26 @@ test("a run with a bad series is dropped when it needs its series, kept when it 
     assert.equal(readLoginRuns(dir, "alice").summaries.length, 0);
   }));
 
+test("measurements, which the site never shows, need only be an object; the pages' runs leave them out", () =>
+  withDir(async (dir) => {
+    const kept = mk("alice", 1, 1);
+    const refused = mk("alice", 2, 2);
+    const withMeasurements = (r: RunRecord, measurements: unknown) =>
+      JSON.stringify({ ...JSON.parse(serializeRunRecord(r)), measurements });
+    put(dir, `runs/alice/${kept.runId}.json`, withMeasurements(kept, { entry: "not checked by the site" }));
+    put(dir, `runs/alice/${refused.runId}.json`, withMeasurements(refused, 42));
+    const r = readLoginRuns(dir, "alice");
+    assert.deepEqual(
+      r.summaries.map((x) => x.runId),
+      [kept.runId],
+    );
+    assert.equal(r.full.length, 1);
+    assert.ok(!("measurements" in r.full[0]!));
+    assert.deepEqual(r.skipped.length, 1);
+    assert.equal(r.skipped[0]!.file, `runs/alice/${refused.runId}.json`);
+    assert.match(r.skipped[0]!.reason, /^measurements: /);
+  }));
+
 test("buildSite never crashes on bad input and reports what it skipped", () =>
   withDir(async (dir) => {
     put(dir, "results/runs/alice/20261101T000000Z-00000001.json", "null");
