@@ -4,12 +4,13 @@
  * It runs in worker threads (build-worker.ts) or, for a small site, in the build's own thread; both
  * write byte-identical pages.
  */
-import { mkdirSync, writeFile, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { BoardEntry } from "./board-view.ts";
 import { pageFile } from "./links.ts";
 import { readLoginRuns, type Skipped } from "./load-results.ts";
 import { loginModel, runsWithPages } from "./login-view.ts";
+import { pageFiles } from "./page-files.ts";
 import { createRenderer, type PageKind } from "./render.ts";
 import { runPage } from "./run-view.ts";
 import type { ChallengeInfo } from "./scoring-view.ts";
@@ -49,31 +50,41 @@ export function writePage(outDir: string, path: string, html: string): void {
   writeFileSync(file, html);
 }
 
-/** Writes a per-login page (its folder exists) in libuv's threads, while this thread renders on. */
-function writeInBackground(outDir: string, path: string, html: string): Promise<void> {
-  return new Promise((resolve, reject) =>
-    writeFile(join(outDir, pageFile(path)), html, (e) => (e ? reject(e) : resolve())),
-  );
-}
+/** Pages per message to the page writer: few messages, and the writer starts while this thread renders. */
+const PAGES_PER_MESSAGE = 16;
+
+/** Builds batches of logins' pages; `close` ends its page writer's thread. */
+export type LoginBuilder = ((jobs: readonly LoginJob[]) => Promise<LoginResult[]>) & {
+  close(): Promise<void>;
+};
 
 /**
  * Makes a builder for batches of logins under one config (the templates are compiled once per
- * thread). A batch's pages are written in the background while the next login is read and rendered;
- * the promise settles when every file of the batch is written.
+ * thread). A batch's pages go to the page writer's thread (page-files.ts) a few at a time, written
+ * while this thread renders on; the promise settles when every file of the batch is written.
  */
-export function loginPages(config: LoginPagesConfig): (jobs: readonly LoginJob[]) => Promise<LoginResult[]> {
+export function loginPages(config: LoginPagesConfig): LoginBuilder {
   const ctx = siteContext(config.challenges, config.basePath);
   const render = createRenderer();
   const perChallenge = config.runPagesPerChallenge;
-  return async (jobs) => {
+  const files = pageFiles();
+  const build = async (jobs: readonly LoginJob[]) => {
     const writes: Promise<void>[] = [];
+    let pages: [string, string][] = [];
+    const flush = () => {
+      writes.push(files.write(pages));
+      pages = [];
+    };
     const write = (page: { path: string; kind: PageKind }) => {
-      writes.push(writeInBackground(config.outDir, page.path, render(page)));
+      pages.push([join(config.outDir, pageFile(page.path)), render(page)]);
+      if (pages.length === PAGES_PER_MESSAGE) flush();
     };
     const results = jobs.map((job) => buildLogin(job, write));
+    if (pages.length) flush();
     await Promise.all(writes);
     return results;
   };
+  return Object.assign(build, { close: () => files.close() });
 
   function buildLogin(
     { login, entryChallenge }: LoginJob,

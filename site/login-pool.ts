@@ -54,9 +54,13 @@ export async function buildLogins(
     });
   const ownLane = async () => {
     const build = loginPages(config);
-    for (let b = take(); b >= 0; b = take()) {
-      // Awaiting the batch's writes also lets the workers' answers in, so each gets its next batch.
-      results[b] = await build(batches[b]!);
+    try {
+      for (let b = take(); b >= 0; b = take()) {
+        // Awaiting the batch's writes also lets the workers' answers in, so each gets its next batch.
+        results[b] = await build(batches[b]!);
+      }
+    } finally {
+      await build.close();
     }
   };
   try {
