@@ -38,8 +38,8 @@ const GOOD = "good";
 const TUNED_FLOOR = 0.75;
 /**
  * On graceful-degradation no order between tuned and the template is asserted: on this machine
- * either of them sometimes collapses under the overload (timeouts on every path from about 1,400
- * req/s offered, never recovering within the phase) while the other holds, under the same plan
+ * either of them sometimes collapses under the overload (timeouts on every path from 1,000–2,600
+ * req/s offered, when the load path's CPU saturates: docs/FAIRNESS.md) while the other holds, under the same plan
  * and reference: measured tuned/template 2.06 (107.78 vs 52.34) and 0.44 (45.87 vs 105.05) in two
  * runs of one file. Both must stay clear of the failure modes: a collapsed run scored 46–52, the
  * cheat 15.3–23.1 (its instant 503s count as answered in time; it scores more the higher the plan).
