@@ -166,14 +166,57 @@ export function checkCalibration(capacity: number | null): string[] {
 }
 
 /** The record's verdict: valid exactly when there is no problem; sizes capped as the schema requires. */
-export function verdict(problems: readonly string[]): Integrity {
+export function verdict(problems: readonly string[], cautions: readonly string[] = []): Integrity {
+  const kept = capped(problems, "problems");
+  const qualified = capped(cautions, "cautions");
+  return { valid: kept.length === 0, problems: kept, ...(qualified.length ? { cautions: qualified } : {}) };
+}
+
+/** Non-empty lines, each within the record's text cap, at most the record's count (the rest folded). */
+function capped(lines: readonly string[], what: string): string[] {
   const max = RECORD_LIMITS.maxIntegrityProblems;
   const clip = (p: string) =>
     p.length > RECORD_LIMITS.maxProblemText ? `${p.slice(0, RECORD_LIMITS.maxProblemText - 1)}…` : p;
-  const kept = problems.filter((p) => p.length > 0).map(clip);
+  const kept = lines.filter((p) => p.length > 0).map(clip);
   if (kept.length > max) {
     const rest = kept.length - (max - 1);
-    kept.splice(max - 1, kept.length, `… and ${rest} more problems`);
+    kept.splice(max - 1, kept.length, `… and ${rest} more ${what}`);
   }
-  return { valid: kept.length === 0, problems: kept };
+  return kept;
+}
+
+/**
+ * Pacer lag (the load generator's worst late wake-up in a second) above which the load path counts
+ * as having fallen behind: a quarter of the shortest answer deadline (1 s). Measured on the 2-core
+ * machine (docs/FAIRNESS.md): runs that held stayed below 0.05 s in every second, runs whose load
+ * path saturated reached 1.1–1.5 s.
+ */
+export const PACER_LAG_LIMIT_SECONDS = 0.25;
+
+/**
+ * A caution when the load generator fell behind during a load: the seconds where it woke up more
+ * than PACER_LAG_LIMIT_SECONDS late, and the phases they fall in. Empty when it kept up.
+ */
+export function loadPathCautions(
+  label: string,
+  pacerLag: readonly (number | null)[],
+  phases: readonly { name: string; start: number; end: number }[],
+): string[] {
+  const late = pacerLag.flatMap((lag, i) => (lag !== null && lag > PACER_LAG_LIMIT_SECONDS ? [i] : []));
+  if (!late.length) return [];
+  const worst = Math.max(...late.map((i) => pacerLag[i]!));
+  const names = phases.filter((p) => late.some((i) => i >= p.start && i < p.end)).map((p) => p.name);
+  const where = names.length ? ` (${[...new Set(names)].join(", ")})` : "";
+  return [
+    `${label}: the load generator fell behind by up to ${worst.toFixed(2)} s in ${late.length} second(s)${where}; ` +
+      `above ${PACER_LAG_LIMIT_SECONDS} s the platform's own load path (load generator, toxiproxy) was short of CPU, ` +
+      `so those seconds may show the machine, not the entry`,
+  ];
+}
+
+/** The load generator's worst late wake-up over a load, for the log (the caution says when it matters). */
+export function pacerLagLine(lag: readonly (number | null)[]): string {
+  const seen = lag.filter((x): x is number => x !== null);
+  if (!seen.length) return "no reading of the load generator's pacer lag";
+  return `the load generator's pacer woke up at most ${Math.max(...seen).toFixed(3)} s late (${seen.length} seconds read)`;
 }

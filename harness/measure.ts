@@ -42,6 +42,8 @@ export interface RawSeconds {
   probeUp: (number | null)[];
   /** Whether a fresh scrape of the load generator landed in second i (false: a scrape gap). */
   loadScraped: boolean[];
+  /** The load generator's worst late wake-up in second i, in seconds (null: no reading). */
+  pacerLag: (number | null)[];
   /** Iterations the load generator had started by the window's end (its own counter; 0 without data). */
   iterations: number;
 }
@@ -75,6 +77,20 @@ export function freshScrapes(series: RangeSeries | undefined, t0: number, second
   for (const [t, ts] of series?.points ?? []) {
     const i = Math.round(t - (t0 + 1));
     if (i >= 0 && i < seconds) out[i] = ts > t0 + i;
+  }
+  return out;
+}
+
+/** A gauge sampled at t0+1 … t0+seconds, as the value of each second [t0+i, t0+i+1) (null: none). */
+export function perSecondGauge(
+  series: RangeSeries | undefined,
+  t0: number,
+  seconds: number,
+): (number | null)[] {
+  const out: (number | null)[] = Array.from({ length: seconds }, () => null);
+  for (const [t, v] of series?.points ?? []) {
+    const i = Math.round(t - (t0 + 1));
+    if (i >= 0 && i < seconds) out[i] = v;
   }
   return out;
 }
@@ -181,6 +197,7 @@ export function rawQueries(loadRunId: string) {
     iterations: `sum(loadgen_iterations_total{${sel}})`,
     probe: `min(min_over_time(probe_success{${SCRAPE_TARGETS.probe}}[1s]))`,
     scrapes: `max(timestamp(up{${SCRAPE_TARGETS.loadgen}}))`,
+    pacerLag: `max(loadgen_pacer_lag_seconds{${sel}})`,
   };
 }
 
@@ -207,13 +224,14 @@ export async function queryRawSeconds(
   const end = t0 + seconds;
   const counterEnd = end + TAIL_SECONDS;
   const q = rawQueries(loadRunId);
-  const [byKindOutcome, buckets, dropped, iterations, probe, scrapes] = await Promise.all([
+  const [byKindOutcome, buckets, dropped, iterations, probe, scrapes, pacerLag] = await Promise.all([
     prom.queryRange(q.byKindOutcome, start, counterEnd, 1),
     prom.queryRange(q.buckets, start, counterEnd, 1),
     prom.queryRange(q.dropped, start, counterEnd, 1),
     prom.queryRange(q.iterations, start, counterEnd, 1),
     prom.queryRange(q.probe, start + 1, end, 1),
     prom.queryRange(q.scrapes, start + 1, end, 1),
+    prom.queryRange(q.pacerLag, start + 1, end, 1),
   ]);
   const counts: Record<Kind, OutcomeCounts>[] = Array.from({ length: seconds }, () => ({
     echo: emptyCounts(),
@@ -242,17 +260,14 @@ export async function queryRawSeconds(
       prev = Math.max(prev, cum);
     }
   }
-  const probeUp: (number | null)[] = Array.from({ length: seconds }, () => null);
-  for (const [t, v] of probe[0]?.points ?? []) {
-    const i = Math.round(t - (t0 + 1));
-    if (i >= 0 && i < seconds) probeUp[i] = v >= 1 ? 1 : 0;
-  }
+  const probeUp = perSecondGauge(probe[0], t0, seconds).map((v) => (v === null ? null : v >= 1 ? 1 : 0));
   return {
     counts,
     buckets: perSecondBuckets,
     dropped: increments(dropped[0], times),
     probeUp,
     loadScraped: freshScrapes(scrapes[0], t0, seconds),
+    pacerLag: perSecondGauge(pacerLag[0], t0, seconds),
     iterations: counterAt(iterations[0], times).at(-1) ?? 0,
   };
 }

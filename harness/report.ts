@@ -1,4 +1,5 @@
 /** The readable report of a run (report.md and the CLI's closing output). Pure: record in, Markdown out. */
+import { cautionSection } from "../record/cautions.ts";
 import { md } from "../record/markdown.ts";
 import type { RunRecord } from "../record/run-record.ts";
 import {
@@ -46,6 +47,7 @@ function verdictSection(r: RunRecord): string[] {
       "",
     );
   }
+  if (r.integrity?.cautions?.length) lines.push(...cautionSection(r.integrity.cautions, "##"));
   if (r.failure) lines.push(...failureSection(r.failure));
   if (!r.verification.passed) {
     lines.push(

@@ -21,7 +21,7 @@ import { withEntryFrozen } from "./calibration.ts";
 import { phasesOf, sampleResources, watchRestarts } from "./load-watch.ts";
 import { loadChecks } from "./record-build.ts";
 import { ENTRY_LIMITS } from "./compose-entry.ts";
-import { checkCalibration, checkLoad, verdict } from "./integrity.ts";
+import { checkCalibration, checkLoad, loadPathCautions, pacerLagLine, verdict } from "./integrity.ts";
 import type { LoadConfig } from "./loadgen-client.ts";
 import type { EntryFailure } from "../record/failure.ts";
 import { runLoad } from "./load-run.ts";
@@ -73,7 +73,13 @@ async function loadAndMeasure(
   plan: RunPlan,
   stages: StagePlan[],
   withChaos: boolean,
-): Promise<{ m: Measurements; t0: number; problems: string[] }> {
+): Promise<{
+  m: Measurements;
+  t0: number;
+  problems: string[];
+  cautions: string[];
+  pacerLag: (number | null)[];
+}> {
   const { stack, def, docker, log } = ctx;
   const config: LoadConfig = {
     runId: `${label}-${randomBytes(4).toString("hex")}`,
@@ -130,7 +136,13 @@ async function loadAndMeasure(
       cpu: perSecond.cpu,
       cpuLimit: ENTRY_LIMITS.cpus,
     };
-    return { m, t0: result.t0, problems: checkLoad({ ...result, ...facts }) };
+    return {
+      m,
+      t0: result.t0,
+      problems: checkLoad({ ...result, ...facts }),
+      cautions: loadPathCautions(facts.label, result.raw.pacerLag, m.phases),
+      pacerLag: result.raw.pacerLag,
+    };
   } finally {
     // A failed run still reverts every fault it applied.
     if (chaos && faults === null) await (chaos as ChaosRun).finish();
@@ -265,6 +277,8 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
   loadSeconds.entry = (Date.now() - tEntry) / 1000;
   problems.push(...entryLoad.problems);
   if (problems.length) log(`invalid run: ${problems.join("; ")}`);
+  log(`entry load: ${pacerLagLine(entryLoad.pacerLag)}`);
+  for (const c of entryLoad.cautions) log(`caution: ${c}`);
   const { checked, failed } = loadChecks(m);
   const score = scoreRun(def, m, reference, { passed: true, wrongBodyRatio: checked ? failed / checked : 0 });
   return {
@@ -277,6 +291,6 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
     reference,
     loadStart: new Date(t0 * 1000).toISOString(),
     calibration: capacity === null ? null : { referenceCapacityRps: Number(capacity.toFixed(1)) },
-    integrity: verdict(problems),
+    integrity: verdict(problems, entryLoad.cautions),
   };
 }

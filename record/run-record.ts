@@ -139,6 +139,14 @@ export const integritySchema = z
     problems: z
       .array(z.string().min(1).max(RECORD_LIMITS.maxProblemText))
       .max(RECORD_LIMITS.maxIntegrityProblems),
+    /**
+     * What qualifies the figures without making them wrong: the platform's own load path fell behind
+     * (its load generator starved of CPU), so those seconds may show the machine, not the entry.
+     */
+    cautions: z
+      .array(z.string().min(1).max(RECORD_LIMITS.maxProblemText))
+      .max(RECORD_LIMITS.maxIntegrityProblems)
+      .optional(),
   })
   .refine((i) => i.valid === (i.problems.length === 0), {
     message: "a run is valid exactly when it has no problems",

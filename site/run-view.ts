@@ -25,6 +25,8 @@ export interface RunPage extends PageBase {
   invalid: boolean;
   /** Why, one sentence each (empty when valid or not checked). */
   problems: string[];
+  /** What qualifies the figures without invalidating them (the load path fell behind). */
+  cautions: string[];
   started: string;
   finished: string;
   restarts: number;
@@ -157,6 +159,7 @@ export function runPage(r: Omit<RunRecord, "measurements">, ctx: SiteContext): R
     passed: r.verification.passed,
     invalid: r.integrity !== undefined && !r.integrity.valid,
     problems: r.integrity?.problems ?? [],
+    cautions: r.integrity?.cautions ?? [],
     started: formatDate(r.startedAt),
     finished: formatDate(r.finishedAt),
     restarts: r.restarts,

@@ -49178,7 +49178,12 @@ var provenanceSchema = external_exports.strictObject({
 });
 var integritySchema = external_exports.strictObject({
   valid: external_exports.boolean(),
-  problems: external_exports.array(external_exports.string().min(1).max(RECORD_LIMITS.maxProblemText)).max(RECORD_LIMITS.maxIntegrityProblems)
+  problems: external_exports.array(external_exports.string().min(1).max(RECORD_LIMITS.maxProblemText)).max(RECORD_LIMITS.maxIntegrityProblems),
+  /**
+   * What qualifies the figures without making them wrong: the platform's own load path fell behind
+   * (its load generator starved of CPU), so those seconds may show the machine, not the entry.
+   */
+  cautions: external_exports.array(external_exports.string().min(1).max(RECORD_LIMITS.maxProblemText)).max(RECORD_LIMITS.maxIntegrityProblems).optional()
 }).refine((i) => i.valid === (i.problems.length === 0), {
   message: "a run is valid exactly when it has no problems"
 });
@@ -49345,15 +49350,36 @@ function checkCalibration(capacity) {
     "reference calibration: the reference app (url-anvil) held no step within the SLO, so no reference capacity was measured"
   ];
 }
-function verdict(problems) {
+function verdict(problems, cautions = []) {
+  const kept = capped(problems, "problems");
+  const qualified = capped(cautions, "cautions");
+  return { valid: kept.length === 0, problems: kept, ...qualified.length ? { cautions: qualified } : {} };
+}
+function capped(lines, what) {
   const max = RECORD_LIMITS.maxIntegrityProblems;
   const clip = (p) => p.length > RECORD_LIMITS.maxProblemText ? `${p.slice(0, RECORD_LIMITS.maxProblemText - 1)}…` : p;
-  const kept = problems.filter((p) => p.length > 0).map(clip);
+  const kept = lines.filter((p) => p.length > 0).map(clip);
   if (kept.length > max) {
     const rest = kept.length - (max - 1);
-    kept.splice(max - 1, kept.length, `… and ${rest} more problems`);
+    kept.splice(max - 1, kept.length, `… and ${rest} more ${what}`);
   }
-  return { valid: kept.length === 0, problems: kept };
+  return kept;
+}
+var PACER_LAG_LIMIT_SECONDS = 0.25;
+function loadPathCautions(label, pacerLag, phases) {
+  const late = pacerLag.flatMap((lag, i) => lag !== null && lag > PACER_LAG_LIMIT_SECONDS ? [i] : []);
+  if (!late.length) return [];
+  const worst = Math.max(...late.map((i) => pacerLag[i]));
+  const names = phases.filter((p) => late.some((i) => i >= p.start && i < p.end)).map((p) => p.name);
+  const where = names.length ? ` (${[...new Set(names)].join(", ")})` : "";
+  return [
+    `${label}: the load generator fell behind by up to ${worst.toFixed(2)} s in ${late.length} second(s)${where}; above ${PACER_LAG_LIMIT_SECONDS} s the platform's own load path (load generator, toxiproxy) was short of CPU, so those seconds may show the machine, not the entry`
+  ];
+}
+function pacerLagLine(lag) {
+  const seen = lag.filter((x) => x !== null);
+  if (!seen.length) return "no reading of the load generator's pacer lag";
+  return `the load generator's pacer woke up at most ${Math.max(...seen).toFixed(3)} s late (${seen.length} seconds read)`;
 }
 
 // harness/record-build.ts
@@ -49431,6 +49457,18 @@ function md(text2, max = 500) {
 }
 var code = (text2) => "`" + text2.replace(/[`\r\n]/g, " ").slice(0, 300) + "`";
 
+// record/cautions.ts
+function cautionSection(cautions, heading) {
+  return [
+    `${heading} Caution: the platform's load path fell behind`,
+    "",
+    ...cautions.map((c) => `- ${md(c)}`),
+    "",
+    "The score stands as measured; a run on a less busy machine may score differently.",
+    ""
+  ];
+}
+
 // harness/report.ts
 var fmt2 = (n, digits = 1) => n === null ? "–" : Number.isInteger(n) ? String(n) : n.toFixed(digits);
 function renderReport(r) {
@@ -49464,6 +49502,7 @@ function verdictSection(r) {
       ""
     );
   }
+  if (r.integrity?.cautions?.length) lines.push(...cautionSection(r.integrity.cautions, "##"));
   if (r.failure) lines.push(...failureSection(r.failure));
   if (!r.verification.passed) {
     lines.push(
@@ -52491,6 +52530,14 @@ function freshScrapes(series, t0, seconds2) {
   }
   return out;
 }
+function perSecondGauge(series, t0, seconds2) {
+  const out = Array.from({ length: seconds2 }, () => null);
+  for (const [t, v] of series?.points ?? []) {
+    const i = Math.round(t - (t0 + 1));
+    if (i >= 0 && i < seconds2) out[i] = v;
+  }
+  return out;
+}
 function histogramQuantileMs(buckets, q) {
   const les = [...buckets.keys()].sort((a, b) => a - b);
   const cumulative = [];
@@ -52579,7 +52626,8 @@ function rawQueries(loadRunId) {
     dropped: `sum(loadgen_dropped_iterations_total{${sel}})`,
     iterations: `sum(loadgen_iterations_total{${sel}})`,
     probe: `min(min_over_time(probe_success{${SCRAPE_TARGETS.probe}}[1s]))`,
-    scrapes: `max(timestamp(up{${SCRAPE_TARGETS.loadgen}}))`
+    scrapes: `max(timestamp(up{${SCRAPE_TARGETS.loadgen}}))`,
+    pacerLag: `max(loadgen_pacer_lag_seconds{${sel}})`
   };
 }
 var TAIL_SECONDS = 3;
@@ -52589,13 +52637,14 @@ async function queryRawSeconds(prom, loadRunId, t0, seconds2) {
   const end = t0 + seconds2;
   const counterEnd = end + TAIL_SECONDS;
   const q = rawQueries(loadRunId);
-  const [byKindOutcome, buckets, dropped, iterations, probe, scrapes] = await Promise.all([
+  const [byKindOutcome, buckets, dropped, iterations, probe, scrapes, pacerLag] = await Promise.all([
     prom.queryRange(q.byKindOutcome, start2, counterEnd, 1),
     prom.queryRange(q.buckets, start2, counterEnd, 1),
     prom.queryRange(q.dropped, start2, counterEnd, 1),
     prom.queryRange(q.iterations, start2, counterEnd, 1),
     prom.queryRange(q.probe, start2 + 1, end, 1),
-    prom.queryRange(q.scrapes, start2 + 1, end, 1)
+    prom.queryRange(q.scrapes, start2 + 1, end, 1),
+    prom.queryRange(q.pacerLag, start2 + 1, end, 1)
   ]);
   const counts2 = Array.from({ length: seconds2 }, () => ({
     echo: emptyCounts(),
@@ -52623,17 +52672,14 @@ async function queryRawSeconds(prom, loadRunId, t0, seconds2) {
       prev = Math.max(prev, cum);
     }
   }
-  const probeUp = Array.from({ length: seconds2 }, () => null);
-  for (const [t, v] of probe[0]?.points ?? []) {
-    const i = Math.round(t - (t0 + 1));
-    if (i >= 0 && i < seconds2) probeUp[i] = v >= 1 ? 1 : 0;
-  }
+  const probeUp = perSecondGauge(probe[0], t0, seconds2).map((v) => v === null ? null : v >= 1 ? 1 : 0);
   return {
     counts: counts2,
     buckets: perSecondBuckets,
     dropped: increments(dropped[0], times),
     probeUp,
     loadScraped: freshScrapes(scrapes[0], t0, seconds2),
+    pacerLag: perSecondGauge(pacerLag[0], t0, seconds2),
     iterations: counterAt(iterations[0], times).at(-1) ?? 0
   };
 }
@@ -52876,7 +52922,13 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
       cpu: perSecond.cpu,
       cpuLimit: ENTRY_LIMITS.cpus
     };
-    return { m, t0: result.t0, problems: checkLoad({ ...result, ...facts }) };
+    return {
+      m,
+      t0: result.t0,
+      problems: checkLoad({ ...result, ...facts }),
+      cautions: loadPathCautions(facts.label, result.raw.pacerLag, m.phases),
+      pacerLag: result.raw.pacerLag
+    };
   } finally {
     if (chaos && faults === null) await chaos.finish();
     resources.stop();
@@ -52982,6 +53034,8 @@ async function measureAndScore(ctx) {
   loadSeconds.entry = (Date.now() - tEntry) / 1e3;
   problems.push(...entryLoad.problems);
   if (problems.length) log(`invalid run: ${problems.join("; ")}`);
+  log(`entry load: ${pacerLagLine(entryLoad.pacerLag)}`);
+  for (const c of entryLoad.cautions) log(`caution: ${c}`);
   const { checked, failed } = loadChecks(m);
   const score = scoreRun(def, m, reference, { passed: true, wrongBodyRatio: checked ? failed / checked : 0 });
   return {
@@ -52994,7 +53048,7 @@ async function measureAndScore(ctx) {
     reference,
     loadStart: new Date(t0 * 1e3).toISOString(),
     calibration: capacity === null ? null : { referenceCapacityRps: Number(capacity.toFixed(1)) },
-    integrity: verdict(problems)
+    integrity: verdict(problems, entryLoad.cautions)
   };
 }
 
@@ -58305,6 +58359,7 @@ function renderRunComment(c) {
     `**Score: ${num2(r.score)}${unit}**${invalid ? " (**invalid run**)" : ""} for @${r.login} at \`${c.headSha.slice(0, 7)}\` (run \`${r.runId}\`)`,
     "",
     ...invalid ? invalidSection(r.integrity.problems) : [],
+    ...r.integrity?.cautions?.length ? cautionSection(r.integrity.cautions, "###") : [],
     ...comparison(c),
     c.rank ? `Rank on the ${r.challenge} board: **${c.rank.rank} of ${c.rank.total}**` : `Not on the ${r.challenge} board: your current challenge is ${md(c.currentChallenge)}.`,
     "",

@@ -3,6 +3,7 @@
  * updated in place so reruns never stack comments (STYLE 13). Record text is untrusted (it came from
  * an artifact), so every string from it is escaped before it reaches Markdown.
  */
+import { cautionSection } from "../../record/cautions.ts";
 import { code, md } from "../../record/markdown.ts";
 import type { RunRecord } from "../../record/run-record.ts";
 import {
@@ -133,6 +134,7 @@ export function renderRunComment(c: RunCommentInput): string {
     `**Score: ${num(r.score)}${unit}**${invalid ? " (**invalid run**)" : ""} for @${r.login} at \`${c.headSha.slice(0, 7)}\` (run \`${r.runId}\`)`,
     "",
     ...(invalid ? invalidSection(r.integrity!.problems) : []),
+    ...(r.integrity?.cautions?.length ? cautionSection(r.integrity.cautions, "###") : []),
     ...comparison(c),
     c.rank
       ? `Rank on the ${r.challenge} board: **${c.rank.rank} of ${c.rank.total}**`

@@ -50,3 +50,22 @@ test("a valid run and a record from before the check carry no verdict", () => {
   ];
   for (const c of cases) assert.doesNotMatch(comment(validateRunRecord(c.input, c.case)), /invalid/i, c.case);
 });
+
+test("a run whose load path fell behind keeps its score and says so, escaped, in the comment and the report", async () => {
+  const { renderReport } = await import("../../../harness/report.ts");
+  const caution =
+    "entry load: the load generator fell behind by up to 1.49 s in 3 second(s) (overload) <b>@admin</b>";
+  const r = validateRunRecord(
+    { ...baseRecord, integrity: { valid: true, problems: [], cautions: [caution] } },
+    "t",
+  );
+  for (const [name, body, heading] of [
+    ["comment", comment(r), "### Caution"],
+    ["report", renderReport(r), "## Caution"],
+  ] as const) {
+    assert.ok(body.includes(`${heading}: the platform's load path fell behind`), name);
+    assert.match(body, /fell behind by up to 1\.49 s/, name);
+    assert.doesNotMatch(body, /invalid run/i, name);
+    assert.ok(!body.includes("<b>") && !body.includes(" @admin"), name);
+  }
+});

@@ -5,7 +5,9 @@ import {
   checkLoad,
   countedInPrometheus,
   CPU_TOLERANCE,
+  loadPathCautions,
   MISSING_SCRAPES_ALLOWED,
+  PACER_LAG_LIMIT_SECONDS,
   verdict,
   type LoadFacts,
 } from "../../../harness/integrity.ts";
@@ -204,4 +206,33 @@ test("verdict: valid exactly without problems; count and length capped, the over
   const long = verdict(["x".repeat(1000)]).problems[0]!;
   assert.equal(long.length, RECORD_LIMITS.maxProblemText);
   assert.ok(long.endsWith("…"));
+});
+
+test("loadPathCautions: a load generator that fell behind is said, with the worst lag and its phases", () => {
+  const phases = [
+    { name: "warm", start: 0, end: 2 },
+    { name: "overload", start: 2, end: 4 },
+    { name: "recovery", start: 4, end: 6 },
+  ];
+  assert.deepEqual(loadPathCautions("entry load", [0.01, 0.04, 0.2, null, 0.03, 0.02], phases), []);
+  assert.deepEqual(loadPathCautions("entry load", [], phases), []);
+  const [c, ...rest] = loadPathCautions("entry load", [0.01, 0.02, 0.3, 1.49, 0.6, 0.02], phases);
+  assert.deepEqual(rest, []);
+  assert.match(
+    c!,
+    /^entry load: the load generator fell behind by up to 1\.49 s in 3 second\(s\) \(overload, recovery\)/,
+  );
+  assert.ok(c!.includes(`above ${PACER_LAG_LIMIT_SECONDS} s`));
+  assert.ok(c!.length <= RECORD_LIMITS.maxProblemText, "fits the record's text cap");
+});
+
+test("verdict: cautions qualify a valid run without invalidating it; none leaves the field out", () => {
+  assert.deepEqual(verdict([], ["c"]), { valid: true, problems: [], cautions: ["c"] });
+  assert.deepEqual(verdict(["p"], ["c"]), { valid: false, problems: ["p"], cautions: ["c"] });
+  assert.equal("cautions" in verdict([], []), false, "a record without cautions is as before");
+  const many = verdict(
+    [],
+    Array.from({ length: 40 }, (_, i) => `c${i}`),
+  );
+  assert.equal(many.cautions!.at(-1), `… and ${40 - RECORD_LIMITS.maxIntegrityProblems + 1} more cautions`);
 });

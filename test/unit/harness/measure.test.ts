@@ -121,6 +121,7 @@ test("toMeasurements folds seconds into phases with per-kind counts", () => {
     dropped: [0, 1, 2],
     probeUp: [1, null, 0],
     loadScraped: [true, false, true],
+    pacerLag: [0.01, null, 0.02],
     iterations: 70,
   };
   const m = toMeasurements(

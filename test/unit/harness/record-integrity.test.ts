@@ -30,6 +30,17 @@ test("the integrity field: a verdict with its reasons, refused when it contradic
     { case: "a reason too long", input: { valid: false, problems: ["x".repeat(301)] }, expected: false },
     { case: "too many reasons", input: { valid: false, problems: Array(33).fill("x") }, expected: false },
     { case: "an unknown key", input: { valid: true, problems: [], score: 1 }, expected: false },
+    { case: "valid with a caution", input: { valid: true, problems: [], cautions: ["c"] }, expected: true },
+    {
+      case: "a caution too long",
+      input: { valid: true, problems: [], cautions: ["x".repeat(301)] },
+      expected: false,
+    },
+    {
+      case: "too many cautions",
+      input: { valid: true, problems: [], cautions: Array(33).fill("x") },
+      expected: false,
+    },
     { case: "not an object", input: "valid", expected: false },
   ];
   for (const c of cases) {

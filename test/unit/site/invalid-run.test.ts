@@ -57,3 +57,14 @@ test("contributor page: the run history marks an invalid run", () => {
   );
   assert.match(render(m.contributors[0]!), /<strong class="bad">invalid<\/strong>/);
 });
+
+test("run page: a caution (the load path fell behind) is shown, escaped, and the run stays valid", () => {
+  const caution = "entry load: the load generator fell behind by up to 1.49 s <script>x</script>";
+  const r: RunRecord = { ...base, integrity: { valid: true, problems: [], cautions: [caution] } };
+  validateRunRecord(r, "test");
+  const html = render(runPage(r, ctx));
+  assert.match(html, /<h2>Caution: the platform's load path fell behind<\/h2>/);
+  assert.ok(html.includes("fell behind by up to 1.49 s &lt;script&gt;x&lt;/script&gt;</li>"));
+  assert.doesNotMatch(html, /invalid run/);
+  assert.doesNotMatch(render(runPage(base, ctx)), /Caution/, "no caution, no section");
+});
