@@ -47,6 +47,19 @@ export async function createCompose({ project, files, cwd, env, envFile }: Compo
     ...files.flatMap((f) => ["-f", f]),
   ];
   const c = (args: string[], timeoutMs = 180_000) => run(bin, [...base, ...args], { cwd, env, timeoutMs });
+  const docker = (args: string[]) => run("docker", args, { env, timeoutMs: 30_000 });
+  /** The service's container (any state; not a one-off `run`), as `compose ps -q` gives it. */
+  const containerOf = async (service: string) => {
+    const labels = [
+      `com.docker.compose.project=${project}`,
+      `com.docker.compose.service=${service}`,
+      "com.docker.compose.oneoff=False",
+    ];
+    const args = ["ps", "-a", "-q", "--no-trunc", ...labels.flatMap((l) => ["--filter", `label=${l}`])];
+    const id = (await docker(args)).stdout.trim().split("\n")[0];
+    if (!id) throw new Error(`compose: no container for service ${service}`);
+    return id;
+  };
   return {
     project,
     async up(services = []) {
@@ -58,17 +71,17 @@ export async function createCompose({ project, files, cwd, env, envFile }: Compo
     async down() {
       await c(["down", "-v", "--remove-orphans", "--timeout", "3"], 120_000);
     },
+    // Ports and container ids come from the Docker CLI by the labels Compose puts on every
+    // container: one Compose invocation costs about a second of Python start-up (v1), and a run
+    // asks for eight of them.
     async port(service, port) {
-      const out = (await c(["port", service, String(port)])).stdout.trim();
+      const id = await containerOf(service);
+      const out = (await docker(["port", id, `${port}/tcp`])).stdout.trim().split("\n")[0] ?? "";
       const m = /:(\d+)$/.exec(out);
       if (!m) throw new Error(`compose: ${service}:${port} is not published (got "${out}")`);
       return Number(m[1]);
     },
-    async containerId(service) {
-      const id = (await c(["ps", "-q", service])).stdout.trim().split("\n")[0];
-      if (!id) throw new Error(`compose: no container for service ${service}`);
-      return id;
-    },
+    containerId: (service) => containerOf(service),
     async logs(service, tail) {
       try {
         const r = await c(["logs", "--no-color", "--tail", String(tail), service], 30_000);
