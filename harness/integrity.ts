@@ -199,6 +199,8 @@ export const PACER_LAG_LIMIT_SECONDS = 0.25;
  */
 export function loadPathCautions(
   label: string,
+  /** Whose figures those seconds are: "entry" or "reference app". */
+  app: string,
   pacerLag: readonly (number | null)[],
   phases: readonly { name: string; start: number; end: number }[],
 ): string[] {
@@ -210,7 +212,7 @@ export function loadPathCautions(
   return [
     `${label}: the load generator fell behind by up to ${worst.toFixed(2)} s in ${late.length} second(s)${where}; ` +
       `above ${PACER_LAG_LIMIT_SECONDS} s the platform's own load path (load generator, toxiproxy) was short of CPU, ` +
-      `so those seconds may show the machine, not the entry`,
+      `so those seconds may show the machine, not the ${app}`,
   ];
 }
 

@@ -140,7 +140,12 @@ async function loadAndMeasure(
       m,
       t0: result.t0,
       problems: checkLoad({ ...result, ...facts }),
-      cautions: loadPathCautions(facts.label, result.raw.pacerLag, m.phases),
+      cautions: loadPathCautions(
+        facts.label,
+        label === "entry" ? "entry" : "reference app",
+        result.raw.pacerLag,
+        m.phases,
+      ),
       pacerLag: result.raw.pacerLag,
     };
   } finally {
@@ -179,12 +184,13 @@ type Calibrated =
 /**
  * The reference's figures for a run: none when the challenge has no calibration, recorded ones
  * (tests only), or url-anvil measured while the entry is frozen — then the entry's gate again.
- * Each load's problems go to `problems`, its wall time to `loadSeconds.reference`.
+ * The reference load's problems go to `problems`, its cautions to `cautions`, its wall time to
+ * `loadSeconds.reference`.
  */
 async function calibrate(
   ctx: PhaseContext,
   draft: RunPlan,
-  problems: string[],
+  found: { problems: string[]; cautions: string[] },
   loadSeconds: ScoredRun["loadSeconds"],
 ): Promise<Calibrated> {
   const { stack, def, log } = ctx;
@@ -214,7 +220,9 @@ async function calibrate(
       false,
     );
     loadSeconds.reference = (Date.now() - tRef) / 1000;
-    problems.push(...measuredRef.problems);
+    found.problems.push(...measuredRef.problems);
+    found.cautions.push(...measuredRef.cautions);
+    log(`reference load: ${pacerLagLine(measuredRef.pacerLag)}`);
     return measuredRef.m;
   });
   // The reference is done: it takes no CPU from the entry while the entry is measured.
@@ -241,9 +249,10 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
   log(gate.passed ? "verification gate: passed" : `verification gate: FAILED (${failedNames.join(", ")})`);
   if (!gate.passed) return gateFailed(def, base, gate, []);
 
-  // Every load's problems; any one makes the run invalid (score 0).
+  // Every load's problems (any one makes the run invalid: score 0) and cautions (the run stands).
   const problems: string[] = [];
-  const calibrated = await calibrate(ctx, planCalibration(def, scale), problems, loadSeconds);
+  const cautions: string[] = [];
+  const calibrated = await calibrate(ctx, planCalibration(def, scale), { problems, cautions }, loadSeconds);
   if ("failedAfter" in calibrated) return gateFailed(def, base, calibrated.failedAfter, problems);
   const { reference, capacity } = calibrated;
   const noCapacity = checkCalibration(capacity);
@@ -260,7 +269,7 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
       measurements: null,
       loadStart: new Date().toISOString(),
       calibration: null,
-      integrity: verdict(problems),
+      integrity: verdict(problems, cautions),
     };
   }
   const plan = planRun(def, { scale, referenceCapacity: capacity });
@@ -276,9 +285,10 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
   );
   loadSeconds.entry = (Date.now() - tEntry) / 1000;
   problems.push(...entryLoad.problems);
+  cautions.push(...entryLoad.cautions);
   if (problems.length) log(`invalid run: ${problems.join("; ")}`);
   log(`entry load: ${pacerLagLine(entryLoad.pacerLag)}`);
-  for (const c of entryLoad.cautions) log(`caution: ${c}`);
+  for (const c of cautions) log(`caution: ${c}`);
   const { checked, failed } = loadChecks(m);
   const score = scoreRun(def, m, reference, { passed: true, wrongBodyRatio: checked ? failed / checked : 0 });
   return {
@@ -291,6 +301,6 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
     reference,
     loadStart: new Date(t0 * 1000).toISOString(),
     calibration: capacity === null ? null : { referenceCapacityRps: Number(capacity.toFixed(1)) },
-    integrity: verdict(problems, entryLoad.cautions),
+    integrity: verdict(problems, cautions),
   };
 }

@@ -49366,14 +49366,14 @@ function capped(lines, what) {
   return kept;
 }
 var PACER_LAG_LIMIT_SECONDS = 0.25;
-function loadPathCautions(label, pacerLag, phases) {
+function loadPathCautions(label, app, pacerLag, phases) {
   const late = pacerLag.flatMap((lag, i) => lag !== null && lag > PACER_LAG_LIMIT_SECONDS ? [i] : []);
   if (!late.length) return [];
   const worst = Math.max(...late.map((i) => pacerLag[i]));
   const names = phases.filter((p) => late.some((i) => i >= p.start && i < p.end)).map((p) => p.name);
   const where = names.length ? ` (${[...new Set(names)].join(", ")})` : "";
   return [
-    `${label}: the load generator fell behind by up to ${worst.toFixed(2)} s in ${late.length} second(s)${where}; above ${PACER_LAG_LIMIT_SECONDS} s the platform's own load path (load generator, toxiproxy) was short of CPU, so those seconds may show the machine, not the entry`
+    `${label}: the load generator fell behind by up to ${worst.toFixed(2)} s in ${late.length} second(s)${where}; above ${PACER_LAG_LIMIT_SECONDS} s the platform's own load path (load generator, toxiproxy) was short of CPU, so those seconds may show the machine, not the ${app}`
   ];
 }
 function pacerLagLine(lag) {
@@ -52938,7 +52938,12 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
       m,
       t0: result.t0,
       problems: checkLoad({ ...result, ...facts }),
-      cautions: loadPathCautions(facts.label, result.raw.pacerLag, m.phases),
+      cautions: loadPathCautions(
+        facts.label,
+        label === "entry" ? "entry" : "reference app",
+        result.raw.pacerLag,
+        m.phases
+      ),
       pacerLag: result.raw.pacerLag
     };
   } finally {
@@ -52960,7 +52965,7 @@ function gateFailed(def, base, gate, problems) {
     ...gate.failure ? { failure: gate.failure } : {}
   };
 }
-async function calibrate(ctx, draft, problems, loadSeconds) {
+async function calibrate(ctx, draft, found, loadSeconds) {
   const { stack, def, log } = ctx;
   const calibration = draft.calibration;
   if (!calibration) return { reference: null, capacity: null };
@@ -52988,7 +52993,9 @@ async function calibrate(ctx, draft, problems, loadSeconds) {
       false
     );
     loadSeconds.reference = (Date.now() - tRef) / 1e3;
-    problems.push(...measuredRef.problems);
+    found.problems.push(...measuredRef.problems);
+    found.cautions.push(...measuredRef.cautions);
+    log(`reference load: ${pacerLagLine(measuredRef.pacerLag)}`);
     return measuredRef.m;
   });
   await ctx.docker.stop(refContainer);
@@ -53013,7 +53020,8 @@ async function measureAndScore(ctx) {
   log(gate.passed ? "verification gate: passed" : `verification gate: FAILED (${failedNames.join(", ")})`);
   if (!gate.passed) return gateFailed(def, base, gate, []);
   const problems = [];
-  const calibrated = await calibrate(ctx, planCalibration(def, scale), problems, loadSeconds);
+  const cautions = [];
+  const calibrated = await calibrate(ctx, planCalibration(def, scale), { problems, cautions }, loadSeconds);
   if ("failedAfter" in calibrated) return gateFailed(def, base, calibrated.failedAfter, problems);
   const { reference, capacity } = calibrated;
   const noCapacity = checkCalibration(capacity);
@@ -53029,7 +53037,7 @@ async function measureAndScore(ctx) {
       measurements: null,
       loadStart: (/* @__PURE__ */ new Date()).toISOString(),
       calibration: null,
-      integrity: verdict(problems)
+      integrity: verdict(problems, cautions)
     };
   }
   const plan = planRun(def, { scale, referenceCapacity: capacity });
@@ -53045,9 +53053,10 @@ async function measureAndScore(ctx) {
   );
   loadSeconds.entry = (Date.now() - tEntry) / 1e3;
   problems.push(...entryLoad.problems);
+  cautions.push(...entryLoad.cautions);
   if (problems.length) log(`invalid run: ${problems.join("; ")}`);
   log(`entry load: ${pacerLagLine(entryLoad.pacerLag)}`);
-  for (const c of entryLoad.cautions) log(`caution: ${c}`);
+  for (const c of cautions) log(`caution: ${c}`);
   const { checked, failed } = loadChecks(m);
   const score = scoreRun(def, m, reference, { passed: true, wrongBodyRatio: checked ? failed / checked : 0 });
   return {
@@ -53060,7 +53069,7 @@ async function measureAndScore(ctx) {
     reference,
     loadStart: new Date(t0 * 1e3).toISOString(),
     calibration: capacity === null ? null : { referenceCapacityRps: Number(capacity.toFixed(1)) },
-    integrity: verdict(problems, entryLoad.cautions)
+    integrity: verdict(problems, cautions)
   };
 }
 

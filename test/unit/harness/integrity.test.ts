@@ -214,16 +214,25 @@ test("loadPathCautions: a load generator that fell behind is said, with the wors
     { name: "overload", start: 2, end: 4 },
     { name: "recovery", start: 4, end: 6 },
   ];
-  assert.deepEqual(loadPathCautions("entry load", [0.01, 0.04, 0.2, null, 0.03, 0.02], phases), []);
-  assert.deepEqual(loadPathCautions("entry load", [], phases), []);
-  const [c, ...rest] = loadPathCautions("entry load", [0.01, 0.02, 0.3, 1.49, 0.6, 0.02], phases);
+  assert.deepEqual(loadPathCautions("entry load", "entry", [0.01, 0.04, 0.2, null, 0.03, 0.02], phases), []);
+  assert.deepEqual(loadPathCautions("entry load", "entry", [], phases), []);
+  const [c, ...rest] = loadPathCautions("entry load", "entry", [0.01, 0.02, 0.3, 1.49, 0.6, 0.02], phases);
   assert.deepEqual(rest, []);
   assert.match(
     c!,
     /^entry load: the load generator fell behind by up to 1\.49 s in 3 second\(s\) \(overload, recovery\)/,
   );
   assert.ok(c!.includes(`above ${PACER_LAG_LIMIT_SECONDS} s`));
+  assert.ok(c!.endsWith("may show the machine, not the entry"), c);
   assert.ok(c!.length <= RECORD_LIMITS.maxProblemText, "fits the record's text cap");
+  // The reference's calibration load: its capacity normalizes the score, so it is said as well.
+  const steps = [{ name: "step-01", start: 0, end: 3 }];
+  const [r] = loadPathCautions("reference load", "reference app", [0.02, 0.31, 0.01], steps);
+  assert.match(
+    r!,
+    /^reference load: the load generator fell behind by up to 0\.31 s in 1 second\(s\) \(step-01\)/,
+  );
+  assert.ok(r!.endsWith("not the reference app"), r);
 });
 
 test("verdict: cautions qualify a valid run without invalidating it; none leaves the field out", () => {
