@@ -2,7 +2,7 @@
  * Plausibility checks on what the platform measured of one load: each check compares two
  * measurements that must agree whatever the app under test does, so a mismatch means the
  * measurement itself is wrong (written to, cut short, or missing) and the run cannot be scored.
- * Pure: facts in, problem sentences out; the harness gathers the facts (harness/run-phases.ts).
+ * Pure: facts in, problem sentences out; the harness gathers the facts (harness/load-measure.ts).
  */
 import { RECORD_LIMITS, type Integrity } from "../record/run-record.ts";
 import { emptyCounts, OUTCOMES, REQUEST_KINDS, type Outcome } from "../scoring/measurements.ts";

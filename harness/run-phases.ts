@@ -3,46 +3,18 @@
  * calibration on the reference app, the entry's load with its chaos timeline, and scoring from
  * what Prometheus and the Docker Engine measured.
  */
-import { randomBytes } from "node:crypto";
 import type { Check, Integrity } from "../record/run-record.ts";
-import type { FaultWindow, Measurements } from "../scoring/measurements.ts";
-import type { ChallengeDef, RunPlan, StagePlan } from "../scoring/index.ts";
-import {
-  planCalibration,
-  planRun,
-  referenceCapacity,
-  scoreRun,
-  stageWithinSlo,
-  zeroScore,
-} from "../scoring/index.ts";
-import type { Docker } from "./docker.ts";
-import { ChaosRun } from "./chaos.ts";
+import type { Measurements } from "../scoring/measurements.ts";
+import type { ChallengeDef, RunPlan } from "../scoring/index.ts";
+import { planCalibration, planRun, referenceCapacity, scoreRun, zeroScore } from "../scoring/index.ts";
 import { withEntryFrozen } from "./calibration.ts";
-import { phasesOf, sampleResources, watchRestarts } from "./load-watch.ts";
 import { loadChecks } from "./record-build.ts";
-import { ENTRY_LIMITS } from "./compose-entry.ts";
-import { checkCalibration, checkLoad, loadPathCautions, pacerLagLine, verdict } from "./integrity.ts";
-import type { LoadConfig } from "./loadgen-client.ts";
+import { checkCalibration, pacerLagLine, verdict } from "./integrity.ts";
 import type { EntryFailure } from "../record/failure.ts";
-import { runLoad } from "./load-run.ts";
-import { queryRawSeconds, toMeasurements } from "./measure.ts";
-import { TARGETS, type CpuPlacement, type Stack } from "./stack.ts";
+import { TARGETS, type CpuPlacement } from "./stack.ts";
 import { gateWhenHealthy, type Gate } from "./health-gate.ts";
-import type { RecordedReference } from "./recorded-reference.ts";
+import { loadAndMeasure, type PhaseContext } from "./load-measure.ts";
 
-export interface PhaseContext {
-  stack: Stack;
-  def: ChallengeDef;
-  scale: number;
-  quoteKey: string;
-  docker: Docker;
-  login: string;
-  log: (line: string) => void;
-  progress: (line: string, elapsed: number) => void;
-  signal?: AbortSignal;
-  /** Tests only: reference measurements from an earlier run, used instead of measuring url-anvil. */
-  recorded?: RecordedReference;
-}
 
 export interface ScoredRun {
   /** Seconds spent in the load phases (calibration and entry), for the overhead benchmark. */
@@ -64,102 +36,10 @@ export interface ScoredRun {
   failure?: EntryFailure;
 }
 
-/** One load run against a target, measured into `Measurements`. */
-async function loadAndMeasure(
-  ctx: PhaseContext,
-  label: string,
-  target: string,
-  container: string,
-  plan: RunPlan,
-  stages: StagePlan[],
-  withChaos: boolean,
-): Promise<{
-  m: Measurements;
-  t0: number;
-  problems: string[];
-  cautions: string[];
-  pacerLag: (number | null)[];
-}> {
-  const { stack, def, docker, log } = ctx;
-  const config: LoadConfig = {
-    runId: `${label}-${randomBytes(4).toString("hex")}`,
-    target,
-    stages: stages.map((s) => ({ ...s })),
-    mix: plan.mix,
-    timeoutMs: plan.timeoutMs,
-    maxInFlight: plan.maxInFlight,
-    quoteKey: ctx.quoteKey,
-    quoteMaxAgeSeconds: plan.quoteMaxAgeSeconds,
-    fastFailMs: plan.fastFailMs,
-  };
-  const restarts = watchRestarts(docker, container, (await docker.inspect(container)).startedAt);
-  const resources = sampleResources(docker, container);
-  let chaos: ChaosRun | null = null;
-  let faults: FaultWindow[] | null = null;
-  let failedInARow = 0;
-  const stopAfter = def.stopAfterFailedSteps ?? 0;
-  try {
-    const result = await runLoad(stack.loadgen, stack.prometheus, config, {
-      label,
-      progress: ctx.progress,
-      signal: ctx.signal,
-      onStart: (t0ms) => {
-        if (!withChaos || plan.faults.length === 0) return;
-        chaos = new ChaosRun(
-          { docker, entry: container, toxiproxy: stack.toxiproxy, upstream: stack.upstream, log },
-          t0ms,
-        );
-        chaos.schedule(plan.faults);
-      },
-      onStageEnd:
-        stopAfter > 0
-          ? async (index, t0) => {
-              const phase = phasesOf(stages, Infinity)[index];
-              if (!phase) return false;
-              const raw = await queryRawSeconds(stack.prometheus, config.runId, t0, Math.ceil(phase.end));
-              const m = toMeasurements(raw, [phase], [], 0, { cpu: [], memory: [] });
-              failedInARow = stageWithinSlo(def, m.phases[0]!) ? 0 : failedInARow + 1;
-              if (failedInARow >= stopAfter)
-                log(`${label}: SLO failed for ${failedInARow} steps in a row; stopping the load`);
-              return failedInARow >= stopAfter;
-            }
-          : undefined,
-    });
-    faults = chaos ? await (chaos as ChaosRun).finish() : [];
-    await restarts.check();
-    const perSecond = resources.perSecond(result.t0, result.seconds);
-    const m = toMeasurements(result.raw, phasesOf(stages, result.seconds), faults, restarts.count, perSecond);
-    // The reference has the entry's sandbox, so the same CPU limit bounds both.
-    const facts = {
-      label: `${label} load`,
-      runId: config.runId,
-      cpu: perSecond.cpu,
-      cpuLimit: ENTRY_LIMITS.cpus,
-    };
-    return {
-      m,
-      t0: result.t0,
-      problems: checkLoad({ ...result, ...facts }),
-      cautions: loadPathCautions(
-        facts.label,
-        label === "entry" ? "entry" : "reference app",
-        result.raw.pacerLag,
-        m.phases,
-      ),
-      pacerLag: result.raw.pacerLag,
-    };
-  } finally {
-    // A failed run still reverts every fault it applied.
-    if (chaos && faults === null) await (chaos as ChaosRun).finish();
-    resources.stop();
-    restarts.stop();
-  }
-}
-
 /** The score and record fields of a run that ended at a failed gate: nothing was loaded. */
 function gateFailed(
   def: ChallengeDef,
-  base: Pick<ScoredRun, "prometheusVersion" | "placement" | "loadSeconds">,
+  base: Base,
   gate: Pick<Gate, "checks" | "failure">,
   problems: string[],
 ): ScoredRun {
@@ -190,7 +70,7 @@ type Calibrated =
 async function calibrate(
   ctx: PhaseContext,
   draft: RunPlan,
-  found: { problems: string[]; cautions: string[] },
+  found: Found,
   loadSeconds: ScoredRun["loadSeconds"],
 ): Promise<Calibrated> {
   const { stack, def, log } = ctx;
@@ -238,6 +118,14 @@ async function calibrate(
   return { reference, capacity };
 }
 
+/** Every load's problems (any one makes the run invalid: score 0) and cautions (the run stands). */
+interface Found {
+  problems: string[];
+  cautions: string[];
+}
+
+type Base = Pick<ScoredRun, "prometheusVersion" | "placement" | "loadSeconds">;
+
 export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
   const { stack, def, scale, log } = ctx;
   const prometheusVersion = await stack.prometheus.version();
@@ -249,17 +137,14 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
   log(gate.passed ? "verification gate: passed" : `verification gate: FAILED (${failedNames.join(", ")})`);
   if (!gate.passed) return gateFailed(def, base, gate, []);
 
-  // Every load's problems (any one makes the run invalid: score 0) and cautions (the run stands).
-  const problems: string[] = [];
-  const cautions: string[] = [];
-  const calibrated = await calibrate(ctx, planCalibration(def, scale), { problems, cautions }, loadSeconds);
-  if ("failedAfter" in calibrated) return gateFailed(def, base, calibrated.failedAfter, problems);
-  const { reference, capacity } = calibrated;
-  const noCapacity = checkCalibration(capacity);
+  const found: Found = { problems: [], cautions: [] };
+  const calibrated = await calibrate(ctx, planCalibration(def, scale), found, loadSeconds);
+  if ("failedAfter" in calibrated) return gateFailed(def, base, calibrated.failedAfter, found.problems);
+  const noCapacity = checkCalibration(calibrated.capacity);
   if (noCapacity.length) {
     // No default capacity: nothing to plan the entry's load against, nor to score it against.
-    problems.push(...noCapacity);
-    log(`invalid run: ${problems.join("; ")}`);
+    found.problems.push(...noCapacity);
+    log(`invalid run: ${found.problems.join("; ")}`);
     const why = "The reference calibration measured no capacity, so the run is invalid and scores 0.";
     return {
       ...base,
@@ -269,12 +154,23 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
       measurements: null,
       loadStart: new Date().toISOString(),
       calibration: null,
-      integrity: verdict(problems, cautions),
+      integrity: verdict(found.problems, found.cautions),
     };
   }
+  return scoreEntryLoad(ctx, { ...base, checks: gate.checks }, calibrated, found);
+}
+
+/** The entry's load with its chaos, planned on the reference's capacity, and its score. */
+async function scoreEntryLoad(
+  ctx: PhaseContext,
+  base: Base & Pick<ScoredRun, "checks">,
+  { reference, capacity }: { reference: Measurements | null; capacity: number | null },
+  found: Found,
+): Promise<ScoredRun> {
+  const { stack, def, scale, log } = ctx;
   const plan = planRun(def, { scale, referenceCapacity: capacity });
   const tEntry = Date.now();
-  const { m, t0, ...entryLoad } = await loadAndMeasure(
+  const entry = await loadAndMeasure(
     ctx,
     "entry",
     TARGETS.entry,
@@ -283,23 +179,21 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
     plan.stages,
     true,
   );
-  loadSeconds.entry = (Date.now() - tEntry) / 1000;
-  problems.push(...entryLoad.problems);
-  cautions.push(...entryLoad.cautions);
+  base.loadSeconds.entry = (Date.now() - tEntry) / 1000;
+  const problems = [...found.problems, ...entry.problems];
+  const cautions = [...found.cautions, ...entry.cautions];
   if (problems.length) log(`invalid run: ${problems.join("; ")}`);
-  log(`entry load: ${pacerLagLine(entryLoad.pacerLag)}`);
+  log(`entry load: ${pacerLagLine(entry.pacerLag)}`);
   for (const c of cautions) log(`caution: ${c}`);
-  const { checked, failed } = loadChecks(m);
-  const score = scoreRun(def, m, reference, { passed: true, wrongBodyRatio: checked ? failed / checked : 0 });
+  const { checked, failed } = loadChecks(entry.m);
+  const wrongBodyRatio = checked ? failed / checked : 0;
   return {
     ...base,
-    loadSeconds,
-    score,
-    checks: gate.checks,
+    score: scoreRun(def, entry.m, reference, { passed: true, wrongBodyRatio }),
     verificationPassed: true,
-    measurements: m,
+    measurements: entry.m,
     reference,
-    loadStart: new Date(t0 * 1000).toISOString(),
+    loadStart: new Date(entry.t0 * 1000).toISOString(),
     calibration: capacity === null ? null : { referenceCapacityRps: Number(capacity.toFixed(1)) },
     integrity: verdict(problems, cautions),
   };

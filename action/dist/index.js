@@ -51720,9 +51720,6 @@ async function loadChallenge(id, root = DEFAULT_ROOT) {
   return def;
 }
 
-// harness/run-phases.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-
 // scoring/plan.ts
 var FAST_FAIL_MS = 100;
 var MIN_PHASE_SECONDS = 1;
@@ -52309,6 +52306,147 @@ function scoreRun(def, entry, reference, verification) {
   }
 }
 
+// harness/calibration.ts
+var ENTRY_PROXIES = ["entry", "upstream"];
+async function withEntryFrozen(p, measure) {
+  try {
+    await p.docker.pause(p.entryContainer);
+  } catch (e) {
+    throw new Error(
+      `the entry could not be frozen for calibration (${e instanceof Error ? e.message : e}); the reference is never measured while an entry process can run`,
+      { cause: e }
+    );
+  }
+  try {
+    for (const proxy of ENTRY_PROXIES) await p.toxiproxy.setEnabled(proxy, false);
+    p.log("the entry is frozen and cut off while the reference is measured");
+    return await measure();
+  } finally {
+    for (const proxy of ENTRY_PROXIES) await p.toxiproxy.setEnabled(proxy, true);
+    await p.docker.unpause(p.entryContainer);
+  }
+}
+
+// harness/entry-failure.ts
+var RESTART_LOOP_RESTARTS = 5;
+var ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?/g;
+var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+var HEX = /\b[0-9a-f]{32,}\b/gi;
+var TOKEN = /[A-Za-z0-9+_-]{32,}={0,2}/g;
+var tokenLike = (s) => /\d/.test(s) && /[a-z]/.test(s) && /[A-Z]/.test(s);
+var IPV4 = /\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\b/g;
+var escapeRegExp = (text2) => text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function redactAddress(ip, a) {
+  return a === "127" || ip === "0.0.0.0" ? ip : "[address]";
+}
+function cleanLine(raw, secrets) {
+  let s = raw.slice(0, 8 * 1024).replace(ANSI, "").replace(/\t/g, "  ").replace(CONTROL, "");
+  for (const secret of secrets) {
+    if (secret.length >= 6) s = s.replace(new RegExp(escapeRegExp(secret), "gi"), "[redacted]");
+  }
+  s = s.replace(HEX, "[redacted]").replace(TOKEN, (t) => tokenLike(t) ? "[redacted]" : t).replace(IPV4, (ip, a) => redactAddress(ip, a));
+  s = s.trimEnd();
+  const max = FAILURE_LIMITS.lineChars;
+  return s.length > max ? s.slice(0, max - 1) + "…" : s;
+}
+function tailLines(text2, secrets, maxLines, maxBytes) {
+  const lines = text2.split(/\r?\n|\r/).map((l) => cleanLine(l, secrets)).filter((l) => l.trim() !== "");
+  const out = [];
+  let bytes = 0;
+  for (let i = lines.length - 1; i >= 0 && out.length < maxLines; i--) {
+    bytes += Buffer.byteLength(lines[i], "utf8") + 1;
+    if (bytes > maxBytes) break;
+    out.unshift(lines[i]);
+  }
+  return out;
+}
+function kindOf(state, restarts) {
+  if (state.OOMKilled) return "oom-killed";
+  if (state.Restarting || restarts >= RESTART_LOOP_RESTARTS) return "restart-loop";
+  if (!state.Running) return "exited";
+  return "unhealthy";
+}
+function diagnoseFailure(facts, secrets) {
+  const state = facts.inspect.State ?? {};
+  const restarts = Math.max(0, (facts.inspect.RestartCount ?? 0) - facts.restartsBefore);
+  const kind = kindOf(state, restarts);
+  const exited = kind !== "unhealthy" || restarts > 0;
+  const health = state.Health?.Status ?? null;
+  const healthLog = (state.Health?.Log ?? []).slice(-FAILURE_LIMITS.healthEntries).map((h) => ({
+    exitCode: Number.isInteger(h.ExitCode) ? h.ExitCode : -1,
+    output: tailLines(h.Output ?? "", secrets, FAILURE_LIMITS.healthLines, FAILURE_LIMITS.healthBytes)
+  }));
+  return {
+    kind,
+    state: /^[a-z]{1,20}$/.test(state.Status ?? "") ? state.Status : "unknown",
+    health: health !== null && /^[a-z]{1,20}$/.test(health) ? health : null,
+    exitCode: exited && Number.isInteger(state.ExitCode) ? Math.max(-1, Math.min(255, state.ExitCode)) : null,
+    restarts,
+    oomKilled: state.OOMKilled === true,
+    waitedSeconds: Math.round(facts.waitedSeconds),
+    logTail: tailLines(facts.logs, secrets, FAILURE_LIMITS.logLines, FAILURE_LIMITS.logBytes),
+    healthLog
+  };
+}
+function mergeByTimestamp(stdout, stderr) {
+  const lines = [...stdout.split("\n"), ...stderr.split("\n")].filter((l) => l !== "");
+  const at = (l) => l.slice(0, Math.max(0, l.indexOf(" ")));
+  return lines.map((l, i) => ({ l, i, t: at(l) })).sort((a, b) => a.t < b.t ? -1 : a.t > b.t ? 1 : a.i - b.i).map(({ l }) => /^\d{4}-\d\d-\d\dT\S+ /.test(l) ? l.slice(l.indexOf(" ") + 1) : l).join("\n");
+}
+var LOG_READ_LINES = 60;
+async function collectFailure(docker, container, o) {
+  const [inspect, logs] = await Promise.all([
+    docker.inspectJson(container).catch(() => ({})),
+    docker.logs(container, LOG_READ_LINES).then((l) => mergeByTimestamp(l.stdout, l.stderr)).catch((e) => `(the log could not be read: ${e instanceof Error ? e.message : String(e)})`)
+  ]);
+  const secrets = [...o.secrets, container, container.slice(0, 12)];
+  return diagnoseFailure({ inspect, logs, ...o }, secrets);
+}
+
+// harness/health-gate.ts
+var HEALTH_TIMEOUT_MS = 6e4;
+var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function gateWhenHealthy(ctx, target2, container, service) {
+  const { stack, docker, quoteKey } = ctx;
+  const started = Date.now();
+  const deadline = started + HEALTH_TIMEOUT_MS;
+  const restartsBefore = await restartCount(docker, container);
+  const failed = async (name, lead, checks = []) => {
+    const secrets = [quoteKey, stack.compose.project, stack.compose.project.replace(/^srechaos-/, "")];
+    const waitedSeconds = (Date.now() - started) / 1e3;
+    const failure2 = await collectFailure(docker, container, { restartsBefore, waitedSeconds, secrets });
+    const who = service === "reference" ? "the reference app: " : "";
+    const detail = `${who}${lead}${failureHeadline(failure2)}${lastLogLine(failure2)}`.slice(0, 2e3);
+    return { passed: false, checks: [{ name, passed: false, detail }, ...checks], failure: failure2 };
+  };
+  let last;
+  for (; ; ) {
+    const state = await docker.inspect(container);
+    if (!state.running && state.status !== "restarting") return failed("starts", "");
+    if (await restartCount(docker, container) - restartsBefore >= RESTART_LOOP_RESTARTS)
+      return failed("starts", "");
+    last = await stack.loadgen.gate(target2, quoteKey, ctx.def.quoteMaxAgeSeconds);
+    const healthz = last.checks.find((c) => /healthz/.test(c.name));
+    if (healthz?.passed && (state.health === null || state.health === "healthy")) return last;
+    if (Date.now() > deadline) {
+      const lead = `not healthy after ${HEALTH_TIMEOUT_MS / 1e3} s (docker health: ${state.health ?? "no healthcheck"}). `;
+      return failed("healthy in time", lead, last.checks);
+    }
+    await sleep(1e3);
+  }
+}
+async function restartCount(docker, container) {
+  const j = await docker.inspectJson(container).catch(() => ({}));
+  return j.RestartCount ?? 0;
+}
+function lastLogLine(f) {
+  const line2 = f.logTail.at(-1);
+  return line2 ? ` Its last log line: ${line2}` : "";
+}
+
+// harness/load-measure.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+
 // harness/chaos.ts
 var num = (p, k, d) => typeof p[k] === "number" ? p[k] : d;
 var proxyOf = (target2) => target2 === "upstream" ? "upstream" : "entry";
@@ -52433,27 +52571,6 @@ var ChaosRun = class {
     return this.windows.map((w) => ({ ...w, end: Math.max(w.end, w.start) }));
   }
 };
-
-// harness/calibration.ts
-var ENTRY_PROXIES = ["entry", "upstream"];
-async function withEntryFrozen(p, measure) {
-  try {
-    await p.docker.pause(p.entryContainer);
-  } catch (e) {
-    throw new Error(
-      `the entry could not be frozen for calibration (${e instanceof Error ? e.message : e}); the reference is never measured while an entry process can run`,
-      { cause: e }
-    );
-  }
-  try {
-    for (const proxy of ENTRY_PROXIES) await p.toxiproxy.setEnabled(proxy, false);
-    p.log("the entry is frozen and cut off while the reference is measured");
-    return await measure();
-  } finally {
-    for (const proxy of ENTRY_PROXIES) await p.toxiproxy.setEnabled(proxy, true);
-    await p.docker.unpause(p.entryContainer);
-  }
-}
 
 // harness/load-watch.ts
 function phasesOf(stages, seconds2) {
@@ -52717,7 +52834,7 @@ function progressLine(label, s) {
 }
 
 // harness/load-run.ts
-var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 var SCRAPE_SETTLE_MS = (TAIL_SECONDS + 0.5) * 1e3;
 async function runLoad(loadgen, prometheus, config2, hooks) {
   const planned = config2.stages.reduce((s, x) => s + x.duration, 0);
@@ -52740,7 +52857,7 @@ async function runLoad(loadgen, prometheus, config2, hooks) {
       finished = false;
       break;
     }
-    await sleep(1e3);
+    await sleep2(1e3);
     try {
       status = await loadgen.status();
     } catch {
@@ -52756,134 +52873,16 @@ async function runLoad(loadgen, prometheus, config2, hooks) {
       }
     }
   }
-  await sleep(SCRAPE_SETTLE_MS);
+  await sleep2(SCRAPE_SETTLE_MS);
   const t0 = t0ms / 1e3;
   const seconds2 = Math.max(1, Math.ceil(Math.min(status.elapsed || planned, planned)));
   const raw = await queryRawSeconds(prometheus, config2.runId, t0, seconds2);
   return { t0, seconds: seconds2, raw, final: status, stoppedEarly, finished, plannedSeconds: planned };
 }
 
-// harness/entry-failure.ts
-var RESTART_LOOP_RESTARTS = 5;
-var ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?/g;
-var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-var HEX = /\b[0-9a-f]{32,}\b/gi;
-var TOKEN = /[A-Za-z0-9+_-]{32,}={0,2}/g;
-var tokenLike = (s) => /\d/.test(s) && /[a-z]/.test(s) && /[A-Z]/.test(s);
-var IPV4 = /\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\b/g;
-var escapeRegExp = (text2) => text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-function redactAddress(ip, a) {
-  return a === "127" || ip === "0.0.0.0" ? ip : "[address]";
-}
-function cleanLine(raw, secrets) {
-  let s = raw.slice(0, 8 * 1024).replace(ANSI, "").replace(/\t/g, "  ").replace(CONTROL, "");
-  for (const secret of secrets) {
-    if (secret.length >= 6) s = s.replace(new RegExp(escapeRegExp(secret), "gi"), "[redacted]");
-  }
-  s = s.replace(HEX, "[redacted]").replace(TOKEN, (t) => tokenLike(t) ? "[redacted]" : t).replace(IPV4, (ip, a) => redactAddress(ip, a));
-  s = s.trimEnd();
-  const max = FAILURE_LIMITS.lineChars;
-  return s.length > max ? s.slice(0, max - 1) + "…" : s;
-}
-function tailLines(text2, secrets, maxLines, maxBytes) {
-  const lines = text2.split(/\r?\n|\r/).map((l) => cleanLine(l, secrets)).filter((l) => l.trim() !== "");
-  const out = [];
-  let bytes = 0;
-  for (let i = lines.length - 1; i >= 0 && out.length < maxLines; i--) {
-    bytes += Buffer.byteLength(lines[i], "utf8") + 1;
-    if (bytes > maxBytes) break;
-    out.unshift(lines[i]);
-  }
-  return out;
-}
-function kindOf(state, restarts) {
-  if (state.OOMKilled) return "oom-killed";
-  if (state.Restarting || restarts >= RESTART_LOOP_RESTARTS) return "restart-loop";
-  if (!state.Running) return "exited";
-  return "unhealthy";
-}
-function diagnoseFailure(facts, secrets) {
-  const state = facts.inspect.State ?? {};
-  const restarts = Math.max(0, (facts.inspect.RestartCount ?? 0) - facts.restartsBefore);
-  const kind = kindOf(state, restarts);
-  const exited = kind !== "unhealthy" || restarts > 0;
-  const health = state.Health?.Status ?? null;
-  const healthLog = (state.Health?.Log ?? []).slice(-FAILURE_LIMITS.healthEntries).map((h) => ({
-    exitCode: Number.isInteger(h.ExitCode) ? h.ExitCode : -1,
-    output: tailLines(h.Output ?? "", secrets, FAILURE_LIMITS.healthLines, FAILURE_LIMITS.healthBytes)
-  }));
+// harness/load-measure.ts
+function loadConfig(ctx, label, target2, plan, stages) {
   return {
-    kind,
-    state: /^[a-z]{1,20}$/.test(state.Status ?? "") ? state.Status : "unknown",
-    health: health !== null && /^[a-z]{1,20}$/.test(health) ? health : null,
-    exitCode: exited && Number.isInteger(state.ExitCode) ? Math.max(-1, Math.min(255, state.ExitCode)) : null,
-    restarts,
-    oomKilled: state.OOMKilled === true,
-    waitedSeconds: Math.round(facts.waitedSeconds),
-    logTail: tailLines(facts.logs, secrets, FAILURE_LIMITS.logLines, FAILURE_LIMITS.logBytes),
-    healthLog
-  };
-}
-function mergeByTimestamp(stdout, stderr) {
-  const lines = [...stdout.split("\n"), ...stderr.split("\n")].filter((l) => l !== "");
-  const at = (l) => l.slice(0, Math.max(0, l.indexOf(" ")));
-  return lines.map((l, i) => ({ l, i, t: at(l) })).sort((a, b) => a.t < b.t ? -1 : a.t > b.t ? 1 : a.i - b.i).map(({ l }) => /^\d{4}-\d\d-\d\dT\S+ /.test(l) ? l.slice(l.indexOf(" ") + 1) : l).join("\n");
-}
-var LOG_READ_LINES = 60;
-async function collectFailure(docker, container, o) {
-  const [inspect, logs] = await Promise.all([
-    docker.inspectJson(container).catch(() => ({})),
-    docker.logs(container, LOG_READ_LINES).then((l) => mergeByTimestamp(l.stdout, l.stderr)).catch((e) => `(the log could not be read: ${e instanceof Error ? e.message : String(e)})`)
-  ]);
-  const secrets = [...o.secrets, container, container.slice(0, 12)];
-  return diagnoseFailure({ inspect, logs, ...o }, secrets);
-}
-
-// harness/health-gate.ts
-var HEALTH_TIMEOUT_MS = 6e4;
-var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
-async function gateWhenHealthy(ctx, target2, container, service) {
-  const { stack, docker, quoteKey } = ctx;
-  const started = Date.now();
-  const deadline = started + HEALTH_TIMEOUT_MS;
-  const restartsBefore = await restartCount(docker, container);
-  const failed = async (name, lead, checks = []) => {
-    const secrets = [quoteKey, stack.compose.project, stack.compose.project.replace(/^srechaos-/, "")];
-    const waitedSeconds = (Date.now() - started) / 1e3;
-    const failure2 = await collectFailure(docker, container, { restartsBefore, waitedSeconds, secrets });
-    const who = service === "reference" ? "the reference app: " : "";
-    const detail = `${who}${lead}${failureHeadline(failure2)}${lastLogLine(failure2)}`.slice(0, 2e3);
-    return { passed: false, checks: [{ name, passed: false, detail }, ...checks], failure: failure2 };
-  };
-  let last;
-  for (; ; ) {
-    const state = await docker.inspect(container);
-    if (!state.running && state.status !== "restarting") return failed("starts", "");
-    if (await restartCount(docker, container) - restartsBefore >= RESTART_LOOP_RESTARTS)
-      return failed("starts", "");
-    last = await stack.loadgen.gate(target2, quoteKey, ctx.def.quoteMaxAgeSeconds);
-    const healthz = last.checks.find((c) => /healthz/.test(c.name));
-    if (healthz?.passed && (state.health === null || state.health === "healthy")) return last;
-    if (Date.now() > deadline) {
-      const lead = `not healthy after ${HEALTH_TIMEOUT_MS / 1e3} s (docker health: ${state.health ?? "no healthcheck"}). `;
-      return failed("healthy in time", lead, last.checks);
-    }
-    await sleep2(1e3);
-  }
-}
-async function restartCount(docker, container) {
-  const j = await docker.inspectJson(container).catch(() => ({}));
-  return j.RestartCount ?? 0;
-}
-function lastLogLine(f) {
-  const line2 = f.logTail.at(-1);
-  return line2 ? ` Its last log line: ${line2}` : "";
-}
-
-// harness/run-phases.ts
-async function loadAndMeasure(ctx, label, target2, container, plan, stages, withChaos) {
-  const { stack, def, docker, log } = ctx;
-  const config2 = {
     runId: `${label}-${randomBytes2(4).toString("hex")}`,
     target: target2,
     stages: stages.map((s) => ({ ...s })),
@@ -52894,12 +52893,30 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
     quoteMaxAgeSeconds: plan.quoteMaxAgeSeconds,
     fastFailMs: plan.fastFailMs
   };
+}
+function stopRule(ctx, label, config2, stages) {
+  const { stack, def, log } = ctx;
+  const stopAfter = def.stopAfterFailedSteps ?? 0;
+  if (stopAfter <= 0) return void 0;
+  let failedInARow = 0;
+  return async (index, t0) => {
+    const phase = phasesOf(stages, Infinity)[index];
+    if (!phase) return false;
+    const raw = await queryRawSeconds(stack.prometheus, config2.runId, t0, Math.ceil(phase.end));
+    const m = toMeasurements(raw, [phase], [], 0, { cpu: [], memory: [] });
+    failedInARow = stageWithinSlo(def, m.phases[0]) ? 0 : failedInARow + 1;
+    if (failedInARow >= stopAfter)
+      log(`${label}: SLO failed for ${failedInARow} steps in a row; stopping the load`);
+    return failedInARow >= stopAfter;
+  };
+}
+async function loadAndMeasure(ctx, label, target2, container, plan, stages, withChaos) {
+  const { stack, docker, log } = ctx;
+  const config2 = loadConfig(ctx, label, target2, plan, stages);
   const restarts = watchRestarts(docker, container, (await docker.inspect(container)).startedAt);
   const resources = sampleResources(docker, container);
   let chaos = null;
   let faults = null;
-  let failedInARow = 0;
-  const stopAfter = def.stopAfterFailedSteps ?? 0;
   try {
     const result = await runLoad(stack.loadgen, stack.prometheus, config2, {
       label,
@@ -52907,22 +52924,11 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
       signal: ctx.signal,
       onStart: (t0ms) => {
         if (!withChaos || plan.faults.length === 0) return;
-        chaos = new ChaosRun(
-          { docker, entry: container, toxiproxy: stack.toxiproxy, upstream: stack.upstream, log },
-          t0ms
-        );
+        const parts = { docker, entry: container, toxiproxy: stack.toxiproxy, upstream: stack.upstream, log };
+        chaos = new ChaosRun(parts, t0ms);
         chaos.schedule(plan.faults);
       },
-      onStageEnd: stopAfter > 0 ? async (index, t0) => {
-        const phase = phasesOf(stages, Infinity)[index];
-        if (!phase) return false;
-        const raw = await queryRawSeconds(stack.prometheus, config2.runId, t0, Math.ceil(phase.end));
-        const m2 = toMeasurements(raw, [phase], [], 0, { cpu: [], memory: [] });
-        failedInARow = stageWithinSlo(def, m2.phases[0]) ? 0 : failedInARow + 1;
-        if (failedInARow >= stopAfter)
-          log(`${label}: SLO failed for ${failedInARow} steps in a row; stopping the load`);
-        return failedInARow >= stopAfter;
-      } : void 0
+      onStageEnd: stopRule(ctx, label, config2, stages)
     });
     faults = chaos ? await chaos.finish() : [];
     await restarts.check();
@@ -52934,16 +52940,12 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
       cpu: perSecond.cpu,
       cpuLimit: ENTRY_LIMITS.cpus
     };
+    const app = label === "entry" ? "entry" : "reference app";
     return {
       m,
       t0: result.t0,
       problems: checkLoad({ ...result, ...facts }),
-      cautions: loadPathCautions(
-        facts.label,
-        label === "entry" ? "entry" : "reference app",
-        result.raw.pacerLag,
-        m.phases
-      ),
+      cautions: loadPathCautions(facts.label, app, result.raw.pacerLag, m.phases),
       pacerLag: result.raw.pacerLag
     };
   } finally {
@@ -52952,6 +52954,8 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
     restarts.stop();
   }
 }
+
+// harness/run-phases.ts
 function gateFailed(def, base, gate, problems) {
   return {
     ...base,
@@ -53019,15 +53023,13 @@ async function measureAndScore(ctx) {
   const failedNames = gate.checks.filter((c) => !c.passed).map((c) => c.name);
   log(gate.passed ? "verification gate: passed" : `verification gate: FAILED (${failedNames.join(", ")})`);
   if (!gate.passed) return gateFailed(def, base, gate, []);
-  const problems = [];
-  const cautions = [];
-  const calibrated = await calibrate(ctx, planCalibration(def, scale), { problems, cautions }, loadSeconds);
-  if ("failedAfter" in calibrated) return gateFailed(def, base, calibrated.failedAfter, problems);
-  const { reference, capacity } = calibrated;
-  const noCapacity = checkCalibration(capacity);
+  const found = { problems: [], cautions: [] };
+  const calibrated = await calibrate(ctx, planCalibration(def, scale), found, loadSeconds);
+  if ("failedAfter" in calibrated) return gateFailed(def, base, calibrated.failedAfter, found.problems);
+  const noCapacity = checkCalibration(calibrated.capacity);
   if (noCapacity.length) {
-    problems.push(...noCapacity);
-    log(`invalid run: ${problems.join("; ")}`);
+    found.problems.push(...noCapacity);
+    log(`invalid run: ${found.problems.join("; ")}`);
     const why = "The reference calibration measured no capacity, so the run is invalid and scores 0.";
     return {
       ...base,
@@ -53037,12 +53039,16 @@ async function measureAndScore(ctx) {
       measurements: null,
       loadStart: (/* @__PURE__ */ new Date()).toISOString(),
       calibration: null,
-      integrity: verdict(problems, cautions)
+      integrity: verdict(found.problems, found.cautions)
     };
   }
+  return scoreEntryLoad(ctx, { ...base, checks: gate.checks }, calibrated, found);
+}
+async function scoreEntryLoad(ctx, base, { reference, capacity }, found) {
+  const { stack, def, scale, log } = ctx;
   const plan = planRun(def, { scale, referenceCapacity: capacity });
   const tEntry = Date.now();
-  const { m, t0, ...entryLoad } = await loadAndMeasure(
+  const entry = await loadAndMeasure(
     ctx,
     "entry",
     TARGETS.entry,
@@ -53051,23 +53057,21 @@ async function measureAndScore(ctx) {
     plan.stages,
     true
   );
-  loadSeconds.entry = (Date.now() - tEntry) / 1e3;
-  problems.push(...entryLoad.problems);
-  cautions.push(...entryLoad.cautions);
+  base.loadSeconds.entry = (Date.now() - tEntry) / 1e3;
+  const problems = [...found.problems, ...entry.problems];
+  const cautions = [...found.cautions, ...entry.cautions];
   if (problems.length) log(`invalid run: ${problems.join("; ")}`);
-  log(`entry load: ${pacerLagLine(entryLoad.pacerLag)}`);
+  log(`entry load: ${pacerLagLine(entry.pacerLag)}`);
   for (const c of cautions) log(`caution: ${c}`);
-  const { checked, failed } = loadChecks(m);
-  const score = scoreRun(def, m, reference, { passed: true, wrongBodyRatio: checked ? failed / checked : 0 });
+  const { checked, failed } = loadChecks(entry.m);
+  const wrongBodyRatio = checked ? failed / checked : 0;
   return {
     ...base,
-    loadSeconds,
-    score,
-    checks: gate.checks,
+    score: scoreRun(def, entry.m, reference, { passed: true, wrongBodyRatio }),
     verificationPassed: true,
-    measurements: m,
+    measurements: entry.m,
     reference,
-    loadStart: new Date(t0 * 1e3).toISOString(),
+    loadStart: new Date(entry.t0 * 1e3).toISOString(),
     calibration: capacity === null ? null : { referenceCapacityRps: Number(capacity.toFixed(1)) },
     integrity: verdict(problems, cautions)
   };
