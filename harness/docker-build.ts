@@ -113,63 +113,15 @@ export function createDockerBuild(
         .map((j) => String(JSON.parse(j) ?? ""));
       return { cgroupDriver: cgroupDriver!, cgroupVersion: cgroupVersion!, rootDir: rootDir! };
     },
-    startBuild({ context, tag, cgroupParent, cpus, memoryMiB, hardTimeoutMs, onOutput }) {
-      const period = 100_000;
-      const args = [
-        "build",
-        // An entry's build gets no network (nothing to fetch, nothing to leak) and no pull.
-        "--network=none",
-        "--pull=false",
-        "--force-rm",
-        `--cgroup-parent=${cgroupParent}`,
-        `--memory=${memoryMiB}m`,
-        `--memory-swap=${memoryMiB}m`,
-        `--cpu-period=${period}`,
-        `--cpu-quota=${Math.round(cpus * period)}`,
-        "-t",
-        tag,
-        context,
-      ];
-      // BuildKit ignores these limits; the classic builder applies them to every RUN container.
-      const env = { ...process.env, DOCKER_BUILDKIT: "0" };
-      // A SIGKILLed client makes the engine cancel the step; `timeout` does it even when nothing
-      // else is left to (its group is killed whole, so the client never outlives it either).
-      const limit = `${Math.ceil(hardTimeoutMs / 1000)}s`;
-      return start("timeout", ["-s", "KILL", limit, "docker", ...args], { env, onOutput, ownGroup: true });
-    },
-    containerEvents(sinceSeconds, actions, onEvent) {
-      const args = ["events", "--since", sinceSeconds.toFixed(3), "--filter", "type=container"];
-      for (const a of actions) args.push("--filter", `event=${a}`);
-      args.push("--format", "{{json .}}");
-      const child: ChildProcess = stream("docker", args, (line) => {
-        try {
-          const j = JSON.parse(line) as { id?: string; Action?: string; status?: string; from?: string };
-          if (j.id) onEvent({ id: j.id, action: j.Action ?? j.status ?? "", from: j.from ?? "" });
-        } catch {
-          // Not an event line: nothing to act on.
-        }
-      });
-      return () => child.kill("SIGKILL");
-    },
+    startBuild: startLimitedBuild,
+    containerEvents,
     async cgroupParentOf(container) {
       return (
         (await orMissing(docker(["inspect", "-f", "{{.HostConfig.CgroupParent}}", container])))?.trim() ??
         null
       );
     },
-    async containersInCgroupParent(parent) {
-      const ids = (await docker(["ps", "-aq", "--no-trunc"])).stdout.split("\n").filter(Boolean);
-      if (!ids.length) return [];
-      // A container removed between the two calls makes inspect fail for all: ask one by one then.
-      const f = "{{.Id}} {{.HostConfig.CgroupParent}}";
-      const lines = await docker(["inspect", "-f", f, ...ids])
-        .then((r) => r.stdout.split("\n"))
-        .catch(async () => Promise.all(ids.map(async (id) => `${id} ${await methods.cgroupParentOf(id)}`)));
-      return lines.flatMap((l) => {
-        const i = l.indexOf(" ");
-        return i > 0 && l.slice(i + 1).trim() === parent ? [l.slice(0, i)] : [];
-      });
-    },
+    containersInCgroupParent: (parent) => containersIn(docker, parent, methods.cgroupParentOf),
     async removeContainers(ids) {
       if (!ids.length) return;
       await docker(["rm", "-f", ...ids]).catch((e: unknown) => {
@@ -190,4 +142,73 @@ export function createDockerBuild(
     },
   };
   return methods;
+}
+
+/** `docker build` of an entry with the build limits, in a process group of its own (killable whole). */
+function startLimitedBuild({
+  context,
+  tag,
+  cgroupParent,
+  cpus,
+  memoryMiB,
+  hardTimeoutMs,
+  onOutput,
+}: Parameters<DockerBuild["startBuild"]>[0]) {
+  const period = 100_000;
+  const args = [
+    "build",
+    // An entry's build gets no network (nothing to fetch, nothing to leak) and no pull.
+    "--network=none",
+    "--pull=false",
+    "--force-rm",
+    `--cgroup-parent=${cgroupParent}`,
+    `--memory=${memoryMiB}m`,
+    `--memory-swap=${memoryMiB}m`,
+    `--cpu-period=${period}`,
+    `--cpu-quota=${Math.round(cpus * period)}`,
+    "-t",
+    tag,
+    context,
+  ];
+  // BuildKit ignores these limits; the classic builder applies them to every RUN container.
+  const env = { ...process.env, DOCKER_BUILDKIT: "0" };
+  // A SIGKILLed client makes the engine cancel the step; `timeout` does it even when nothing
+  // else is left to (its group is killed whole, so the client never outlives it either).
+  const limit = `${Math.ceil(hardTimeoutMs / 1000)}s`;
+  return start("timeout", ["-s", "KILL", limit, "docker", ...args], { env, onOutput, ownGroup: true });
+}
+
+/** The engine's container events from `sinceSeconds` on, one call each; returns the stop function. */
+function containerEvents(...[sinceSeconds, actions, onEvent]: Parameters<DockerBuild["containerEvents"]>) {
+  const args = ["events", "--since", sinceSeconds.toFixed(3), "--filter", "type=container"];
+  for (const a of actions) args.push("--filter", `event=${a}`);
+  args.push("--format", "{{json .}}");
+  const child: ChildProcess = stream("docker", args, (line) => {
+    try {
+      const j = JSON.parse(line) as { id?: string; Action?: string; status?: string; from?: string };
+      if (j.id) onEvent({ id: j.id, action: j.Action ?? j.status ?? "", from: j.from ?? "" });
+    } catch {
+      // Not an event line: nothing to act on.
+    }
+  });
+  return () => child.kill("SIGKILL");
+}
+
+/** Every container (any state) whose cgroup parent is `parent`. */
+async function containersIn(
+  docker: (args: string[]) => Promise<ExecResult>,
+  parent: string,
+  cgroupParentOf: (container: string) => Promise<string | null>,
+): Promise<string[]> {
+  const ids = (await docker(["ps", "-aq", "--no-trunc"])).stdout.split("\n").filter(Boolean);
+  if (!ids.length) return [];
+  // A container removed between the two calls makes inspect fail for all: ask one by one then.
+  const f = "{{.Id}} {{.HostConfig.CgroupParent}}";
+  const lines = await docker(["inspect", "-f", f, ...ids])
+    .then((r) => r.stdout.split("\n"))
+    .catch(async () => Promise.all(ids.map(async (id) => `${id} ${await cgroupParentOf(id)}`)));
+  return lines.flatMap((l) => {
+    const i = l.indexOf(" ");
+    return i > 0 && l.slice(i + 1).trim() === parent ? [l.slice(0, i)] : [];
+  });
 }

@@ -12,6 +12,7 @@ import type { Docker } from "./docker.ts";
 import type { Started } from "./exec.ts";
 import { ENTRY_LIMITS } from "./compose-entry.ts";
 import { pidsLimitReached, prepareBuildCgroup } from "./build-cgroup.ts";
+import { pollLimits, sweep, trackContainers, type Free } from "./build-watchdog.ts";
 import {
   cleanLog,
   imageVerdict,
@@ -36,9 +37,6 @@ export const ENTRY_BUILD_LIMITS: BuildLimits = {
   filesMax: ENTRY_LIMITS.buildFilesMax,
   imageMaxBytes: ENTRY_LIMITS.imageMaxBytes,
 };
-
-/** How often the watchdog reads disk and process counts. */
-const POLL_MS = 100;
 
 export interface EntryBuildOptions {
   docker: Docker;
@@ -108,12 +106,6 @@ export async function buildEntryImage(o: EntryBuildOptions): Promise<{ id: strin
   }
 }
 
-/** What is free on the engine's disk: bytes, and inodes (0 where the filesystem does not count them). */
-interface Free {
-  bytes: number;
-  files: number;
-}
-
 /** A function reading what is free on the engine's disk, or null where it cannot be seen (allowed only by opt-out). */
 function diskWatch(rootDir: string, allowUnlimited: boolean, log: (l: string) => void): (() => Free) | null {
   const free = (): Free => {
@@ -150,33 +142,16 @@ async function watch(
 ): Promise<Watched> {
   const { docker } = o;
   const tail = new OutputTail(limits.logKeepBytes);
-  const containers = new Set<string>();
-  const froms = new Set<string>();
-  const pending = new Set<Promise<void>>();
   let stop: BuildStop | null = null;
-  let oom = false;
-  const atStart = disk?.() ?? { bytes: 0, files: 0 };
   let build: Started | null = null;
   const halt = (why: BuildStop) => {
     if (stop) return;
     stop = why;
     build?.kill();
-    void docker.removeContainers([...containers]).catch(() => undefined);
+    void docker.removeContainers([...seen.containers]).catch(() => undefined);
   };
-  // Events from a second before the start: the first RUN container may come before the stream is up.
-  const stopEvents = docker.containerEvents(Date.now() / 1000 - 1, ["create", "oom"], (e) => {
-    const p = (async () => {
-      if (!containers.has(e.id) && (await docker.cgroupParentOf(e.id)) !== cgroup.parent) return;
-      containers.add(e.id);
-      if (e.from) froms.add(e.from);
-      if (e.action === "oom") {
-        oom = true;
-        halt("memory");
-      }
-    })().catch(() => undefined);
-    pending.add(p);
-    void p.finally(() => pending.delete(p));
-  });
+  const { seen, settle } = trackContainers(docker, cgroup.parent, () => halt("memory"));
+  const diskAtStart = disk ? { now: disk, atStart: disk() } : null;
   build = docker.startBuild({
     context: o.context,
     tag: o.tag,
@@ -199,16 +174,7 @@ async function watch(
   if (o.signal?.aborted) onAbort();
   o.signal?.addEventListener("abort", onAbort);
   process.once("exit", onExit);
-  const poll = setInterval(() => {
-    try {
-      const now = disk?.();
-      if (now && atStart.bytes - now.bytes > limits.diskMaxBytes) halt("disk");
-      if (now && atStart.files && atStart.files - now.files > limits.filesMax) halt("files");
-    } catch {
-      // One unreadable sample (the next one comes in 100 ms) must not crash the harness.
-    }
-    if (cgroup.pidsDir && pidsLimitReached(cgroup.pidsDir)) halt("pids");
-  }, POLL_MS);
+  const stopPolling = pollLimits(limits, cgroup.pidsDir, diskAtStart, halt);
   let code: number | null;
   try {
     code = await build.exited;
@@ -216,31 +182,16 @@ async function watch(
     clearTimeout(timer);
     o.signal?.removeEventListener("abort", onAbort);
     process.off("exit", onExit);
-    clearInterval(poll);
+    stopPolling();
   }
   // An OOM kill the shell survived still fails the build: let late events arrive and be judged.
-  await new Promise((r) => setTimeout(r, 300));
-  await Promise.all([...pending]);
-  stopEvents();
-  if (!stop && oom) stop = "memory";
+  await settle();
+  if (!stop && seen.oom) stop = "memory";
   if (!stop && cgroup.pidsDir && pidsLimitReached(cgroup.pidsDir)) stop = "pids";
-  await sweep(docker, cgroup.parent, containers);
+  await sweep(docker, cgroup.parent, seen.containers);
   const logText = tail.text();
-  return { code, stop, log: logText, containers, stepImages: [...froms, ...stepImageIds(logText)] };
-}
-
-/**
- * Removes every container in the build's cgroup, until a look finds none: the engine normally
- * cancels a build whose client is gone, but a RUN step must never outlive the build.
- */
-async function sweep(docker: Docker, parent: string, known: Set<string>): Promise<void> {
-  for (let round = 0; round < 5; round++) {
-    const found = await docker.containersInCgroupParent(parent);
-    found.forEach((id) => known.add(id));
-    if (!found.length) return;
-    await docker.removeContainers(found);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const stepImages = [...seen.froms, ...stepImageIds(logText)];
+  return { code, stop, log: logText, containers: seen.containers, stepImages };
 }
 
 /** Removes the untagged images the build's own containers committed (a failed build's steps). */

@@ -49869,53 +49869,12 @@ function createDockerBuild(docker) {
       const [cgroupDriver, cgroupVersion, rootDir] = (await docker(["info", "-f", f])).stdout.trim().split(" ").map((j) => String(JSON.parse(j) ?? ""));
       return { cgroupDriver, cgroupVersion, rootDir };
     },
-    startBuild({ context: context3, tag, cgroupParent, cpus: cpus3, memoryMiB, hardTimeoutMs, onOutput }) {
-      const period = 1e5;
-      const args = [
-        "build",
-        // An entry's build gets no network (nothing to fetch, nothing to leak) and no pull.
-        "--network=none",
-        "--pull=false",
-        "--force-rm",
-        `--cgroup-parent=${cgroupParent}`,
-        `--memory=${memoryMiB}m`,
-        `--memory-swap=${memoryMiB}m`,
-        `--cpu-period=${period}`,
-        `--cpu-quota=${Math.round(cpus3 * period)}`,
-        "-t",
-        tag,
-        context3
-      ];
-      const env = { ...process.env, DOCKER_BUILDKIT: "0" };
-      const limit = `${Math.ceil(hardTimeoutMs / 1e3)}s`;
-      return start("timeout", ["-s", "KILL", limit, "docker", ...args], { env, onOutput, ownGroup: true });
-    },
-    containerEvents(sinceSeconds, actions, onEvent) {
-      const args = ["events", "--since", sinceSeconds.toFixed(3), "--filter", "type=container"];
-      for (const a of actions) args.push("--filter", `event=${a}`);
-      args.push("--format", "{{json .}}");
-      const child = stream("docker", args, (line2) => {
-        try {
-          const j = JSON.parse(line2);
-          if (j.id) onEvent({ id: j.id, action: j.Action ?? j.status ?? "", from: j.from ?? "" });
-        } catch {
-        }
-      });
-      return () => child.kill("SIGKILL");
-    },
+    startBuild: startLimitedBuild,
+    containerEvents,
     async cgroupParentOf(container) {
       return (await orMissing(docker(["inspect", "-f", "{{.HostConfig.CgroupParent}}", container])))?.trim() ?? null;
     },
-    async containersInCgroupParent(parent) {
-      const ids = (await docker(["ps", "-aq", "--no-trunc"])).stdout.split("\n").filter(Boolean);
-      if (!ids.length) return [];
-      const f = "{{.Id}} {{.HostConfig.CgroupParent}}";
-      const lines = await docker(["inspect", "-f", f, ...ids]).then((r) => r.stdout.split("\n")).catch(async () => Promise.all(ids.map(async (id) => `${id} ${await methods.cgroupParentOf(id)}`)));
-      return lines.flatMap((l) => {
-        const i = l.indexOf(" ");
-        return i > 0 && l.slice(i + 1).trim() === parent ? [l.slice(0, i)] : [];
-      });
-    },
+    containersInCgroupParent: (parent) => containersIn(docker, parent, methods.cgroupParentOf),
     async removeContainers(ids) {
       if (!ids.length) return;
       await docker(["rm", "-f", ...ids]).catch((e) => {
@@ -49936,6 +49895,58 @@ function createDockerBuild(docker) {
     }
   };
   return methods;
+}
+function startLimitedBuild({
+  context: context3,
+  tag,
+  cgroupParent,
+  cpus: cpus3,
+  memoryMiB,
+  hardTimeoutMs,
+  onOutput
+}) {
+  const period = 1e5;
+  const args = [
+    "build",
+    // An entry's build gets no network (nothing to fetch, nothing to leak) and no pull.
+    "--network=none",
+    "--pull=false",
+    "--force-rm",
+    `--cgroup-parent=${cgroupParent}`,
+    `--memory=${memoryMiB}m`,
+    `--memory-swap=${memoryMiB}m`,
+    `--cpu-period=${period}`,
+    `--cpu-quota=${Math.round(cpus3 * period)}`,
+    "-t",
+    tag,
+    context3
+  ];
+  const env = { ...process.env, DOCKER_BUILDKIT: "0" };
+  const limit = `${Math.ceil(hardTimeoutMs / 1e3)}s`;
+  return start("timeout", ["-s", "KILL", limit, "docker", ...args], { env, onOutput, ownGroup: true });
+}
+function containerEvents(...[sinceSeconds, actions, onEvent]) {
+  const args = ["events", "--since", sinceSeconds.toFixed(3), "--filter", "type=container"];
+  for (const a of actions) args.push("--filter", `event=${a}`);
+  args.push("--format", "{{json .}}");
+  const child = stream("docker", args, (line2) => {
+    try {
+      const j = JSON.parse(line2);
+      if (j.id) onEvent({ id: j.id, action: j.Action ?? j.status ?? "", from: j.from ?? "" });
+    } catch {
+    }
+  });
+  return () => child.kill("SIGKILL");
+}
+async function containersIn(docker, parent, cgroupParentOf) {
+  const ids = (await docker(["ps", "-aq", "--no-trunc"])).stdout.split("\n").filter(Boolean);
+  if (!ids.length) return [];
+  const f = "{{.Id}} {{.HostConfig.CgroupParent}}";
+  const lines = await docker(["inspect", "-f", f, ...ids]).then((r) => r.stdout.split("\n")).catch(async () => Promise.all(ids.map(async (id) => `${id} ${await cgroupParentOf(id)}`)));
+  return lines.flatMap((l) => {
+    const i = l.indexOf(" ");
+    return i > 0 && l.slice(i + 1).trim() === parent ? [l.slice(0, i)] : [];
+  });
 }
 
 // harness/docker.ts
@@ -50256,6 +50267,54 @@ async function retryRemove(dirs, asRoot) {
   }
 }
 
+// harness/build-watchdog.ts
+var POLL_MS = 100;
+function trackContainers(docker, parent, onOom) {
+  const seen = { containers: /* @__PURE__ */ new Set(), froms: /* @__PURE__ */ new Set(), oom: false };
+  const pending = /* @__PURE__ */ new Set();
+  const stopEvents = docker.containerEvents(Date.now() / 1e3 - 1, ["create", "oom"], (e) => {
+    const p = (async () => {
+      if (!seen.containers.has(e.id) && await docker.cgroupParentOf(e.id) !== parent) return;
+      seen.containers.add(e.id);
+      if (e.from) seen.froms.add(e.from);
+      if (e.action === "oom") {
+        seen.oom = true;
+        onOom();
+      }
+    })().catch(() => void 0);
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  });
+  const settle2 = async () => {
+    await new Promise((r) => setTimeout(r, 300));
+    await Promise.all([...pending]);
+    stopEvents();
+  };
+  return { seen, settle: settle2 };
+}
+function pollLimits(limits, pidsDir, disk, halt) {
+  const atStart = disk?.atStart ?? { bytes: 0, files: 0 };
+  const poll = setInterval(() => {
+    try {
+      const now = disk?.now();
+      if (now && atStart.bytes - now.bytes > limits.diskMaxBytes) halt("disk");
+      if (now && atStart.files && atStart.files - now.files > limits.filesMax) halt("files");
+    } catch {
+    }
+    if (pidsDir && pidsLimitReached(pidsDir)) halt("pids");
+  }, POLL_MS);
+  return () => clearInterval(poll);
+}
+async function sweep(docker, parent, known) {
+  for (let round3 = 0; round3 < 5; round3++) {
+    const found = await docker.containersInCgroupParent(parent);
+    found.forEach((id) => known.add(id));
+    if (!found.length) return;
+    await docker.removeContainers(found);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 // harness/entry-build-checks.ts
 var mib = (bytes) => `${+(bytes / 2 ** 20).toFixed(1)} MiB`;
 function stopMessage(stop, l) {
@@ -50347,7 +50406,6 @@ var ENTRY_BUILD_LIMITS = {
   filesMax: ENTRY_LIMITS.buildFilesMax,
   imageMaxBytes: ENTRY_LIMITS.imageMaxBytes
 };
-var POLL_MS = 100;
 var EntryBuildError = class extends Error {
   constructor(message, stop, log) {
     super(message);
@@ -50413,32 +50471,16 @@ function diskWatch(rootDir, allowUnlimited, log) {
 async function watch(o, limits, cgroup, disk) {
   const { docker } = o;
   const tail = new OutputTail(limits.logKeepBytes);
-  const containers = /* @__PURE__ */ new Set();
-  const froms = /* @__PURE__ */ new Set();
-  const pending = /* @__PURE__ */ new Set();
   let stop = null;
-  let oom = false;
-  const atStart = disk?.() ?? { bytes: 0, files: 0 };
   let build2 = null;
   const halt = (why) => {
     if (stop) return;
     stop = why;
     build2?.kill();
-    void docker.removeContainers([...containers]).catch(() => void 0);
+    void docker.removeContainers([...seen.containers]).catch(() => void 0);
   };
-  const stopEvents = docker.containerEvents(Date.now() / 1e3 - 1, ["create", "oom"], (e) => {
-    const p = (async () => {
-      if (!containers.has(e.id) && await docker.cgroupParentOf(e.id) !== cgroup.parent) return;
-      containers.add(e.id);
-      if (e.from) froms.add(e.from);
-      if (e.action === "oom") {
-        oom = true;
-        halt("memory");
-      }
-    })().catch(() => void 0);
-    pending.add(p);
-    void p.finally(() => pending.delete(p));
-  });
+  const { seen, settle: settle2 } = trackContainers(docker, cgroup.parent, () => halt("memory"));
+  const diskAtStart = disk ? { now: disk, atStart: disk() } : null;
   build2 = docker.startBuild({
     context: o.context,
     tag: o.tag,
@@ -50459,15 +50501,7 @@ async function watch(o, limits, cgroup, disk) {
   if (o.signal?.aborted) onAbort();
   o.signal?.addEventListener("abort", onAbort);
   process.once("exit", onExit);
-  const poll = setInterval(() => {
-    try {
-      const now = disk?.();
-      if (now && atStart.bytes - now.bytes > limits.diskMaxBytes) halt("disk");
-      if (now && atStart.files && atStart.files - now.files > limits.filesMax) halt("files");
-    } catch {
-    }
-    if (cgroup.pidsDir && pidsLimitReached(cgroup.pidsDir)) halt("pids");
-  }, POLL_MS);
+  const stopPolling = pollLimits(limits, cgroup.pidsDir, diskAtStart, halt);
   let code2;
   try {
     code2 = await build2.exited;
@@ -50475,25 +50509,15 @@ async function watch(o, limits, cgroup, disk) {
     clearTimeout(timer);
     o.signal?.removeEventListener("abort", onAbort);
     process.off("exit", onExit);
-    clearInterval(poll);
+    stopPolling();
   }
-  await new Promise((r) => setTimeout(r, 300));
-  await Promise.all([...pending]);
-  stopEvents();
-  if (!stop && oom) stop = "memory";
+  await settle2();
+  if (!stop && seen.oom) stop = "memory";
   if (!stop && cgroup.pidsDir && pidsLimitReached(cgroup.pidsDir)) stop = "pids";
-  await sweep(docker, cgroup.parent, containers);
+  await sweep(docker, cgroup.parent, seen.containers);
   const logText = tail.text();
-  return { code: code2, stop, log: logText, containers, stepImages: [...froms, ...stepImageIds(logText)] };
-}
-async function sweep(docker, parent, known) {
-  for (let round3 = 0; round3 < 5; round3++) {
-    const found = await docker.containersInCgroupParent(parent);
-    found.forEach((id) => known.add(id));
-    if (!found.length) return;
-    await docker.removeContainers(found);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const stepImages = [...seen.froms, ...stepImageIds(logText)];
+  return { code: code2, stop, log: logText, containers: seen.containers, stepImages };
 }
 async function removeStepImages(docker, containers, candidates) {
   for (const id of new Set(candidates)) {
