@@ -53063,8 +53063,8 @@ async function scoreEntryLoad(ctx, base, { reference, capacity }, found) {
   if (problems.length) log(`invalid run: ${problems.join("; ")}`);
   log(`entry load: ${pacerLagLine(entry.pacerLag)}`);
   for (const c of cautions) log(`caution: ${c}`);
-  const { checked, failed } = loadChecks(entry.m);
-  const wrongBodyRatio = checked ? failed / checked : 0;
+  const { checked: checked2, failed } = loadChecks(entry.m);
+  const wrongBodyRatio = checked2 ? failed / checked2 : 0;
   return {
     ...base,
     score: scoreRun(def, entry.m, reference, { passed: true, wrongBodyRatio }),
@@ -53301,6 +53301,27 @@ function positiveInt(input3, value) {
   if (!/^[1-9]\d{0,9}$/.test(value)) throw new ConfigError(input3, value, "is not a positive integer");
   return Number(value);
 }
+function checked(input3, value, ok, why) {
+  if (value !== "" && !ok(value)) throw new ConfigError(input3, value, why);
+  return value;
+}
+var SCALE = /^\d+(\.\d+)?$/;
+var SITE_URL = /^https:\/\/[A-Za-z0-9.-]+(?::\d+)?(\/[A-Za-z0-9._~\-/]*)?$/;
+var HEAD_SHA = /^[0-9a-f]{40}$/;
+function scaleOf(raw) {
+  const scale = Number(raw);
+  if (!SCALE.test(raw) || !(scale > 0 && scale <= 10)) {
+    throw new ConfigError("scale", raw, "is not a number in (0, 10]");
+  }
+  return scale;
+}
+function repositoryOf(repository) {
+  const [owner, repo, extra] = repository.split("/");
+  if (!owner || !repo || extra !== void 0) {
+    throw new ConfigError("GITHUB_REPOSITORY", repository, "is not owner/repo");
+  }
+  return { owner, repo };
+}
 function readConfig(read = (n) => getInput(n), env = process.env) {
   const get = (n) => read(n).trim();
   const mode = oneOf("mode", get("mode"), MODES);
@@ -53308,57 +53329,38 @@ function readConfig(read = (n) => getInput(n), env = process.env) {
   if (!githubToken) throw new ConfigError("github-token", "", "is empty (pass ${{ github.token }})");
   const challengeRaw = get("challenge");
   const challenge = challengeRaw === "" ? null : oneOf("challenge", challengeRaw, CHALLENGE_IDS);
-  const scaleRaw = get("scale") || "1";
-  const scale = Number(scaleRaw);
-  if (!/^\d+(\.\d+)?$/.test(scaleRaw) || !(scale > 0 && scale <= 10)) {
-    throw new ConfigError("scale", scaleRaw, "is not a number in (0, 10]");
-  }
-  const loginRaw = get("login");
-  if (loginRaw !== "" && !LOGIN_PATTERN.test(loginRaw)) {
-    throw new ConfigError("login", loginRaw, "is not a GitHub login");
-  }
-  const resultsBranch = get("results-branch") || "results";
-  if (!BRANCH.test(resultsBranch) || resultsBranch.includes("..")) {
-    throw new ConfigError("results-branch", resultsBranch, "is not a plain branch name");
-  }
-  const evaluateWorkflow = get("evaluate-workflow") || "evaluate.yml";
-  if (!WORKFLOW_FILE.test(evaluateWorkflow)) {
-    throw new ConfigError(
-      "evaluate-workflow",
-      evaluateWorkflow,
-      "is not a workflow file name like evaluate.yml"
-    );
-  }
-  const siteUrlRaw = get("site-url");
-  if (siteUrlRaw !== "" && !/^https:\/\/[A-Za-z0-9.-]+(?::\d+)?(\/[A-Za-z0-9._~\-/]*)?$/.test(siteUrlRaw)) {
-    throw new ConfigError("site-url", siteUrlRaw, "is not a plain https URL");
-  }
-  const headShaRaw = get("head-sha");
-  if (headShaRaw !== "" && !/^[0-9a-f]{40}$/.test(headShaRaw)) {
-    throw new ConfigError("head-sha", headShaRaw, "is not a 40-hex commit SHA");
-  }
-  const headSha = headShaRaw || null;
-  const repository = env.GITHUB_REPOSITORY ?? "";
-  const [owner, repo, extra] = repository.split("/");
-  if (!owner || !repo || extra !== void 0) {
-    throw new ConfigError("GITHUB_REPOSITORY", repository, "is not owner/repo");
-  }
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const scale = scaleOf(get("scale") || "1");
+  const login = checked("login", get("login"), (v) => LOGIN_PATTERN.test(v), "is not a GitHub login");
+  const resultsBranch = checked(
+    "results-branch",
+    get("results-branch") || "results",
+    (v) => BRANCH.test(v) && !v.includes(".."),
+    "is not a plain branch name"
+  );
+  const evaluateWorkflow = checked(
+    "evaluate-workflow",
+    get("evaluate-workflow") || "evaluate.yml",
+    (v) => WORKFLOW_FILE.test(v),
+    "is not a workflow file name like evaluate.yml"
+  );
+  const siteUrl = checked("site-url", get("site-url"), (v) => SITE_URL.test(v), "is not a plain https URL");
+  const headSha = checked("head-sha", get("head-sha"), (v) => HEAD_SHA.test(v), "is not a 40-hex commit SHA");
+  const { owner, repo } = repositoryOf(env.GITHUB_REPOSITORY ?? "");
   return Object.freeze({
     mode,
     githubToken,
     owner,
     repo,
-    workspace,
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
     eventName: env.GITHUB_EVENT_NAME ?? "",
     eventPath: env.GITHUB_EVENT_PATH ?? "",
     challenge,
     scale,
-    login: loginRaw || null,
-    headSha,
+    login: login || null,
+    headSha: headSha || null,
     resultsBranch,
     artifactDir: get("artifact-dir") || "sre-chaos-artifact",
-    siteUrl: siteUrlRaw ? siteUrlRaw.replace(/\/?$/, "/") : null,
+    siteUrl: siteUrl ? siteUrl.replace(/\/?$/, "/") : null,
     evaluateWorkflow,
     runId: positiveInt("GITHUB_RUN_ID", env.GITHUB_RUN_ID ?? ""),
     runAttempt: positiveInt("GITHUB_RUN_ATTEMPT", env.GITHUB_RUN_ATTEMPT ?? ""),
@@ -58945,12 +58947,12 @@ function verifiedRecord(def, r) {
     );
   }
   const { entry, reference } = expandMeasurements(r.measurements);
-  const checked = entry ? entry.phases.reduce((s, p) => s + totalOf(p.counts), 0) : 0;
+  const checked2 = entry ? entry.phases.reduce((s, p) => s + totalOf(p.counts), 0) : 0;
   const failed = entry ? entry.phases.reduce((s, p) => s + p.counts.wrong_body, 0) : 0;
   const during = r.verification.duringLoad;
-  if (during.checked !== checked || during.failed !== failed) {
+  if (during.checked !== checked2 || during.failed !== failed) {
     throw new ScoreMismatchError(
-      `verification.duringLoad says ${during.failed} of ${during.checked} bodies were wrong, the measurements ${failed} of ${checked}`
+      `verification.duringLoad says ${during.failed} of ${during.checked} bodies were wrong, the measurements ${failed} of ${checked2}`
     );
   }
   const cal = r.provenance.calibration?.referenceCapacityRps;
@@ -58963,7 +58965,7 @@ function verifiedRecord(def, r) {
   if (drawn) throw new ScoreMismatchError(`the charts do not show the measurements: ${drawn}`);
   const ours = scoreRun(def, entry, reference, {
     passed: true,
-    wrongBodyRatio: checked ? failed / checked : 0
+    wrongBodyRatio: checked2 ? failed / checked2 : 0
   });
   const problems = [];
   if (far(ours.score, r.score)) problems.push(`score ${r.score}, recomputed ${ours.score}`);
@@ -59079,9 +59081,9 @@ async function trustedRecord(event, deps, record2, pr, sha) {
       `run.json was measured by harness ${p.harnessCommit ?? "(unknown)"}, not the base's ${deps.baseCommit}; evaluate again`
     );
   const wr = event.workflow_run ?? {};
-  const checked = verifiedRecord(await loadChallenge(record2.challenge, deps.root), record2);
+  const checked2 = verifiedRecord(await loadChallenge(record2.challenge, deps.root), record2);
   return {
-    ...checked,
+    ...checked2,
     provenance: {
       ...p,
       repository: event.repository?.full_name ?? p.repository,
@@ -59265,8 +59267,8 @@ async function check2(f, cx) {
     );
   const id = art.record.challenge;
   if (!cx.defs.has(id)) cx.defs.set(id, loadChallenge(id, deps.scoringRoot ?? deps.root));
-  const checked = verifiedRecord(await cx.defs.get(id), art.record);
-  const r = { ...checked, provenance: { ...p, local: false } };
+  const checked2 = verifiedRecord(await cx.defs.get(id), art.record);
+  const r = { ...checked2, provenance: { ...p, local: false } };
   const runPath = `runs/${r.login}/${r.runId}.json`;
   const file2 = path5.join(cx.spool, `${r.login}.json`);
   await writeFile5(file2, serializeRunRecord(r, runPath));
