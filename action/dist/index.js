@@ -58424,21 +58424,17 @@ function comparison(c) {
   if (c.best) parts.push(`${delta(r.score, c.best.score)} against your best (${num2(c.best.score)})`);
   return [parts.length ? `Change: ${parts.join(", ")}.` : `Your first run on ${r.challenge}.`, ""];
 }
-function renderRunComment(c) {
+function scoreLine(c, invalid) {
   const r = c.record;
   const unit = r.scoreUnit === "seconds" ? " s" : " points";
-  const invalid = r.integrity !== void 0 && !r.integrity.valid;
-  const lines = [
-    commentMarker(r.login),
-    `## SRE Chaos Challenge: ${r.challenge}`,
-    "",
-    `**Score: ${num2(r.score)}${unit}**${invalid ? " (**invalid run**)" : ""} for @${r.login} at \`${c.headSha.slice(0, 7)}\` (run \`${r.runId}\`)`,
-    "",
-    ...invalid ? invalidSection(r.integrity.problems) : [],
-    ...r.integrity?.cautions?.length ? cautionSection(r.integrity.cautions, "###") : [],
-    ...comparison(c),
-    c.rank ? `Rank on the ${r.challenge} board: **${c.rank.rank} of ${c.rank.total}**` : `Not on the ${r.challenge} board: your current challenge is ${md(c.currentChallenge)}.`,
-    "",
+  return `**Score: ${num2(r.score)}${unit}**${invalid ? " (**invalid run**)" : ""} for @${r.login} at \`${c.headSha.slice(0, 7)}\` (run \`${r.runId}\`)`;
+}
+function rankLine(c) {
+  const r = c.record;
+  return c.rank ? `Rank on the ${r.challenge} board: **${c.rank.rank} of ${c.rank.total}**` : `Not on the ${r.challenge} board: your current challenge is ${md(c.currentChallenge)}.`;
+}
+function componentTable(r) {
+  return [
     "| component | value | points | max | how |",
     "| --- | --- | ---: | ---: | --- |",
     ...r.components.map(
@@ -58446,32 +58442,36 @@ function renderRunComment(c) {
     ),
     ""
   ];
-  if (r.failure) lines.push(...failureComment(r.failure));
-  const failed = r.verification.checks.filter((k) => !k.passed);
-  if (!r.verification.passed || failed.length || r.verification.duringLoad.failed) {
-    lines.push("### Verification failures", "");
-    for (const k of failed) lines.push(`- **${md(k.name)}**: ${md(k.detail)}`);
-    if (r.verification.duringLoad.failed) {
-      lines.push(
-        `- ${r.verification.duringLoad.failed} of ${r.verification.duringLoad.checked} responses under load had a wrong body`
-      );
-    }
-    if (!r.verification.passed) lines.push("", "Verification failed, so the score is 0.");
-    lines.push("");
+}
+function verificationSection2(r) {
+  const v = r.verification;
+  const failed = v.checks.filter((k) => !k.passed);
+  if (v.passed && !failed.length && !v.duringLoad.failed) return [];
+  const lines = ["### Verification failures", ""];
+  for (const k of failed) lines.push(`- **${md(k.name)}**: ${md(k.detail)}`);
+  if (v.duringLoad.failed) {
+    lines.push(`- ${v.duringLoad.failed} of ${v.duringLoad.checked} responses under load had a wrong body`);
   }
+  if (!v.passed) lines.push("", "Verification failed, so the score is 0.");
+  lines.push("");
+  return lines;
+}
+function rpsSection(r) {
   const rps = r.series.values.rps ?? [];
-  if (rps.length) {
-    const peak = Math.max(0, ...rps.filter((v) => v !== null));
-    lines.push(
-      `Requests per second over the run (peak ${num2(peak)} req/s, one bar ≈ ${num2(rps.length * r.series.stepSeconds / Math.min(60, rps.length))} s):`,
-      "",
-      "```text",
-      sparkline(rps),
-      "```",
-      ""
-    );
-  }
-  lines.push(`Restarts: ${r.restarts}. Faults injected: ${r.faults.length}.`);
+  if (!rps.length) return [];
+  const peak = Math.max(0, ...rps.filter((v) => v !== null));
+  return [
+    `Requests per second over the run (peak ${num2(peak)} req/s, one bar ≈ ${num2(rps.length * r.series.stepSeconds / Math.min(60, rps.length))} s):`,
+    "",
+    "```text",
+    sparkline(rps),
+    "```",
+    ""
+  ];
+}
+function footer(c) {
+  const r = c.record;
+  const lines = [`Restarts: ${r.restarts}. Faults injected: ${r.faults.length}.`];
   const links = [
     ...c.runUrl ? [`[The whole run, with charts](${c.runUrl})`] : [],
     ...c.workflowUrl ? [`[The workflow run that measured it](${c.workflowUrl})`] : []
@@ -58481,6 +58481,28 @@ function renderRunComment(c) {
     "",
     `To enter another challenge, comment \`/challenge <id>\` on this PR with one of: ${c.challengeIds.map((id) => `\`${id}\``).join(", ")}.`
   );
+  return lines;
+}
+function renderRunComment(c) {
+  const r = c.record;
+  const invalid = r.integrity !== void 0 && !r.integrity.valid;
+  const lines = [
+    commentMarker(r.login),
+    `## SRE Chaos Challenge: ${r.challenge}`,
+    "",
+    scoreLine(c, invalid),
+    "",
+    ...invalid ? invalidSection(r.integrity.problems) : [],
+    ...r.integrity?.cautions?.length ? cautionSection(r.integrity.cautions, "###") : [],
+    ...comparison(c),
+    rankLine(c),
+    "",
+    ...componentTable(r),
+    ...r.failure ? failureComment(r.failure) : [],
+    ...verificationSection2(r),
+    ...rpsSection(r),
+    ...footer(c)
+  ];
   return lines.join("\n") + "\n";
 }
 function renderInvalidComment(login, headSha, violations) {
