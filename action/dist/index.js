@@ -52095,38 +52095,39 @@ function faultOutcomes(m, up) {
     };
   });
 }
-function scoreLongestUpkeep(def, entry) {
-  const step = entry.stepSeconds > 0 ? entry.stepSeconds : 1;
+function streakComponent(def, up, step) {
   const perSecond = def.weights.streak ?? 1;
-  const up = upSeconds(def, entry);
   const streak = longestStreak(up);
   const streakSeconds = streak.length * step;
+  return component(
+    "longest-streak",
+    "Longest up streak",
+    streakSeconds,
+    "s",
+    streakSeconds * perSecond,
+    up.length * step * perSecond,
+    streakSeconds > 0 ? `Up for ${fmt4(streakSeconds)} consecutive seconds (from t=${fmt4(streak.start * step)} s): probe up and that second's requests within SLO (errors ≤ ${pct(def.slo.maxErrorRate)}, dropped ≤ ${pct(def.slo.maxDroppedRate)}, p99 ≤ ${def.slo.p99Ms} ms). This is the score.` : "Not a single second was up (probe up and requests within SLO)."
+  );
+}
+function availabilityComponent(up) {
   const upCount = up.filter(Boolean).length;
   const availability = ratio(upCount, up.length);
-  const outcomes = faultOutcomes(entry, up);
+  return component(
+    "availability",
+    "Availability",
+    up.length ? availability : null,
+    "ratio",
+    0,
+    0,
+    `${upCount} of ${up.length} seconds were up (${pct(availability)}); shown for context, no points.`
+  );
+}
+function faultComponents(outcomes) {
   const breached = outcomes.filter((o) => o.breachAt !== null);
   const survived = outcomes.length - breached.length;
   const mttr = breached.length ? breached.reduce((s, o) => s + (o.recoverySeconds ?? 0), 0) / breached.length : null;
   const unrecovered = breached.filter((o) => !o.recovered).length;
-  const components = [
-    component(
-      "longest-streak",
-      "Longest up streak",
-      streakSeconds,
-      "s",
-      streakSeconds * perSecond,
-      up.length * step * perSecond,
-      streakSeconds > 0 ? `Up for ${fmt4(streakSeconds)} consecutive seconds (from t=${fmt4(streak.start * step)} s): probe up and that second's requests within SLO (errors ≤ ${pct(def.slo.maxErrorRate)}, dropped ≤ ${pct(def.slo.maxDroppedRate)}, p99 ≤ ${def.slo.p99Ms} ms). This is the score.` : "Not a single second was up (probe up and requests within SLO)."
-    ),
-    component(
-      "availability",
-      "Availability",
-      up.length ? availability : null,
-      "ratio",
-      0,
-      0,
-      `${upCount} of ${up.length} seconds were up (${pct(availability)}); shown for context, no points.`
-    ),
+  return [
     component(
       "mean-time-to-recover",
       "Mean time to recover per fault",
@@ -52144,15 +52145,25 @@ function scoreLongestUpkeep(def, entry) {
       0,
       0,
       `${survived} of ${outcomes.length} faults caused no down second during the fault or the ${BREACH_GRACE_SECONDS} s after it${breached.length ? `; breached by: ${breached.map((o) => `${o.action}@${fmt4(o.start)}s`).join(", ")}` : ""}. No points.`
-    ),
+    )
+  ];
+}
+function scoreLongestUpkeep(def, entry) {
+  const step = entry.stepSeconds > 0 ? entry.stepSeconds : 1;
+  const up = upSeconds(def, entry);
+  const restarts = Math.max(0, entry.restarts);
+  const components = [
+    streakComponent(def, up, step),
+    availabilityComponent(up),
+    ...faultComponents(faultOutcomes(entry, up)),
     component(
       "restarts",
       "Restarts",
-      Math.max(0, entry.restarts),
+      restarts,
       "restarts",
       0,
       0,
-      `The entry restarted ${Math.max(0, entry.restarts)} time(s) (kills force some; a restart only costs the seconds it is down). No points.`
+      `The entry restarted ${restarts} time(s) (kills force some; a restart only costs the seconds it is down). No points.`
     )
   ];
   return total(components, "seconds");
