@@ -4,6 +4,7 @@
  * Availability, time to recover, faults survived and restarts are shown with 0 points so the
  * score stays exactly "the longest streak".
  */
+import type { Component } from "../record/run-record.ts";
 import type { ChallengeDef } from "./challenge-schema.ts";
 import { component, fmt, pct, total, type ScoreResult } from "./components.ts";
 import type { Measurements, Sample } from "./measurements.ts";
@@ -96,43 +97,48 @@ export function faultOutcomes(m: Measurements, up: boolean[]): FaultOutcome[] {
   });
 }
 
-/** Scores one longest-upkeep run: score = longest up streak (seconds). */
-export function scoreLongestUpkeep(def: ChallengeDef, entry: Measurements): ScoreResult {
-  const step = entry.stepSeconds > 0 ? entry.stepSeconds : 1;
+/** The score: the longest up streak, in seconds, at `def.weights.streak` points per second. */
+function streakComponent(def: ChallengeDef, up: boolean[], step: number): Component {
   const perSecond = def.weights.streak ?? 1;
-  const up = upSeconds(def, entry);
   const streak = longestStreak(up);
   const streakSeconds = streak.length * step;
+  return component(
+    "longest-streak",
+    "Longest up streak",
+    streakSeconds,
+    "s",
+    streakSeconds * perSecond,
+    up.length * step * perSecond,
+    streakSeconds > 0
+      ? `Up for ${fmt(streakSeconds)} consecutive seconds (from t=${fmt(streak.start * step)} s): probe up and that second's requests within SLO (errors ≤ ${pct(def.slo.maxErrorRate)}, dropped ≤ ${pct(def.slo.maxDroppedRate)}, p99 ≤ ${def.slo.p99Ms} ms). This is the score.`
+      : "Not a single second was up (probe up and requests within SLO).",
+  );
+}
+
+/** The share of up seconds, for context (no points). */
+function availabilityComponent(up: boolean[]): Component {
   const upCount = up.filter(Boolean).length;
   const availability = ratio(upCount, up.length);
-  const outcomes = faultOutcomes(entry, up);
+  return component(
+    "availability",
+    "Availability",
+    up.length ? availability : null,
+    "ratio",
+    0,
+    0,
+    `${upCount} of ${up.length} seconds were up (${pct(availability)}); shown for context, no points.`,
+  );
+}
+
+/** What the faults did: the mean time to recover from a breach, and the faults survived (no points). */
+function faultComponents(outcomes: FaultOutcome[]): Component[] {
   const breached = outcomes.filter((o) => o.breachAt !== null);
   const survived = outcomes.length - breached.length;
   const mttr = breached.length
     ? breached.reduce((s, o) => s + (o.recoverySeconds ?? 0), 0) / breached.length
     : null;
   const unrecovered = breached.filter((o) => !o.recovered).length;
-  const components = [
-    component(
-      "longest-streak",
-      "Longest up streak",
-      streakSeconds,
-      "s",
-      streakSeconds * perSecond,
-      up.length * step * perSecond,
-      streakSeconds > 0
-        ? `Up for ${fmt(streakSeconds)} consecutive seconds (from t=${fmt(streak.start * step)} s): probe up and that second's requests within SLO (errors ≤ ${pct(def.slo.maxErrorRate)}, dropped ≤ ${pct(def.slo.maxDroppedRate)}, p99 ≤ ${def.slo.p99Ms} ms). This is the score.`
-        : "Not a single second was up (probe up and requests within SLO).",
-    ),
-    component(
-      "availability",
-      "Availability",
-      up.length ? availability : null,
-      "ratio",
-      0,
-      0,
-      `${upCount} of ${up.length} seconds were up (${pct(availability)}); shown for context, no points.`,
-    ),
+  return [
     component(
       "mean-time-to-recover",
       "Mean time to recover per fault",
@@ -153,14 +159,26 @@ export function scoreLongestUpkeep(def: ChallengeDef, entry: Measurements): Scor
       0,
       `${survived} of ${outcomes.length} faults caused no down second during the fault or the ${BREACH_GRACE_SECONDS} s after it${breached.length ? `; breached by: ${breached.map((o) => `${o.action}@${fmt(o.start)}s`).join(", ")}` : ""}. No points.`,
     ),
+  ];
+}
+
+/** Scores one longest-upkeep run: score = longest up streak (seconds). */
+export function scoreLongestUpkeep(def: ChallengeDef, entry: Measurements): ScoreResult {
+  const step = entry.stepSeconds > 0 ? entry.stepSeconds : 1;
+  const up = upSeconds(def, entry);
+  const restarts = Math.max(0, entry.restarts);
+  const components = [
+    streakComponent(def, up, step),
+    availabilityComponent(up),
+    ...faultComponents(faultOutcomes(entry, up)),
     component(
       "restarts",
       "Restarts",
-      Math.max(0, entry.restarts),
+      restarts,
       "restarts",
       0,
       0,
-      `The entry restarted ${Math.max(0, entry.restarts)} time(s) (kills force some; a restart only costs the seconds it is down). No points.`,
+      `The entry restarted ${restarts} time(s) (kills force some; a restart only costs the seconds it is down). No points.`,
     ),
   ];
   return total(components, "seconds");

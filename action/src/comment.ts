@@ -122,24 +122,24 @@ function comparison(c: RunCommentInput): string[] {
   return [parts.length ? `Change: ${parts.join(", ")}.` : `Your first run on ${r.challenge}.`, ""];
 }
 
-/** The comment (and summary) for a scored run. */
-export function renderRunComment(c: RunCommentInput): string {
+/** The score line: the figure, its unit, whether the run was invalid, for whom and which commit. */
+function scoreLine(c: RunCommentInput, invalid: boolean): string {
   const r = c.record;
   const unit = r.scoreUnit === "seconds" ? " s" : " points";
-  const invalid = r.integrity !== undefined && !r.integrity.valid;
-  const lines = [
-    commentMarker(r.login),
-    `## SRE Chaos Challenge: ${r.challenge}`,
-    "",
-    `**Score: ${num(r.score)}${unit}**${invalid ? " (**invalid run**)" : ""} for @${r.login} at \`${c.headSha.slice(0, 7)}\` (run \`${r.runId}\`)`,
-    "",
-    ...(invalid ? invalidSection(r.integrity!.problems) : []),
-    ...(r.integrity?.cautions?.length ? cautionSection(r.integrity.cautions, "###") : []),
-    ...comparison(c),
-    c.rank
-      ? `Rank on the ${r.challenge} board: **${c.rank.rank} of ${c.rank.total}**`
-      : `Not on the ${r.challenge} board: your current challenge is ${md(c.currentChallenge)}.`,
-    "",
+  return `**Score: ${num(r.score)}${unit}**${invalid ? " (**invalid run**)" : ""} for @${r.login} at \`${c.headSha.slice(0, 7)}\` (run \`${r.runId}\`)`;
+}
+
+/** Where the entry stands on the challenge's board, or why it is not on it. */
+function rankLine(c: RunCommentInput): string {
+  const r = c.record;
+  return c.rank
+    ? `Rank on the ${r.challenge} board: **${c.rank.rank} of ${c.rank.total}**`
+    : `Not on the ${r.challenge} board: your current challenge is ${md(c.currentChallenge)}.`;
+}
+
+/** The score's components, one table row each. */
+function componentTable(r: RunRecord): string[] {
+  return [
     "| component | value | points | max | how |",
     "| --- | --- | ---: | ---: | --- |",
     ...r.components.map(
@@ -148,32 +148,42 @@ export function renderRunComment(c: RunCommentInput): string {
     ),
     "",
   ];
-  if (r.failure) lines.push(...failureComment(r.failure));
-  const failed = r.verification.checks.filter((k) => !k.passed);
-  if (!r.verification.passed || failed.length || r.verification.duringLoad.failed) {
-    lines.push("### Verification failures", "");
-    for (const k of failed) lines.push(`- **${md(k.name)}**: ${md(k.detail)}`);
-    if (r.verification.duringLoad.failed) {
-      lines.push(
-        `- ${r.verification.duringLoad.failed} of ${r.verification.duringLoad.checked} responses under load had a wrong body`,
-      );
-    }
-    if (!r.verification.passed) lines.push("", "Verification failed, so the score is 0.");
-    lines.push("");
+}
+
+/** The checks that failed, before or under load; nothing when every check passed. */
+function verificationSection(r: RunRecord): string[] {
+  const v = r.verification;
+  const failed = v.checks.filter((k) => !k.passed);
+  if (v.passed && !failed.length && !v.duringLoad.failed) return [];
+  const lines = ["### Verification failures", ""];
+  for (const k of failed) lines.push(`- **${md(k.name)}**: ${md(k.detail)}`);
+  if (v.duringLoad.failed) {
+    lines.push(`- ${v.duringLoad.failed} of ${v.duringLoad.checked} responses under load had a wrong body`);
   }
+  if (!v.passed) lines.push("", "Verification failed, so the score is 0.");
+  lines.push("");
+  return lines;
+}
+
+/** A sparkline of the requests per second over the run; nothing when the record has none. */
+function rpsSection(r: RunRecord): string[] {
   const rps = r.series.values.rps ?? [];
-  if (rps.length) {
-    const peak = Math.max(0, ...rps.filter((v): v is number => v !== null));
-    lines.push(
-      `Requests per second over the run (peak ${num(peak)} req/s, one bar ≈ ${num((rps.length * r.series.stepSeconds) / Math.min(60, rps.length))} s):`,
-      "",
-      "```text",
-      sparkline(rps),
-      "```",
-      "",
-    );
-  }
-  lines.push(`Restarts: ${r.restarts}. Faults injected: ${r.faults.length}.`);
+  if (!rps.length) return [];
+  const peak = Math.max(0, ...rps.filter((v): v is number => v !== null));
+  return [
+    `Requests per second over the run (peak ${num(peak)} req/s, one bar ≈ ${num((rps.length * r.series.stepSeconds) / Math.min(60, rps.length))} s):`,
+    "",
+    "```text",
+    sparkline(rps),
+    "```",
+    "",
+  ];
+}
+
+/** Restarts and faults, the links to the run page and the workflow run, and the `/challenge` hint. */
+function footer(c: RunCommentInput): string[] {
+  const r = c.record;
+  const lines = [`Restarts: ${r.restarts}. Faults injected: ${r.faults.length}.`];
   const links = [
     ...(c.runUrl ? [`[The whole run, with charts](${c.runUrl})`] : []),
     ...(c.workflowUrl ? [`[The workflow run that measured it](${c.workflowUrl})`] : []),
@@ -183,6 +193,30 @@ export function renderRunComment(c: RunCommentInput): string {
     "",
     `To enter another challenge, comment \`/challenge <id>\` on this PR with one of: ${c.challengeIds.map((id) => `\`${id}\``).join(", ")}.`,
   );
+  return lines;
+}
+
+/** The comment (and summary) for a scored run. */
+export function renderRunComment(c: RunCommentInput): string {
+  const r = c.record;
+  const invalid = r.integrity !== undefined && !r.integrity.valid;
+  const lines = [
+    commentMarker(r.login),
+    `## SRE Chaos Challenge: ${r.challenge}`,
+    "",
+    scoreLine(c, invalid),
+    "",
+    ...(invalid ? invalidSection(r.integrity!.problems) : []),
+    ...(r.integrity?.cautions?.length ? cautionSection(r.integrity.cautions, "###") : []),
+    ...comparison(c),
+    rankLine(c),
+    "",
+    ...componentTable(r),
+    ...(r.failure ? failureComment(r.failure) : []),
+    ...verificationSection(r),
+    ...rpsSection(r),
+    ...footer(c),
+  ];
   return lines.join("\n") + "\n";
 }
 

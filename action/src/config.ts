@@ -62,6 +62,34 @@ function positiveInt(input: string, value: string): number | null {
   return Number(value);
 }
 
+/** `value` when it is empty or `ok` holds for it; otherwise a ConfigError saying `why`. */
+function checked(input: string, value: string, ok: (v: string) => boolean, why: string): string {
+  if (value !== "" && !ok(value)) throw new ConfigError(input, value, why);
+  return value;
+}
+
+const SCALE = /^\d+(\.\d+)?$/;
+const SITE_URL = /^https:\/\/[A-Za-z0-9.-]+(?::\d+)?(\/[A-Za-z0-9._~\-/]*)?$/;
+const HEAD_SHA = /^[0-9a-f]{40}$/;
+
+/** The `scale` input (default 1): a number in (0, 10]. */
+function scaleOf(raw: string): number {
+  const scale = Number(raw);
+  if (!SCALE.test(raw) || !(scale > 0 && scale <= 10)) {
+    throw new ConfigError("scale", raw, "is not a number in (0, 10]");
+  }
+  return scale;
+}
+
+/** `owner` and `repo` of GITHUB_REPOSITORY, which must be exactly `owner/repo`. */
+function repositoryOf(repository: string): { owner: string; repo: string } {
+  const [owner, repo, extra] = repository.split("/");
+  if (!owner || !repo || extra !== undefined) {
+    throw new ConfigError("GITHUB_REPOSITORY", repository, "is not owner/repo");
+  }
+  return { owner, repo };
+}
+
 /**
  * Reads and checks every input. `read` defaults to `core.getInput` (trimmed); `env` to process.env
  * (GITHUB_REPOSITORY, GITHUB_WORKSPACE, GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_RUN_ID, …).
@@ -74,65 +102,40 @@ export function readConfig(
   const mode = oneOf("mode", get("mode"), MODES);
   const githubToken = get("github-token");
   if (!githubToken) throw new ConfigError("github-token", "", "is empty (pass ${{ github.token }})");
-
   const challengeRaw = get("challenge");
   const challenge = challengeRaw === "" ? null : oneOf("challenge", challengeRaw, CHALLENGE_IDS);
-
-  const scaleRaw = get("scale") || "1";
-  const scale = Number(scaleRaw);
-  if (!/^\d+(\.\d+)?$/.test(scaleRaw) || !(scale > 0 && scale <= 10)) {
-    throw new ConfigError("scale", scaleRaw, "is not a number in (0, 10]");
-  }
-
-  const loginRaw = get("login");
-  if (loginRaw !== "" && !LOGIN_PATTERN.test(loginRaw)) {
-    throw new ConfigError("login", loginRaw, "is not a GitHub login");
-  }
-
-  const resultsBranch = get("results-branch") || "results";
-  if (!BRANCH.test(resultsBranch) || resultsBranch.includes("..")) {
-    throw new ConfigError("results-branch", resultsBranch, "is not a plain branch name");
-  }
-  const evaluateWorkflow = get("evaluate-workflow") || "evaluate.yml";
-  if (!WORKFLOW_FILE.test(evaluateWorkflow)) {
-    throw new ConfigError(
-      "evaluate-workflow",
-      evaluateWorkflow,
-      "is not a workflow file name like evaluate.yml",
-    );
-  }
-  const siteUrlRaw = get("site-url");
-  if (siteUrlRaw !== "" && !/^https:\/\/[A-Za-z0-9.-]+(?::\d+)?(\/[A-Za-z0-9._~\-/]*)?$/.test(siteUrlRaw)) {
-    throw new ConfigError("site-url", siteUrlRaw, "is not a plain https URL");
-  }
-
-  const headShaRaw = get("head-sha");
-  if (headShaRaw !== "" && !/^[0-9a-f]{40}$/.test(headShaRaw)) {
-    throw new ConfigError("head-sha", headShaRaw, "is not a 40-hex commit SHA");
-  }
-  const headSha = headShaRaw || null;
-
-  const repository = env.GITHUB_REPOSITORY ?? "";
-  const [owner, repo, extra] = repository.split("/");
-  if (!owner || !repo || extra !== undefined) {
-    throw new ConfigError("GITHUB_REPOSITORY", repository, "is not owner/repo");
-  }
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const scale = scaleOf(get("scale") || "1");
+  const login = checked("login", get("login"), (v) => LOGIN_PATTERN.test(v), "is not a GitHub login");
+  const resultsBranch = checked(
+    "results-branch",
+    get("results-branch") || "results",
+    (v) => BRANCH.test(v) && !v.includes(".."),
+    "is not a plain branch name",
+  );
+  const evaluateWorkflow = checked(
+    "evaluate-workflow",
+    get("evaluate-workflow") || "evaluate.yml",
+    (v) => WORKFLOW_FILE.test(v),
+    "is not a workflow file name like evaluate.yml",
+  );
+  const siteUrl = checked("site-url", get("site-url"), (v) => SITE_URL.test(v), "is not a plain https URL");
+  const headSha = checked("head-sha", get("head-sha"), (v) => HEAD_SHA.test(v), "is not a 40-hex commit SHA");
+  const { owner, repo } = repositoryOf(env.GITHUB_REPOSITORY ?? "");
   return Object.freeze({
     mode,
     githubToken,
     owner,
     repo,
-    workspace,
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
     eventName: env.GITHUB_EVENT_NAME ?? "",
     eventPath: env.GITHUB_EVENT_PATH ?? "",
     challenge,
     scale,
-    login: loginRaw || null,
-    headSha,
+    login: login || null,
+    headSha: headSha || null,
     resultsBranch,
     artifactDir: get("artifact-dir") || "sre-chaos-artifact",
-    siteUrl: siteUrlRaw ? siteUrlRaw.replace(/\/?$/, "/") : null,
+    siteUrl: siteUrl ? siteUrl.replace(/\/?$/, "/") : null,
     evaluateWorkflow,
     runId: positiveInt("GITHUB_RUN_ID", env.GITHUB_RUN_ID ?? ""),
     runAttempt: positiveInt("GITHUB_RUN_ATTEMPT", env.GITHUB_RUN_ATTEMPT ?? ""),

@@ -5,6 +5,13 @@
 import { getOctokit } from "@actions/github";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import {
+  accessAndWorkflowCalls,
+  commentCalls,
+  contentCalls,
+  pullCalls,
+  type RepoClient,
+} from "./github-calls.ts";
 
 export interface PullRequestInfo {
   number: number;
@@ -73,7 +80,7 @@ export interface GitHubApi {
   getFileText(path: string, ref: string): Promise<string | null>;
 }
 
-interface HttpishError {
+export interface HttpishError {
   status?: number;
   message?: string;
 }
@@ -100,6 +107,9 @@ export interface ApiOptions {
 }
 
 let instances = 0;
+
+/** The Octokit of {@link octokitFor}: REST methods and `paginate`, with the two plugins. */
+export type Octokit = ReturnType<typeof octokitFor>;
 
 /** Octokit with retries and throttling, for one token. */
 function octokitFor(token: string, opts: ApiOptions) {
@@ -163,8 +173,6 @@ function endpointOf(err: unknown): string {
   return `${req.method ?? "?"} ${p}`;
 }
 
-const PERMISSIONS: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
-
 /** The real API for one repository, authenticated with the workflow's token. */
 export function createGitHubApi(
   token: string,
@@ -172,152 +180,23 @@ export function createGitHubApi(
   repo: string,
   opts: ApiOptions = {},
 ): GitHubApi {
-  const octokit = octokitFor(token, opts);
-  /** Runs one call (retries happen inside, per request) and names the endpoint of a failure. */
-  const r = async <T>(fn: () => Promise<T>) => {
-    try {
-      return await fn();
-    } catch (err) {
-      const endpoint = endpointOf(err);
-      throw endpoint ? new GitHubApiError(endpoint, err) : err;
-    }
+  const client: RepoClient = {
+    octokit: octokitFor(token, opts),
+    owner,
+    repo,
+    async call(fn) {
+      try {
+        return await fn();
+      } catch (err) {
+        const endpoint = endpointOf(err);
+        throw endpoint ? new GitHubApiError(endpoint, err) : err;
+      }
+    },
   };
-  const pr = (p: {
-    number: number;
-    state: string;
-    user: { login: string } | null;
-    head: { sha: string; ref?: string; repo?: { full_name?: string } | null };
-    html_url: string;
-  }): PullRequestInfo => ({
-    number: p.number,
-    state: p.state,
-    authorLogin: p.user?.login ?? "",
-    headSha: p.head.sha,
-    htmlUrl: p.html_url,
-    ...(p.head.ref ? { headRef: p.head.ref } : {}),
-    ...(p.head.repo?.full_name ? { headRepo: p.head.repo.full_name } : {}),
-  });
   return {
-    async findPullRequestsForSha(sha) {
-      const res = await r(() =>
-        octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-          owner,
-          repo,
-          commit_sha: sha,
-          per_page: 100,
-        }),
-      );
-      if (res.data.length > 0) return res.data.map(pr);
-      // A fork's head commit is not always associated yet: fall back to the open PRs' heads.
-      const open = await r(() =>
-        octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: "open", per_page: 100 }),
-      );
-      return open.filter((p) => p.head.sha === sha).map(pr);
-    },
-    async getPullRequest(number) {
-      const res = await r(() => octokit.rest.pulls.get({ owner, repo, pull_number: number }));
-      return pr(res.data);
-    },
-    async listPullRequestFiles(number) {
-      const files = await r(() =>
-        octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: number, per_page: 100 }),
-      );
-      return files.map((f) => ({
-        filename: f.filename,
-        status: f.status,
-        ...(f.previous_filename ? { previousFilename: f.previous_filename } : {}),
-      }));
-    },
-    async getTree(sha) {
-      const res = await r(() => octokit.rest.git.getTree({ owner, repo, tree_sha: sha, recursive: "1" }));
-      return {
-        entries: res.data.tree.map((t) => ({ path: t.path ?? "", mode: t.mode ?? "", type: t.type ?? "" })),
-        truncated: res.data.truncated,
-      };
-    },
-    async getCollaboratorPermission(login) {
-      try {
-        const res = await r(() =>
-          octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login }),
-        );
-        // role_name distinguishes maintain/triage; permission is the legacy admin/write/read/none.
-        const role = (res.data.role_name || res.data.permission) as Permission;
-        return PERMISSIONS.includes(role) ? role : "none";
-      } catch (err) {
-        if ((err as HttpishError).status === 404) return "none";
-        throw err;
-      }
-    },
-    async listIssueComments(issue) {
-      const all = await r(() =>
-        octokit.paginate(octokit.rest.issues.listComments, {
-          owner,
-          repo,
-          issue_number: issue,
-          per_page: 100,
-        }),
-      );
-      return all.map((c) => ({ id: c.id, body: c.body ?? "", userLogin: c.user?.login ?? "" }));
-    },
-    async createComment(issue, body) {
-      const res = await r(() =>
-        octokit.rest.issues.createComment({ owner, repo, issue_number: issue, body }),
-      );
-      return { id: res.data.id };
-    },
-    async updateComment(commentId, body) {
-      await r(() => octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body }));
-    },
-    async createReaction(commentId, content) {
-      await r(() =>
-        octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: commentId, content }),
-      );
-    },
-    async listWorkflowRuns(workflowFile, filter) {
-      const res = await r(() =>
-        octokit.rest.actions.listWorkflowRuns({
-          owner,
-          repo,
-          workflow_id: workflowFile,
-          event: filter.event,
-          head_sha: filter.headSha,
-          per_page: 100,
-        }),
-      );
-      return res.data.workflow_runs
-        .map((w) => ({
-          id: w.id,
-          event: w.event,
-          headSha: w.head_sha,
-          status: w.status ?? "",
-          createdAt: w.created_at,
-        }))
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    },
-    async rerunWorkflowRun(runId) {
-      await r(() => octokit.rest.actions.reRunWorkflow({ owner, repo, run_id: runId }));
-    },
-    async getDefaultBranch() {
-      const res = await r(() => octokit.rest.repos.get({ owner, repo }));
-      return res.data.default_branch;
-    },
-    async getFileText(path, ref) {
-      try {
-        const res = await r(() => octokit.rest.repos.getContent({ owner, repo, path, ref }));
-        const d = res.data as { type?: string; encoding?: string; content?: string; size?: number };
-        if (
-          Array.isArray(res.data) ||
-          d.type !== "file" ||
-          d.encoding !== "base64" ||
-          (d.size ?? 0) > 1_000_000
-        ) {
-          return null;
-        }
-        return Buffer.from(d.content ?? "", "base64").toString("utf8");
-      } catch (err) {
-        if ((err as HttpishError).status === 404) return null;
-        throw err;
-      }
-    },
+    ...pullCalls(client),
+    ...commentCalls(client),
+    ...contentCalls(client),
+    ...accessAndWorkflowCalls(client),
   };
 }
