@@ -1,7 +1,8 @@
 /**
  * Benchmark of the site build (issue 5): a synthetic results set of 10,000 entries × 5 runs, built
- * once; prints build time (and CPU time), page count, the largest page and the largest board page,
- * and their ratios to the aims (build ≤ 10 s, board page ≤ 150 KB).
+ * once from cold (an empty output folder); prints build time and CPU time (all threads), page count,
+ * the largest page and the largest board page, and their ratios to the aims (build ≤ 10 s, board
+ * page ≤ 150 KB; CPU time against the build's 10 s).
  *
  *   node --import tsx bench/site-build.ts [--entries 10000] [--runs 5] [--points 120] [--keep]
  *   node --import tsx bench/site-build.ts --results <dir>   (rebuild a kept set, skip generating)
@@ -98,21 +99,27 @@ try {
   };
   walk(out);
   const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const ratio = (v: number, aim: number) => `ratio ${(v / aim).toFixed(2)}`;
   console.log(
-    `build time:         ${seconds.toFixed(2)} s   (aim ≤ ${AIM_SECONDS} s: ratio ${(seconds / AIM_SECONDS).toFixed(2)})`,
+    `cold build:         ${seconds.toFixed(2)} s   (aim ≤ ${AIM_SECONDS} s: ${ratio(seconds, AIM_SECONDS)})`,
   );
   // On a shared machine wall time swings with others' load; CPU time and the load average say how much.
+  // CPU time against the same aim: what the build would take on one CPU of its own.
   console.log(
-    `cpu time:           user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s; load average ${loadavg()
-      .map((x) => x.toFixed(1))
-      .join(" ")} on ${cpus().length} CPUs`,
+    `cpu time:           ${cpuSeconds.toFixed(2)} s, all threads (user ${(cpu.user / 1e6).toFixed(2)} s, system ${(cpu.system / 1e6).toFixed(2)} s)   (aim ≤ ${AIM_SECONDS} s: ${ratio(cpuSeconds, AIM_SECONDS)})`,
   );
   console.log(
-    `pages:              ${pages} (buildSite reported ${r.pages}, skipped ${r.skipped.length}); ${r.workers} worker threads`,
+    `load average:       ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")} on ${cpus().length} CPUs; ${r.workers} worker threads`,
+  );
+  console.log(
+    `pages:              ${pages} (buildSite reported ${r.pages}, skipped ${r.skipped.length})   (no aim)`,
   );
   console.log(`largest page:       ${kb(largest.size)}  ${largest.file}`);
   console.log(
-    `largest board page: ${kb(largestBoard.size)}  ${largestBoard.file}   (aim ≤ 150 KB: ratio ${(largestBoard.size / AIM_BOARD_BYTES).toFixed(2)})`,
+    `largest board page: ${kb(largestBoard.size)}  ${largestBoard.file}   (aim ≤ 150 KB: ${ratio(largestBoard.size, AIM_BOARD_BYTES)})`,
   );
   if (o.keep) console.log(`kept: ${tmp}`);
 } finally {

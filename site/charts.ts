@@ -145,34 +145,37 @@ export function compactPath(px: readonly number[], py: readonly number[]): strin
 /** Points per line above which a chart thins its lines (pixels are the limit anyway). */
 export const MAX_POINTS_PER_LINE = 600;
 
-/** A time-series chart: axes with ticks, one path per line, fault spans shaded and labelled. */
-export function lineChart(c: ChartInput): string {
-  const len = Math.max(0, ...c.lines.map((l) => l.values.length));
-  const spans = c.spans ?? [];
-  const markers = c.markers ?? [];
-  const duration = Math.max(
-    (len - 1) * c.stepSeconds,
-    ...spans.map((s) => s.end),
-    ...markers.map((m) => m.at),
-    1,
-  );
-  let dataMax = 0;
-  for (const l of c.lines) for (const v of l.values) if (v !== null && v > dataMax) dataMax = v;
-  const yTicks = niceTicks(c.yMax ?? dataMax);
-  const yTop = yTicks[yTicks.length - 1]!;
-  const x = (t: number) => M.left + (Math.min(Math.max(t, 0), duration) / duration) * PW;
-  const y = (v: number) => M.top + PH - (Math.min(Math.max(v, 0), yTop) / yTop) * PH;
-  const hasData = c.lines.some((l) => l.values.some((v) => v !== null));
+/** Plot coordinates: x from seconds, y from a value, both clamped to the plot. */
+interface Scale {
+  x(t: number): number;
+  y(v: number): number;
+}
 
+/**
+ * Markup that many charts share, made once: a big build draws six charts per run page with the
+ * same spans, markers and x axis, and most y axes repeat too. Bounded, so memory stays flat.
+ */
+const shared = new Map<string, string>();
+function once(key: string, make: () => string): string {
+  let s = shared.get(key);
+  if (s === undefined) {
+    if (shared.size >= 4096) shared.clear();
+    shared.set(key, (s = make()));
+  }
+  return s;
+}
+/** The spans and markers of the last chart (a run page passes the same arrays to each of its charts). */
+let lastDecor: { spans: readonly Span[]; markers: readonly Marker[]; duration: number; text: string } | null =
+  null;
+
+function decor(spans: readonly Span[], markers: readonly Marker[], duration: number, sc: Scale): string {
+  if (lastDecor?.spans === spans && lastDecor.markers === markers && lastDecor.duration === duration) {
+    return lastDecor.text;
+  }
   const parts: string[] = [];
-  parts.push(
-    `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(c.title)}" xmlns="http://www.w3.org/2000/svg">`,
-    `<title>${esc(c.title)} (${esc(c.unit)})</title>`,
-    `<text class="ch-title" x="${M.left}" y="16">${esc(c.title)} (${esc(c.unit)})</text>`,
-  );
   for (const s of spans) {
-    const x0 = x(s.start);
-    const w = Math.max(x(s.end) - x0, 1);
+    const x0 = sc.x(s.start);
+    const w = Math.max(sc.x(s.end) - x0, 1);
     parts.push(
       `<g class="ch-fault"><title>${esc(s.label)}: ${n(s.start)}–${n(s.end)} s</title>`,
       `<rect x="${n(x0)}" y="${M.top}" width="${n(w)}" height="${PH}"/>`,
@@ -180,56 +183,124 @@ export function lineChart(c: ChartInput): string {
     );
   }
   for (const m of markers) {
-    const xm = n(x(m.at));
+    const xm = n(sc.x(m.at));
     parts.push(
       `<g class="ch-phase"><title>phase ${esc(m.label)} from ${n(m.at)} s</title>`,
       `<line x1="${xm}" y1="${M.top}" x2="${xm}" y2="${M.top + PH}"/></g>`,
     );
   }
-  // Axes and ticks.
-  parts.push(`<g class="ch-axis">`);
-  for (const t of yTicks) {
-    const yy = n(y(t));
+  lastDecor = { spans, markers, duration, text: parts.join("") };
+  return lastDecor.text;
+}
+
+/** The axes, their ticks and grid: they depend on the duration and the y ticks only. */
+function axes(yTicks: readonly number[], duration: number, sc: Scale): string {
+  const yTop = yTicks[yTicks.length - 1]!;
+  return once(`${duration} ${yTop} ${yTicks.length}`, () => {
+    const parts = [`<g class="ch-axis">`];
+    for (const t of yTicks) {
+      const yy = n(sc.y(t));
+      parts.push(
+        `<line class="ch-grid" x1="${M.left}" y1="${yy}" x2="${M.left + PW}" y2="${yy}"/>`,
+        `<text x="${M.left - 6}" y="${yy}" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`,
+      );
+    }
+    for (const t of niceTicks(duration, 6)) {
+      if (t > duration) break;
+      const xx = n(sc.x(t));
+      parts.push(
+        `<line x1="${xx}" y1="${M.top + PH}" x2="${xx}" y2="${M.top + PH + 4}"/>`,
+        `<text x="${xx}" y="${M.top + PH + 16}" text-anchor="middle">${fmt(t)}</text>`,
+      );
+    }
     parts.push(
-      `<line class="ch-grid" x1="${M.left}" y1="${yy}" x2="${M.left + PW}" y2="${yy}"/>`,
-      `<text x="${M.left - 6}" y="${yy}" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`,
+      `<line x1="${M.left}" y1="${M.top + PH}" x2="${M.left + PW}" y2="${M.top + PH}"/>`,
+      `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + PH}"/>`,
+      `<text x="${M.left + PW}" y="${H - 2}" text-anchor="end">seconds</text></g>`,
     );
+    return parts.join("");
+  });
+}
+
+const isPoint = (v: number | null | undefined): v is number => v !== null && Number.isFinite(v);
+
+/**
+ * One line's paths (a dot for a lone point), a path per run of points between gaps, in whole
+ * pixels; `xs` is the x pixel of each index. No object per point: this was most of a build's
+ * chart time. A run longer than MAX_POINTS_PER_LINE is thinned (decimate).
+ */
+function linePaths(
+  values: readonly (number | null)[],
+  xs: readonly number[],
+  y: Scale["y"],
+  cls: string,
+): string {
+  let out = "";
+  for (let i = 0; i < values.length;) {
+    while (i < values.length && !isPoint(values[i])) i++;
+    let j = i;
+    while (j < values.length && isPoint(values[j])) j++;
+    if (j === i) break;
+    let px: number[];
+    let py: number[];
+    if (j - i > MAX_POINTS_PER_LINE) {
+      const seg = decimate(
+        Array.from({ length: j - i }, (_, k) => ({ i: i + k, v: values[i + k]! })),
+        MAX_POINTS_PER_LINE,
+      );
+      px = seg.map((p) => xs[p.i]!);
+      py = seg.map((p) => Math.round(y(p.v)));
+    } else {
+      px = xs.slice(i, j);
+      py = new Array<number>(j - i);
+      for (let k = i; k < j; k++) py[k - i] = Math.round(y(values[k]!));
+    }
+    out +=
+      px.length === 1
+        ? `<circle class="${cls}" cx="${px[0]}" cy="${py[0]}" r="1.5"/>`
+        : `<path class="${cls}" d="${compactPath(px, py)}"/>`;
+    i = j;
   }
-  for (const t of niceTicks(duration, 6)) {
-    if (t > duration) break;
-    const xx = n(x(t));
-    parts.push(
-      `<line x1="${xx}" y1="${M.top + PH}" x2="${xx}" y2="${M.top + PH + 4}"/>`,
-      `<text x="${xx}" y="${M.top + PH + 16}" text-anchor="middle">${fmt(t)}</text>`,
-    );
-  }
-  parts.push(
-    `<line x1="${M.left}" y1="${M.top + PH}" x2="${M.left + PW}" y2="${M.top + PH}"/>`,
-    `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + PH}"/>`,
-    `<text x="${M.left + PW}" y="${H - 2}" text-anchor="end">seconds</text></g>`,
-  );
+  return out;
+}
+
+/** A time-series chart: axes with ticks, one path per line, fault spans shaded and labelled. */
+export function lineChart(c: ChartInput): string {
+  let len = 0;
+  for (const l of c.lines) if (l.values.length > len) len = l.values.length;
+  const spans = c.spans ?? [];
+  const markers = c.markers ?? [];
+  let duration = Math.max((len - 1) * c.stepSeconds, 1);
+  for (const s of spans) if (s.end > duration) duration = s.end;
+  for (const m of markers) if (m.at > duration) duration = m.at;
+  let dataMax = 0;
+  for (const l of c.lines) for (const v of l.values) if (v !== null && v > dataMax) dataMax = v;
+  const yTicks = niceTicks(c.yMax ?? dataMax);
+  const yTop = yTicks[yTicks.length - 1]!;
+  const sc: Scale = {
+    x: (t) => M.left + (Math.min(Math.max(t, 0), duration) / duration) * PW,
+    y: (v) => M.top + PH - (Math.min(Math.max(v, 0), yTop) / yTop) * PH,
+  };
+  const hasData = c.lines.some((l) => l.values.some((v) => v !== null));
+
+  const parts: string[] = [
+    `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(c.title)}" xmlns="http://www.w3.org/2000/svg">`,
+    `<title>${esc(c.title)} (${esc(c.unit)})</title>`,
+    `<text class="ch-title" x="${M.left}" y="16">${esc(c.title)} (${esc(c.unit)})</text>`,
+    decor(spans, markers, duration, sc),
+    axes(yTicks, duration, sc),
+  ];
   if (!hasData) {
     parts.push(
       `<text class="ch-empty" x="${M.left + PW / 2}" y="${M.top + PH / 2}" text-anchor="middle">no data</text>`,
     );
   }
-  // Whole-pixel coordinates, x computed once per index: a run page draws thousands of points, and
-  // this loop was most of a site build's CPU time (bench/site-build.ts).
+  // Whole-pixel coordinates, x computed once per index.
   const xs: number[] = new Array<number>(len);
-  for (let i = 0; i < len; i++) xs[i] = Math.round(x(i * c.stepSeconds));
+  for (let i = 0; i < len; i++) xs[i] = Math.round(sc.x(i * c.stepSeconds));
   c.lines.forEach((l, k) => {
     const cls = `ch-s${k % 4}`;
-    for (const full of segments(l.values)) {
-      const seg = decimate(full, MAX_POINTS_PER_LINE);
-      if (seg.length === 1) {
-        const p = seg[0]!;
-        parts.push(`<circle class="${cls}" cx="${xs[p.i]}" cy="${Math.round(y(p.v))}" r="1.5"/>`);
-        continue;
-      }
-      const px = seg.map((p) => xs[p.i]!);
-      const py = seg.map((p) => Math.round(y(p.v)));
-      parts.push(`<path class="${cls}" d="${compactPath(px, py)}"/>`);
-    }
+    parts.push(linePaths(l.values, xs, sc.y, cls));
     // Legend, right-aligned in the title row.
     const lx = W - M.right - (c.lines.length - k) * 70;
     parts.push(

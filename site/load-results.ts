@@ -6,7 +6,7 @@
  * so one bad file never takes the whole site down. The reader works one login at a time, so the build
  * can spread logins over worker threads and never holds more than one login's full records.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { z } from "zod";
 import {
@@ -18,6 +18,7 @@ import {
   type RunRecord,
 } from "../record/run-record.ts";
 import { entryRecordSchema, type EntryRecord } from "../record/entry-record.ts";
+import { readLoginFiles, type Cut, type LoginFiles, type RecordFile } from "./record-files.mjs";
 import { summarize, type RunSummary } from "./view-model.ts";
 
 /** A file left out of the site, and why. */
@@ -25,9 +26,6 @@ export interface Skipped {
   file: string;
   reason: string;
 }
-
-const RUN_FILE = /^(\d{8}T\d{6}Z-[0-9a-f]{8})\.json$/;
-const RUN_DIR = /^\d{8}T\d{6}Z-[0-9a-f]{8}$/;
 
 function reasonOf(e: unknown): string {
   if (e instanceof RecordError) return e.problems.join("; ");
@@ -59,45 +57,66 @@ type Parsed = z.infer<typeof summarySchema>;
 /** A run as the site renders it: the whole record, series validated, measurements left out. */
 export type SiteRun = Omit<RunRecord, "measurements">;
 
-/** Parses a record file's bytes once and validates every field but the series; throws RecordError. */
-function parseRecord(bytes: Buffer, file: string): Parsed {
-  if (bytes.length > RECORD_LIMITS.maxBytes) {
-    throw new RecordError(file, [`larger than ${RECORD_LIMITS.maxBytes} bytes`]);
-  }
-  let data: unknown;
+/** A parsed record and, when the scan cut it out, the series still as bytes (parsed only if drawn). */
+interface Read {
+  run: Parsed;
+  file: string;
+  series: Uint8Array | null;
+}
+
+/** Parses a file's bytes whole; throws RecordError. */
+function parseWhole(bytes: Uint8Array, file: string): unknown {
   try {
-    data = JSON.parse(bytes.toString("utf8"));
+    return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("utf8"));
   } catch (e) {
     throw new RecordError(file, [`not JSON: ${(e as Error).message}`]);
   }
+}
+
+/** The record's text with the scan's cuts replaced (series by `null`, measurements by `{}`). */
+function withoutCuts(bytes: Uint8Array, cuts: readonly Cut[]): string {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  let text = "";
+  let at = 0;
+  for (const c of cuts) {
+    text += b.toString("utf8", at, c.start) + c.with;
+    at = c.end;
+  }
+  return text + b.toString("utf8", at);
+}
+
+/**
+ * Parses a record file once and validates every field but the series; throws RecordError. When the
+ * scan (record-files.mjs) found valid JSON, the series and measurements are left out of the parse
+ * (their syntax is checked, nothing is built): the series is parsed later, only for a run that gets
+ * a page. Otherwise, or should the parse disagree, the file is parsed whole as it always was.
+ */
+function parseRecord({ file, bytes, cuts }: RecordFile & { bytes: Uint8Array }): Read {
+  if (bytes.length > RECORD_LIMITS.maxBytes) {
+    throw new RecordError(file, [`larger than ${RECORD_LIMITS.maxBytes} bytes`]);
+  }
+  let data: unknown = undefined;
+  let series: Uint8Array | null = null;
+  try {
+    if (cuts) data = JSON.parse(withoutCuts(bytes, cuts));
+    const cut = cuts?.find((c) => c.key === "series");
+    if (cut) series = bytes.subarray(cut.start, cut.end);
+  } catch {
+    data = undefined;
+  }
+  if (data === undefined) data = parseWhole(bytes, file);
   const r = summarySchema.safeParse(data);
   if (!r.success) throw new RecordError(file, problemsOf(r.error.issues));
-  return r.data as Parsed;
+  return { run: r.data as Parsed, file, series };
 }
 
 /** Validates the series of a parsed record; with the rest already checked, the site's schema holds. */
-function withSeries(run: Parsed, file: string): SiteRun {
-  const s = siteSeriesSchema.safeParse(run.series);
+function withSeries({ run, file, series }: Read): SiteRun {
+  const raw = series ? parseWhole(series, file) : run.series;
+  const s = siteSeriesSchema.safeParse(raw);
   if (!s.success) throw new RecordError(file, problemsOf(s.error.issues, ["series"]));
   const { measurements: _, ...rest } = run;
   return { ...rest, series: s.data };
-}
-
-/** The record files of one login's folder (either layout), and the names that are not records. */
-function listRuns(loginDir: string): { found: { file: string; runId: string }[]; bad: string[] } {
-  const found: { file: string; runId: string }[] = [];
-  const bad: string[] = [];
-  for (const d of readdirSync(loginDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const p = join(loginDir, d.name);
-    const m = RUN_FILE.exec(d.name);
-    if (m && !d.isDirectory()) found.push({ file: p, runId: m[1]! });
-    else if (RUN_DIR.test(d.name) && d.isDirectory()) {
-      // No run.json yet: a run still in progress.
-      const file = join(p, "run.json");
-      if (statSync(file, { throwIfNoEntry: false })?.isFile()) found.push({ file, runId: d.name });
-    } else bad.push(p);
-  }
-  return { found, bad };
 }
 
 export interface LoginRuns {
@@ -108,43 +127,52 @@ export interface LoginRuns {
   skipped: Skipped[];
 }
 
+/** Picks the runs whose series is needed (the ones that get a page); default all. */
+export type NeedSeries = (runs: RunSummary[]) => Set<string>;
+
 /**
  * Reads one login's runs from `<dir>/runs/<login>/`. Each file is read and parsed once; every field
  * but the series is validated for every run, and the series only for the runs `needSeries` picks
- * from the summaries (the ones that get a page; default all). A run whose series is bad is dropped
- * everywhere and reported.
+ * from the summaries. A run whose series is bad is dropped everywhere and reported.
  */
-export function readLoginRuns(
+export function readLoginRuns(dir: string, login: string, needSeries?: NeedSeries): LoginRuns {
+  return loginRuns(dir, login, readLoginFiles(join(dir, "runs", login)), needSeries);
+}
+
+/** readLoginRuns on files already read (record-files.mjs `readLoginFiles`, maybe in another thread). */
+export function loginRuns(
   dir: string,
   login: string,
-  needSeries: (runs: RunSummary[]) => Set<string> = (runs) => new Set(runs.map((r) => r.runId)),
+  { files, bad }: LoginFiles,
+  needSeries: NeedSeries = (runs) => new Set(runs.map((r) => r.runId)),
 ): LoginRuns {
   const out: LoginRuns = { summaries: [], full: [], skipped: [] };
   const skip = (file: string, reason: string) => out.skipped.push({ file: relative(dir, file), reason });
-  const { found, bad } = listRuns(join(dir, "runs", login));
   for (const p of bad) skip(p, "not a run record name (<run-id>.json or <run-id>/run.json)");
-  const parsed = new Map<string, { file: string; run: Parsed }>();
+  const parsed = new Map<string, Read>();
   const summaries: RunSummary[] = [];
-  for (const { file, runId } of found) {
+  for (const f of files) {
     try {
-      const run = parseRecord(readFileSync(file), file);
+      if (!f.bytes) throw new Error(f.error ?? "not read");
+      const read = parseRecord({ ...f, bytes: f.bytes });
+      const { run } = read;
       // The path is what the publisher vouched for; a record claiming another login or id is refused.
       if (run.login !== login) throw new Error(`login "${run.login}" does not match folder "${login}"`);
-      if (run.runId !== runId) throw new Error(`runId "${run.runId}" does not match file name`);
+      if (run.runId !== f.runId) throw new Error(`runId "${run.runId}" does not match file name`);
       summaries.push(summarize(run));
-      parsed.set(runId, { file, run });
+      parsed.set(f.runId, read);
     } catch (e) {
-      skip(file, reasonOf(e));
+      skip(f.file, reasonOf(e));
     }
   }
   const wanted = needSeries(summaries);
   const dropped = new Set<string>();
-  for (const [id, { file, run }] of parsed) {
+  for (const [id, read] of parsed) {
     if (!wanted.has(id)) continue;
     try {
-      out.full.push(withSeries(run, file));
+      out.full.push(withSeries(read));
     } catch (e) {
-      skip(file, reasonOf(e));
+      skip(read.file, reasonOf(e));
       dropped.add(id);
     }
   }

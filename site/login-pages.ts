@@ -8,12 +8,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { BoardEntry } from "./board-view.ts";
 import { pageFile } from "./links.ts";
-import { readLoginRuns, type Skipped } from "./load-results.ts";
+import { loginRuns, type Skipped } from "./load-results.ts";
 import { loginModel, runsWithPages } from "./login-view.ts";
 import { pageFiles } from "./page-files.ts";
+import { readLoginFiles, type LoginFiles } from "./record-files.mjs";
 import { createRenderer, type PageKind } from "./render.ts";
 import { runPage } from "./run-view.ts";
 import type { ChallengeInfo } from "./scoring-view.ts";
+import { threadCalls } from "./thread-calls.ts";
 import { siteContext } from "./view-model.ts";
 
 /** What a login-pages worker needs to know about the build (plain data: it crosses threads). */
@@ -53,10 +55,20 @@ export function writePage(outDir: string, path: string, html: string): void {
 /** Pages per message to the page writer: few messages, and the writer starts while this thread renders. */
 const PAGES_PER_MESSAGE = 16;
 
-/** Builds batches of logins' pages; `close` ends its page writer's thread. */
-export type LoginBuilder = ((jobs: readonly LoginJob[]) => Promise<LoginResult[]>) & {
+/**
+ * Builds batches of logins' pages, from the batch's record files when `prepare` read them already;
+ * `close` ends its helper threads.
+ */
+export type LoginBuilder = ((
+  jobs: readonly LoginJob[],
+  files?: Promise<LoginFiles[]>,
+) => Promise<LoginResult[]>) & {
+  /** Starts reading a batch's record files in the record reader's thread (record-reader.mjs). */
+  prepare(jobs: readonly LoginJob[]): Promise<LoginFiles[]>;
   close(): Promise<void>;
 };
+
+const READER = new URL("./record-reader.mjs", import.meta.url);
 
 /**
  * Makes a builder for batches of logins under one config (the templates are compiled once per
@@ -68,7 +80,10 @@ export function loginPages(config: LoginPagesConfig): LoginBuilder {
   const render = createRenderer();
   const perChallenge = config.runPagesPerChallenge;
   const files = pageFiles();
-  const build = async (jobs: readonly LoginJob[]) => {
+  let reader: ReturnType<typeof threadCalls<{ dirs: string[] }, LoginFiles[]>> | null = null;
+  const loginDir = (login: string) => join(config.resultsDir, "runs", login);
+  const build = async (jobs: readonly LoginJob[], read?: Promise<LoginFiles[]>) => {
+    const recordFiles = read ? await read : jobs.map((j) => readLoginFiles(loginDir(j.login)));
     const writes: Promise<void>[] = [];
     let pages: [string, string][] = [];
     const flush = () => {
@@ -79,18 +94,28 @@ export function loginPages(config: LoginPagesConfig): LoginBuilder {
       pages.push([join(config.outDir, pageFile(page.path)), render(page)]);
       if (pages.length === PAGES_PER_MESSAGE) flush();
     };
-    const results = jobs.map((job) => buildLogin(job, write));
+    const results = jobs.map((job, k) => buildLogin(job, recordFiles[k]!, write));
     if (pages.length) flush();
     await Promise.all(writes);
     return results;
   };
-  return Object.assign(build, { close: () => files.close() });
+  const prepare = (jobs: readonly LoginJob[]) => {
+    reader ??= threadCalls(READER, "site record reader");
+    return reader.call({ dirs: jobs.map((j) => loginDir(j.login)) });
+  };
+  const close = async () => {
+    await Promise.all([files.close(), reader?.close()]);
+  };
+  return Object.assign(build, { prepare, close });
 
   function buildLogin(
     { login, entryChallenge }: LoginJob,
+    recordFiles: LoginFiles,
     write: (page: { path: string; kind: PageKind }) => void,
   ): LoginResult {
-    const read = readLoginRuns(config.resultsDir, login, (runs) => runsWithPages(runs, perChallenge));
+    const read = loginRuns(config.resultsDir, login, recordFiles, (runs) =>
+      runsWithPages(runs, perChallenge),
+    );
     const result: LoginResult = {
       login,
       runs: read.summaries.length,

@@ -55,9 +55,16 @@ export async function buildLogins(
   const ownLane = async () => {
     const build = loginPages(config);
     try {
-      for (let b = take(); b >= 0; b = take()) {
+      // The next batch's records are read (in the reader's thread) while this one is built.
+      let b = take();
+      let read = b >= 0 ? build.prepare(batches[b]!) : null;
+      while (b >= 0) {
+        const next = take();
+        const nextRead = next >= 0 ? build.prepare(batches[next]!) : null;
+        nextRead?.catch(() => {}); // awaited in its turn; a failure fails the build then
         // Awaiting the batch's writes also lets the workers' answers in, so each gets its next batch.
-        results[b] = await build(batches[b]!);
+        results[b] = await build(batches[b]!, read!);
+        [b, read] = [next, nextRead];
       }
     } finally {
       await build.close();

@@ -4,7 +4,7 @@
  * 2-CPU machine every trip's wake-up cost this thread more than the write: one message per batch of
  * pages instead, written with plain synchronous calls where they block no one.
  */
-import { Worker } from "node:worker_threads";
+import { threadCalls } from "./thread-calls.ts";
 
 export interface PageFiles {
   /** Writes every `[file, html]` (its folder exists); settles when all are on disk. */
@@ -17,34 +17,6 @@ const WRITER = new URL("./page-writer.mjs", import.meta.url);
 
 /** Starts a writer thread; it holds the process open only while a batch is being written. */
 export function pageFiles(): PageFiles {
-  const worker = new Worker(WRITER);
-  worker.unref();
-  const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  let next = 0;
-  const failAll = (e: Error) => {
-    for (const w of waiting.values()) w.reject(e);
-    waiting.clear();
-    worker.unref();
-  };
-  worker.on("message", ({ id, error }: { id: number; error: string | null }) => {
-    const w = waiting.get(id)!;
-    waiting.delete(id);
-    if (!waiting.size) worker.unref();
-    if (error === null) w.resolve();
-    else w.reject(new Error(`site page writer: ${error}`));
-  });
-  worker.on("error", failAll);
-  worker.on("exit", (code) => failAll(new Error(`site page writer stopped (exit code ${code})`)));
-  return {
-    write: (pages) =>
-      new Promise((resolve, reject) => {
-        const id = next++;
-        if (!waiting.size) worker.ref();
-        waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, pages });
-      }),
-    close: async () => {
-      await worker.terminate();
-    },
-  };
+  const calls = threadCalls<{ pages: [string, string][] }, void>(WRITER, "site page writer");
+  return { write: (pages) => calls.call({ pages }), close: () => calls.close() };
 }
