@@ -15,7 +15,6 @@ import { TARGETS, type CpuPlacement } from "./stack.ts";
 import { gateWhenHealthy, type Gate } from "./health-gate.ts";
 import { loadAndMeasure, type PhaseContext } from "./load-measure.ts";
 
-
 export interface ScoredRun {
   /** Seconds spent in the load phases (calibration and entry), for the overhead benchmark. */
   loadSeconds: { reference: number; entry: number };
