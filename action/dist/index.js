@@ -50733,6 +50733,191 @@ function createUpstreamControl(baseUrl2) {
   };
 }
 
+// harness/measure.ts
+var SCRAPE_TARGETS = {
+  /** The load generator's /metrics. */
+  loadgen: 'job="loadgen",instance="loadgen:9464"',
+  /** The blackbox probe of the entry (the probe job relabels its instance to `entry`). */
+  probe: 'job="probe",instance="entry"'
+};
+var KINDS = REQUEST_KINDS;
+function counterAt(series, times) {
+  const pts = series?.points ?? [];
+  const out = [];
+  let j = 0;
+  let last = 0;
+  for (const t of times) {
+    while (j < pts.length && pts[j][0] <= t + 1e-6) last = pts[j++][1];
+    out.push(last);
+  }
+  return out;
+}
+function increments(series, times) {
+  const v = counterAt(series, times);
+  return v.slice(1).map((x, i) => Math.max(0, x - v[i]));
+}
+function freshScrapes(series, t0, seconds2) {
+  const out = Array.from({ length: seconds2 }, () => false);
+  for (const [t, ts] of series?.points ?? []) {
+    const i = Math.round(t - (t0 + 1));
+    if (i >= 0 && i < seconds2) out[i] = ts > t0 + i;
+  }
+  return out;
+}
+function perSecondGauge(series, t0, seconds2) {
+  const out = Array.from({ length: seconds2 }, () => null);
+  for (const [t, v] of series?.points ?? []) {
+    const i = Math.round(t - (t0 + 1));
+    if (i >= 0 && i < seconds2) out[i] = v;
+  }
+  return out;
+}
+function histogramQuantileMs(buckets, q) {
+  const les = [...buckets.keys()].sort((a, b) => a - b);
+  const cumulative = [];
+  let acc = 0;
+  for (const le of les) cumulative.push(acc += buckets.get(le) ?? 0);
+  const total2 = acc;
+  if (total2 <= 0) return null;
+  const rank2 = q * total2;
+  for (let i = 0; i < les.length; i++) {
+    if (cumulative[i] >= rank2) {
+      const upper = les[i];
+      if (!Number.isFinite(upper)) return (les[i - 1] ?? 0) * 1e3;
+      const lower = i === 0 ? 0 : les[i - 1];
+      const below = i === 0 ? 0 : cumulative[i - 1];
+      const inBucket = cumulative[i] - below;
+      const frac = inBucket > 0 ? (rank2 - below) / inBucket : 1;
+      return (lower + (upper - lower) * frac) * 1e3;
+    }
+  }
+  return null;
+}
+function addCounts(a, b) {
+  const r = emptyCounts();
+  for (const o of OUTCOMES) r[o] = a[o] + b[o];
+  return r;
+}
+function sumKinds(c) {
+  return addCounts(addCounts(c.echo, c.page), c.quote);
+}
+function toMeasurements(raw, phases, faults, restarts, resources) {
+  const n = raw.counts.length;
+  const samples = [];
+  for (let i = 0; i < n; i++) {
+    const b = raw.buckets[i];
+    samples.push({
+      t: i,
+      counts: sumKinds(raw.counts[i]),
+      dropped: raw.dropped[i] ?? 0,
+      p50: histogramQuantileMs(b, 0.5),
+      p95: histogramQuantileMs(b, 0.95),
+      p99: histogramQuantileMs(b, 0.99),
+      probeUp: raw.probeUp[i] ?? null,
+      loadScraped: raw.loadScraped[i] ?? null,
+      cpu: resources.cpu[i] ?? null,
+      memory: resources.memory[i] ?? null
+    });
+  }
+  const phaseStats = phases.map((p) => {
+    const from = Math.max(0, Math.floor(p.start));
+    const to = Math.min(n, Math.ceil(p.end));
+    let counts2 = emptyCounts();
+    const byKind = Object.fromEntries(KINDS.map((k) => [k, emptyCounts()]));
+    const buckets = /* @__PURE__ */ new Map();
+    let dropped = 0;
+    let cpuSeconds = null;
+    for (let i = from; i < to; i++) {
+      counts2 = addCounts(counts2, sumKinds(raw.counts[i]));
+      for (const k of KINDS) byKind[k] = addCounts(byKind[k], raw.counts[i][k]);
+      for (const [le, c] of raw.buckets[i]) buckets.set(le, (buckets.get(le) ?? 0) + c);
+      dropped += raw.dropped[i] ?? 0;
+      const cpu = resources.cpu[i];
+      if (cpu !== null && cpu !== void 0) cpuSeconds = (cpuSeconds ?? 0) + cpu;
+    }
+    return {
+      name: p.name,
+      start: p.start,
+      end: p.end,
+      targetRate: p.targetRate,
+      counts: counts2,
+      byKind,
+      dropped,
+      p50: histogramQuantileMs(buckets, 0.5),
+      p95: histogramQuantileMs(buckets, 0.95),
+      p99: histogramQuantileMs(buckets, 0.99),
+      cpuSeconds
+    };
+  });
+  const duration4 = phases.length ? Math.max(...phases.map((p) => p.end)) : n;
+  return { stepSeconds: 1, duration: duration4, samples, phases: phaseStats, faults, restarts };
+}
+function rawQueries(loadRunId) {
+  const sel = `${SCRAPE_TARGETS.loadgen},run_id="${loadRunId}"`;
+  return {
+    byKindOutcome: `sum by (kind, outcome) (loadgen_requests_total{${sel}})`,
+    buckets: `sum by (le) (loadgen_request_duration_seconds_bucket{${sel}})`,
+    dropped: `sum(loadgen_dropped_iterations_total{${sel}})`,
+    iterations: `sum(loadgen_iterations_total{${sel}})`,
+    probe: `min(min_over_time(probe_success{${SCRAPE_TARGETS.probe}}[1s]))`,
+    scrapes: `max(timestamp(up{${SCRAPE_TARGETS.loadgen}}))`,
+    pacerLag: `max(loadgen_pacer_lag_seconds{${sel}})`
+  };
+}
+var TAIL_SECONDS = 3;
+async function queryRawSeconds(prom, loadRunId, t0, seconds2) {
+  const times = [...Array.from({ length: seconds2 }, (_, i) => t0 + i), t0 + seconds2 + TAIL_SECONDS];
+  const start2 = t0;
+  const end = t0 + seconds2;
+  const counterEnd = end + TAIL_SECONDS;
+  const q = rawQueries(loadRunId);
+  const [byKindOutcome, buckets, dropped, iterations, probe, scrapes, pacerLag] = await Promise.all([
+    prom.queryRange(q.byKindOutcome, start2, counterEnd, 1),
+    prom.queryRange(q.buckets, start2, counterEnd, 1),
+    prom.queryRange(q.dropped, start2, counterEnd, 1),
+    prom.queryRange(q.iterations, start2, counterEnd, 1),
+    prom.queryRange(q.probe, start2 + 1, end, 1),
+    prom.queryRange(q.scrapes, start2 + 1, end, 1),
+    prom.queryRange(q.pacerLag, start2 + 1, end, 1)
+  ]);
+  const counts2 = Array.from({ length: seconds2 }, () => ({
+    echo: emptyCounts(),
+    page: emptyCounts(),
+    quote: emptyCounts()
+  }));
+  for (const s of byKindOutcome) {
+    const kind = s.labels.kind;
+    const outcome = s.labels.outcome;
+    if (!KINDS.includes(kind) || !OUTCOMES.includes(outcome)) continue;
+    increments(s, times).forEach((v, i) => counts2[i][kind][outcome] += v);
+  }
+  const perSecondBuckets = Array.from({ length: seconds2 }, () => /* @__PURE__ */ new Map());
+  for (const s of buckets) {
+    const le = s.labels.le === "+Inf" ? Infinity : Number(s.labels.le);
+    if (Number.isNaN(le)) continue;
+    increments(s, times).forEach((v, i) => perSecondBuckets[i].set(le, v));
+  }
+  for (const m of perSecondBuckets) {
+    const les = [...m.keys()].sort((a, b) => a - b);
+    let prev = 0;
+    for (const le of les) {
+      const cum = m.get(le);
+      m.set(le, Math.max(0, cum - prev));
+      prev = Math.max(prev, cum);
+    }
+  }
+  const probeUp = perSecondGauge(probe[0], t0, seconds2).map((v) => v === null ? null : v >= 1 ? 1 : 0);
+  return {
+    counts: counts2,
+    buckets: perSecondBuckets,
+    dropped: increments(dropped[0], times),
+    probeUp,
+    loadScraped: freshScrapes(scrapes[0], t0, seconds2),
+    pacerLag: perSecondGauge(pacerLag[0], t0, seconds2),
+    iterations: counterAt(iterations[0], times).at(-1) ?? 0
+  };
+}
+
 // harness/stack.ts
 var TARGETS = { entry: "http://ingress:18080", reference: "http://ingress:18081" };
 var PLATFORM_SERVICES = [
@@ -50859,6 +51044,11 @@ async function startStack(o) {
     const entryContainer = await compose.containerId("entry");
     await prometheus.ready(6e4);
     await waitFor("loadgen", 3e4, () => loadgen.status());
+    await waitFor(
+      "prometheus's first scrapes of the load generator and the probe",
+      3e4,
+      () => scrapedOnce(prometheusUrl)
+    );
     return {
       compose,
       placement,
@@ -50873,6 +51063,14 @@ async function startStack(o) {
   } catch (e) {
     await down();
     throw e;
+  }
+}
+async function scrapedOnce(prometheusUrl) {
+  for (const selector of Object.values(SCRAPE_TARGETS)) {
+    const u = new URL(`${prometheusUrl}/api/v1/query`);
+    u.searchParams.set("query", `up{${selector}}`);
+    const a = await httpJson(u.toString());
+    if (a.data.result[0]?.value[1] !== "1") throw new Error(`up{${selector}} is not 1 yet`);
   }
 }
 async function addressesOf2(docker, compose) {
@@ -52194,7 +52392,7 @@ function scoreLongestUpkeep(def, entry) {
 }
 
 // scoring/robust-service.ts
-function addCounts(a, b) {
+function addCounts2(a, b) {
   const out = emptyCounts();
   for (const k of Object.keys(out)) out[k] = a[k] + b[k];
   return out;
@@ -52259,7 +52457,7 @@ function efficiencyPoints(w, entry, search, reference, ref) {
   );
 }
 function errorPoints(def, w, entry, search) {
-  const within = search.withinSlo.reduce((c, i) => addCounts(c, entry.phases[i].counts), emptyCounts());
+  const within = search.withinSlo.reduce((c, i) => addCounts2(c, entry.phases[i].counts), emptyCounts());
   const err = errorRatio(within);
   const any2 = search.withinSlo.length > 0;
   return component(
@@ -52660,191 +52858,6 @@ function watchRestarts(docker, container, startedAt) {
     get count() {
       return count2;
     }
-  };
-}
-
-// harness/measure.ts
-var SCRAPE_TARGETS = {
-  /** The load generator's /metrics. */
-  loadgen: 'job="loadgen",instance="loadgen:9464"',
-  /** The blackbox probe of the entry (the probe job relabels its instance to `entry`). */
-  probe: 'job="probe",instance="entry"'
-};
-var KINDS = REQUEST_KINDS;
-function counterAt(series, times) {
-  const pts = series?.points ?? [];
-  const out = [];
-  let j = 0;
-  let last = 0;
-  for (const t of times) {
-    while (j < pts.length && pts[j][0] <= t + 1e-6) last = pts[j++][1];
-    out.push(last);
-  }
-  return out;
-}
-function increments(series, times) {
-  const v = counterAt(series, times);
-  return v.slice(1).map((x, i) => Math.max(0, x - v[i]));
-}
-function freshScrapes(series, t0, seconds2) {
-  const out = Array.from({ length: seconds2 }, () => false);
-  for (const [t, ts] of series?.points ?? []) {
-    const i = Math.round(t - (t0 + 1));
-    if (i >= 0 && i < seconds2) out[i] = ts > t0 + i;
-  }
-  return out;
-}
-function perSecondGauge(series, t0, seconds2) {
-  const out = Array.from({ length: seconds2 }, () => null);
-  for (const [t, v] of series?.points ?? []) {
-    const i = Math.round(t - (t0 + 1));
-    if (i >= 0 && i < seconds2) out[i] = v;
-  }
-  return out;
-}
-function histogramQuantileMs(buckets, q) {
-  const les = [...buckets.keys()].sort((a, b) => a - b);
-  const cumulative = [];
-  let acc = 0;
-  for (const le of les) cumulative.push(acc += buckets.get(le) ?? 0);
-  const total2 = acc;
-  if (total2 <= 0) return null;
-  const rank2 = q * total2;
-  for (let i = 0; i < les.length; i++) {
-    if (cumulative[i] >= rank2) {
-      const upper = les[i];
-      if (!Number.isFinite(upper)) return (les[i - 1] ?? 0) * 1e3;
-      const lower = i === 0 ? 0 : les[i - 1];
-      const below = i === 0 ? 0 : cumulative[i - 1];
-      const inBucket = cumulative[i] - below;
-      const frac = inBucket > 0 ? (rank2 - below) / inBucket : 1;
-      return (lower + (upper - lower) * frac) * 1e3;
-    }
-  }
-  return null;
-}
-function addCounts2(a, b) {
-  const r = emptyCounts();
-  for (const o of OUTCOMES) r[o] = a[o] + b[o];
-  return r;
-}
-function sumKinds(c) {
-  return addCounts2(addCounts2(c.echo, c.page), c.quote);
-}
-function toMeasurements(raw, phases, faults, restarts, resources) {
-  const n = raw.counts.length;
-  const samples = [];
-  for (let i = 0; i < n; i++) {
-    const b = raw.buckets[i];
-    samples.push({
-      t: i,
-      counts: sumKinds(raw.counts[i]),
-      dropped: raw.dropped[i] ?? 0,
-      p50: histogramQuantileMs(b, 0.5),
-      p95: histogramQuantileMs(b, 0.95),
-      p99: histogramQuantileMs(b, 0.99),
-      probeUp: raw.probeUp[i] ?? null,
-      loadScraped: raw.loadScraped[i] ?? null,
-      cpu: resources.cpu[i] ?? null,
-      memory: resources.memory[i] ?? null
-    });
-  }
-  const phaseStats = phases.map((p) => {
-    const from = Math.max(0, Math.floor(p.start));
-    const to = Math.min(n, Math.ceil(p.end));
-    let counts2 = emptyCounts();
-    const byKind = Object.fromEntries(KINDS.map((k) => [k, emptyCounts()]));
-    const buckets = /* @__PURE__ */ new Map();
-    let dropped = 0;
-    let cpuSeconds = null;
-    for (let i = from; i < to; i++) {
-      counts2 = addCounts2(counts2, sumKinds(raw.counts[i]));
-      for (const k of KINDS) byKind[k] = addCounts2(byKind[k], raw.counts[i][k]);
-      for (const [le, c] of raw.buckets[i]) buckets.set(le, (buckets.get(le) ?? 0) + c);
-      dropped += raw.dropped[i] ?? 0;
-      const cpu = resources.cpu[i];
-      if (cpu !== null && cpu !== void 0) cpuSeconds = (cpuSeconds ?? 0) + cpu;
-    }
-    return {
-      name: p.name,
-      start: p.start,
-      end: p.end,
-      targetRate: p.targetRate,
-      counts: counts2,
-      byKind,
-      dropped,
-      p50: histogramQuantileMs(buckets, 0.5),
-      p95: histogramQuantileMs(buckets, 0.95),
-      p99: histogramQuantileMs(buckets, 0.99),
-      cpuSeconds
-    };
-  });
-  const duration4 = phases.length ? Math.max(...phases.map((p) => p.end)) : n;
-  return { stepSeconds: 1, duration: duration4, samples, phases: phaseStats, faults, restarts };
-}
-function rawQueries(loadRunId) {
-  const sel = `${SCRAPE_TARGETS.loadgen},run_id="${loadRunId}"`;
-  return {
-    byKindOutcome: `sum by (kind, outcome) (loadgen_requests_total{${sel}})`,
-    buckets: `sum by (le) (loadgen_request_duration_seconds_bucket{${sel}})`,
-    dropped: `sum(loadgen_dropped_iterations_total{${sel}})`,
-    iterations: `sum(loadgen_iterations_total{${sel}})`,
-    probe: `min(min_over_time(probe_success{${SCRAPE_TARGETS.probe}}[1s]))`,
-    scrapes: `max(timestamp(up{${SCRAPE_TARGETS.loadgen}}))`,
-    pacerLag: `max(loadgen_pacer_lag_seconds{${sel}})`
-  };
-}
-var TAIL_SECONDS = 3;
-async function queryRawSeconds(prom, loadRunId, t0, seconds2) {
-  const times = [...Array.from({ length: seconds2 }, (_, i) => t0 + i), t0 + seconds2 + TAIL_SECONDS];
-  const start2 = t0;
-  const end = t0 + seconds2;
-  const counterEnd = end + TAIL_SECONDS;
-  const q = rawQueries(loadRunId);
-  const [byKindOutcome, buckets, dropped, iterations, probe, scrapes, pacerLag] = await Promise.all([
-    prom.queryRange(q.byKindOutcome, start2, counterEnd, 1),
-    prom.queryRange(q.buckets, start2, counterEnd, 1),
-    prom.queryRange(q.dropped, start2, counterEnd, 1),
-    prom.queryRange(q.iterations, start2, counterEnd, 1),
-    prom.queryRange(q.probe, start2 + 1, end, 1),
-    prom.queryRange(q.scrapes, start2 + 1, end, 1),
-    prom.queryRange(q.pacerLag, start2 + 1, end, 1)
-  ]);
-  const counts2 = Array.from({ length: seconds2 }, () => ({
-    echo: emptyCounts(),
-    page: emptyCounts(),
-    quote: emptyCounts()
-  }));
-  for (const s of byKindOutcome) {
-    const kind = s.labels.kind;
-    const outcome = s.labels.outcome;
-    if (!KINDS.includes(kind) || !OUTCOMES.includes(outcome)) continue;
-    increments(s, times).forEach((v, i) => counts2[i][kind][outcome] += v);
-  }
-  const perSecondBuckets = Array.from({ length: seconds2 }, () => /* @__PURE__ */ new Map());
-  for (const s of buckets) {
-    const le = s.labels.le === "+Inf" ? Infinity : Number(s.labels.le);
-    if (Number.isNaN(le)) continue;
-    increments(s, times).forEach((v, i) => perSecondBuckets[i].set(le, v));
-  }
-  for (const m of perSecondBuckets) {
-    const les = [...m.keys()].sort((a, b) => a - b);
-    let prev = 0;
-    for (const le of les) {
-      const cum = m.get(le);
-      m.set(le, Math.max(0, cum - prev));
-      prev = Math.max(prev, cum);
-    }
-  }
-  const probeUp = perSecondGauge(probe[0], t0, seconds2).map((v) => v === null ? null : v >= 1 ? 1 : 0);
-  return {
-    counts: counts2,
-    buckets: perSecondBuckets,
-    dropped: increments(dropped[0], times),
-    probeUp,
-    loadScraped: freshScrapes(scrapes[0], t0, seconds2),
-    pacerLag: perSecondGauge(pacerLag[0], t0, seconds2),
-    iterations: counterAt(iterations[0], times).at(-1) ?? 0
   };
 }
 
