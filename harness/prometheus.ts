@@ -11,6 +11,8 @@ export interface Prometheus {
   ready(timeoutMs: number): Promise<void>;
   version(): Promise<string | null>;
   queryRange(query: string, start: number, end: number, step: number): Promise<RangeSeries[]>;
+  /** Resolves when the last scrape of every target `selectors` pick succeeded (`up` is 1); throws otherwise. */
+  targetsUp(selectors: readonly string[]): Promise<void>;
 }
 
 interface ApiAnswer<T> {
@@ -49,6 +51,14 @@ export function createPrometheus(baseUrl: string): Prometheus {
         labels: r.metric,
         points: r.values.map(([t, v]) => [t, Number(v)]),
       }));
+    },
+    async targetsUp(selectors) {
+      for (const selector of selectors) {
+        const u = new URL(`${baseUrl}/api/v1/query`);
+        u.searchParams.set("query", `up{${selector}}`);
+        const a = await httpJson<ApiAnswer<{ result: { value: [number, string] }[] }>>(u.toString());
+        if (a.data.result[0]?.value[1] !== "1") throw new Error(`up{${selector}} is not 1 yet`);
+      }
     },
   };
 }

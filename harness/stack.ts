@@ -11,7 +11,7 @@ import { createPrometheus, type Prometheus } from "./prometheus.ts";
 import { createLoadGen, type LoadGen } from "./loadgen-client.ts";
 import { createToxiproxy, type Toxiproxy } from "./toxiproxy.ts";
 import { createUpstreamControl, type UpstreamControl } from "./upstream-client.ts";
-import { httpJson, waitFor } from "./http.ts";
+import { waitFor } from "./http.ts";
 import { SCRAPE_TARGETS } from "./measure.ts";
 
 /**
@@ -214,7 +214,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     // A load that starts before Prometheus has scraped its targets loses its first seconds (and
     // a run that reuses a recorded reference starts its load right after the gate).
     await waitFor("prometheus's first scrapes of the load generator and the probe", 30_000, () =>
-      scrapedOnce(prometheusUrl),
+      prometheus.targetsUp(Object.values(SCRAPE_TARGETS)),
     );
     return {
       compose,
@@ -230,16 +230,6 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   } catch (e) {
     await down();
     throw e;
-  }
-}
-
-/** Resolves once `up` is 1 for the load generator and the probe (SCRAPE_TARGETS); throws before. */
-async function scrapedOnce(prometheusUrl: string): Promise<void> {
-  for (const selector of Object.values(SCRAPE_TARGETS)) {
-    const u = new URL(`${prometheusUrl}/api/v1/query`);
-    u.searchParams.set("query", `up{${selector}}`);
-    const a = await httpJson<{ data: { result: { value: [number, string] }[] } }>(u.toString());
-    if (a.data.result[0]?.value[1] !== "1") throw new Error(`up{${selector}} is not 1 yet`);
   }
 }
 

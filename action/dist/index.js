@@ -50661,6 +50661,14 @@ function createPrometheus(baseUrl2) {
         labels: r.metric,
         points: r.values.map(([t, v]) => [t, Number(v)])
       }));
+    },
+    async targetsUp(selectors) {
+      for (const selector of selectors) {
+        const u = new URL(`${baseUrl2}/api/v1/query`);
+        u.searchParams.set("query", `up{${selector}}`);
+        const a = await httpJson(u.toString());
+        if (a.data.result[0]?.value[1] !== "1") throw new Error(`up{${selector}} is not 1 yet`);
+      }
     }
   };
 }
@@ -51047,7 +51055,7 @@ async function startStack(o) {
     await waitFor(
       "prometheus's first scrapes of the load generator and the probe",
       3e4,
-      () => scrapedOnce(prometheusUrl)
+      () => prometheus.targetsUp(Object.values(SCRAPE_TARGETS))
     );
     return {
       compose,
@@ -51063,14 +51071,6 @@ async function startStack(o) {
   } catch (e) {
     await down();
     throw e;
-  }
-}
-async function scrapedOnce(prometheusUrl) {
-  for (const selector of Object.values(SCRAPE_TARGETS)) {
-    const u = new URL(`${prometheusUrl}/api/v1/query`);
-    u.searchParams.set("query", `up{${selector}}`);
-    const a = await httpJson(u.toString());
-    if (a.data.result[0]?.value[1] !== "1") throw new Error(`up{${selector}} is not 1 yet`);
   }
 }
 async function addressesOf2(docker, compose) {

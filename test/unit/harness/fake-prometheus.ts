@@ -40,6 +40,7 @@ export function fakePrometheus(series: StoredSeries[]): Prometheus & { queries: 
     queries,
     ready: async () => undefined,
     version: async () => "fake",
+    targetsUp: async () => undefined,
     async queryRange(query, start, end, step) {
       queries.push(query);
       const { name, matchers } = selector(query);
