@@ -42,20 +42,8 @@ export class OrderingRuns {
     return join(process.env.SRE_CHAOS_E2E_OUT ?? join(this.root, "out"), challenge, login);
   }
 
-  /**
-   * Runs one entry through one challenge with the real harness; records and prints the row. A run
-   * the platform itself declared invalid (integrity problems: e.g. scrapes of the load generator
-   * missing while the load path was short of CPU) measured the machine, not the entry: it is
-   * printed with its problems and run once more, and the second run is the one asserted on.
-   */
+  /** Runs one entry through one challenge with the real harness; records and prints the row. */
   async run(login: string, challenge: ChallengeId): Promise<RunRecord> {
-    const first = await this.runOnce(login, challenge);
-    if (first.integrity?.valid !== false) return first;
-    console.log(`${challenge} ${login}: invalid run, run again once: ${first.integrity.problems.join("; ")}`);
-    return this.runOnce(login, challenge);
-  }
-
-  private async runOnce(login: string, challenge: ChallengeId): Promise<RunRecord> {
     const scale = challenge === "longest-upkeep" ? UPKEEP_SCALE : SCALE;
     const t0 = Date.now();
     const lines: string[] = [];
