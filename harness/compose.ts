@@ -81,7 +81,7 @@ export async function createCompose({ project, files, cwd, env, envFile }: Compo
       if (!m) throw new Error(`compose: ${service}:${port} is not published (got "${out}")`);
       return Number(m[1]);
     },
-    containerId: (service) => containerOf(service),
+    containerId: containerOf,
     async logs(service, tail) {
       try {
         const r = await c(["logs", "--no-color", "--tail", String(tail), service], 30_000);

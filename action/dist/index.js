@@ -49747,7 +49747,7 @@ async function createCompose({ project, files, cwd, env, envFile }) {
       if (!m) throw new Error(`compose: ${service}:${port} is not published (got "${out}")`);
       return Number(m[1]);
     },
-    containerId: (service) => containerOf(service),
+    containerId: containerOf,
     async logs(service, tail) {
       try {
         const r = await c(["logs", "--no-color", "--tail", String(tail), service], 3e4);
