@@ -7,8 +7,9 @@
  * under steady load, then overload while the dependency is slow and flaky: its quote cache) and
  * longest-upkeep (kills and a pause: its restart policy and healthcheck). robust-service adds no
  * code path of its own (the same endpoints under rising load; a 26-step ladder that makes it the
- * longest run): its "holds a steady load within SLO" is asserted on graceful-degradation's warm
- * phase instead, and orderings.test.ts runs the default template through all three.
+ * longest run): its first question (does the app serve its first step's rate?) is asked of
+ * graceful-degradation's warm phase instead, and orderings.test.ts runs the default template
+ * through all three.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -18,7 +19,7 @@ import { provisionSandbox } from "../../sandbox/provision.ts";
 import { runEntry } from "../../harness/run.ts";
 import { TEMPLATES } from "../../harness/entry/paths.ts";
 import type { RunRecord } from "../../record/run-record.ts";
-import { totalOf } from "../../scoring/measurements.ts";
+import { loadChallenge } from "../../harness/challenge-files.ts";
 import { cli, leftoverContainers, REPO, SharedReference, tempRoot, type TempRoot } from "./helpers.ts";
 
 /** Each run's report is kept here (git-ignored), to read after a failure. */
@@ -31,9 +32,15 @@ let t: TempRoot;
 /** What is asserted is each template's own score: one measured reference per challenge serves all. */
 const shared = new SharedReference();
 
+/** robust-service's first step (req/s), from its challenge file. */
+let firstStepRate = 0;
+
 before(async () => {
   await provisionSandbox({ log: () => undefined });
   t = tempRoot();
+  const rs = await loadChallenge("robust-service");
+  assert.ok(rs.steps, "robust-service has a step ladder");
+  firstStepRate = rs.steps.startRate;
 });
 after(() => t?.cleanup());
 
@@ -79,7 +86,7 @@ for (const template of ORDER) {
         record.score > 0,
         `${template} on ${challenge} scored ${record.score}: ${JSON.stringify(record.components)}`,
       );
-      if (challenge === "graceful-degradation") holdsSteadyLoad(record);
+      if (challenge === "graceful-degradation") holdsSteadyLoad(record, firstStepRate);
       console.log(`# ${template} on ${challenge}: ${record.score} ${record.scoreUnit} (${seconds} s)`);
       assert.deepEqual(leftoverContainers(record.runId), [], "the stack was torn down");
     }
@@ -87,15 +94,17 @@ for (const template of ORDER) {
 }
 
 /**
- * What robust-service would ask first, on graceful-degradation's warm phase (a constant half of the
- * reference's capacity, dependency healthy): at least 99 % of the requests due answered ok.
+ * What robust-service asks first, on graceful-degradation's warm phase (constant load, dependency
+ * healthy): at least its first step's rate of ok answers a second. The warm phase offers half the
+ * reference's capacity, more than some templates serve on 0.25 CPU (node answered 1,954 of 2,090
+ * once, about 650 ok req/s), so that share is not asserted; robust-service's first step is.
  */
-function holdsSteadyLoad(record: RunRecord): void {
+function holdsSteadyLoad(record: RunRecord, firstStepRate: number): void {
   const warm = record.measurements?.entry?.phases.find((p) => p.name === "warm");
   assert.ok(warm, `${record.login}: the record carries its warm phase`);
-  const due = totalOf(warm.counts) + warm.dropped;
+  const okPerSecond = warm.counts.ok / (warm.end - warm.start);
   assert.ok(
-    due > 0 && warm.counts.ok >= 0.99 * due,
-    `${record.login}: ${warm.counts.ok} ok of ${due} due while warm`,
+    okPerSecond >= firstStepRate,
+    `${record.login}: ${okPerSecond.toFixed(0)} ok req/s while warm, below robust-service's first step (${firstStepRate} req/s)`,
   );
 }
