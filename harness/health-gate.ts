@@ -26,6 +26,14 @@ export interface GateContext {
 }
 
 /**
+ * Where a gate counts restarts from: `"start"`, every restart since the container started (its
+ * first gate: it has never been healthy, and the stack's own start takes seconds in which Docker's
+ * doubling back-off spends most of a crash loop's restarts); `"now"`, only those of this wait (the
+ * gate again after calibration: the entry was healthy before it).
+ */
+export type RestartsFrom = "start" | "now";
+
+/**
  * Waits until the entry answers /healthz through the load path, then runs the full gate. Gives up
  * when the container stops, restarts RESTART_LOOP_RESTARTS times, or is not healthy in time.
  */
@@ -34,11 +42,12 @@ export async function gateWhenHealthy(
   target: string,
   container: string,
   service: "entry" | "reference",
+  from: RestartsFrom = "start",
 ): Promise<Gate> {
   const { stack, docker, quoteKey } = ctx;
   const started = Date.now();
   const deadline = started + HEALTH_TIMEOUT_MS;
-  const restartsBefore = await restartCount(docker, container);
+  const restartsBefore = from === "start" ? 0 : await restartCount(docker, container);
   const failed = async (name: string, lead: string, checks: GateResult["checks"] = []): Promise<Gate> => {
     const secrets = [quoteKey, stack.compose.project, stack.compose.project.replace(/^srechaos-/, "")];
     const waitedSeconds = (Date.now() - started) / 1000;

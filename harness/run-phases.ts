@@ -108,7 +108,7 @@ async function calibrate(
   await ctx.docker.stop(refContainer);
   const capacity = referenceCapacity(def, reference);
   log(`reference capacity: ${capacity.toFixed(0)} req/s`);
-  const thawed = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry");
+  const thawed = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry", "now");
   if (!thawed.passed) {
     log("verification gate after calibration: FAILED");
     const checks = thawed.checks.map((c) => ({ ...c, name: `after calibration: ${c.name}`.slice(0, 100) }));

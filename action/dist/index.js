@@ -52639,11 +52639,11 @@ async function collectFailure(docker, container, o) {
 // harness/health-gate.ts
 var HEALTH_TIMEOUT_MS = 6e4;
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function gateWhenHealthy(ctx, target2, container, service) {
+async function gateWhenHealthy(ctx, target2, container, service, from = "start") {
   const { stack, docker, quoteKey } = ctx;
   const started = Date.now();
   const deadline = started + HEALTH_TIMEOUT_MS;
-  const restartsBefore = await restartCount(docker, container);
+  const restartsBefore = from === "start" ? 0 : await restartCount(docker, container);
   const failed = async (name, lead, checks = []) => {
     const secrets = [quoteKey, stack.compose.project, stack.compose.project.replace(/^srechaos-/, "")];
     const waitedSeconds = (Date.now() - started) / 1e3;
@@ -53053,7 +53053,7 @@ async function calibrate(ctx, draft, found, loadSeconds) {
   await ctx.docker.stop(refContainer);
   const capacity = referenceCapacity(def, reference);
   log(`reference capacity: ${capacity.toFixed(0)} req/s`);
-  const thawed = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry");
+  const thawed = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry", "now");
   if (!thawed.passed) {
     log("verification gate after calibration: FAILED");
     const checks = thawed.checks.map((c) => ({ ...c, name: `after calibration: ${c.name}`.slice(0, 100) }));
