@@ -68,14 +68,10 @@ const closeServer = (s: Server): Promise<void> =>
     s.closeAllConnections();
   });
 
-/** Builds the upstream service; nothing listens until `listen`. */
-export function createUpstream(opts: UpstreamOptions): Upstream {
-  const random = opts.random ?? Math.random;
-  let faults: Faults = { ...NORMAL };
-  const pending = new Set<NodeJS.Timeout>();
-
+/** The service's metrics, on a registry of its own (tests run several upstreams in one process). */
+function upstreamMetrics(defaultMetrics: boolean) {
   const registry = new Registry();
-  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry });
+  if (defaultMetrics) collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: "upstream_requests_total",
     help: "GET /quote requests by outcome (HTTP status, or 'reset' for a dropped connection).",
@@ -88,94 +84,135 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const modeGauge = new Gauge({
+  const mode = new Gauge({
     name: "upstream_fault_mode",
     help: "1 for the current fault mode, 0 for the others.",
     labelNames: ["mode"],
     registers: [registry],
   });
-  const setFaults = (f: Faults) => {
-    faults = f;
-    for (const m of FAULT_MODES) modeGauge.set({ mode: m }, m === f.mode ? 1 : 0);
-  };
-  setFaults(faults);
+  return { registry, requests, duration, mode };
+}
 
-  const answerQuote = (res: ServerResponse, started: bigint, fail: boolean, f: Faults) => {
-    if (res.destroyed) return;
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (fail && f.errorStatus === 0) {
-      requests.inc({ status: "reset" });
-      duration.observe(seconds);
-      res.socket?.destroy();
-      return;
-    }
-    const status = fail ? f.errorStatus : 200;
-    if (fail) sendJson(res, status, { error: `injected fault: mode ${f.mode}` });
-    else sendJson(res, 200, makeQuote(opts.quoteKey, Date.now(), random));
-    requests.inc({ status: String(status) });
+/** The faults in force, shared by the service (which obeys them) and the control API (which sets them). */
+interface FaultState {
+  get(): Faults;
+  set(f: Faults): void;
+}
+
+/** `PUT /faults`: a JSON body of at most MAX_BODY bytes, checked by parseFaults before it applies. */
+function putFaults(req: IncomingMessage, res: ServerResponse, faults: FaultState): void {
+  readBody(req).then(
+    (text) => {
+      if (text === null) return sendJson(res, 413, { error: `body over ${MAX_BODY} bytes` });
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return sendJson(res, 400, { error: "body is not valid JSON", errors: ["body is not valid JSON"] });
+      }
+      const r = parseFaults(body);
+      if (!r.ok) return sendJson(res, 400, { error: r.errors.join("; "), errors: r.errors });
+      faults.set(r.faults);
+      sendJson(res, 200, faults.get());
+    },
+    () => sendJson(res, 400, { error: "could not read the body" }),
+  );
+}
+
+/** The control API: `/faults` read (GET), set (PUT) and cleared (DELETE). */
+function handleControl(req: IncomingMessage, res: ServerResponse, faults: FaultState): void {
+  const path = (req.url ?? "/").split("?")[0];
+  if (path !== "/faults") return sendJson(res, 404, { error: "not found: the control API is /faults" });
+  if (req.method === "GET") return sendJson(res, 200, faults.get());
+  if (req.method === "DELETE") {
+    faults.set({ ...NORMAL });
+    return sendJson(res, 200, faults.get());
+  }
+  if (req.method !== "PUT") {
+    res.setHeader("allow", "GET, PUT, DELETE");
+    return sendJson(res, 405, { error: `method ${req.method} not allowed on /faults` });
+  }
+  putFaults(req, res, faults);
+}
+
+/** What the service's routes use: the key, randomness, metrics, the faults in force, timers pending. */
+interface ServiceState {
+  opts: UpstreamOptions;
+  random: () => number;
+  metrics: ReturnType<typeof upstreamMetrics>;
+  faults: FaultState;
+  pending: Set<NodeJS.Timeout>;
+}
+
+/** Answers one `/quote` as the faults decided: a quote, an injected error, or a reset connection. */
+function answerQuote(s: ServiceState, res: ServerResponse, started: bigint, fail: boolean, f: Faults) {
+  if (res.destroyed) return;
+  const { requests, duration } = s.metrics;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (fail && f.errorStatus === 0) {
+    requests.inc({ status: "reset" });
     duration.observe(seconds);
-  };
+    res.socket?.destroy();
+    return;
+  }
+  const status = fail ? f.errorStatus : 200;
+  if (fail) sendJson(res, status, { error: `injected fault: mode ${f.mode}` });
+  else sendJson(res, 200, makeQuote(s.opts.quoteKey, Date.now(), s.random));
+  requests.inc({ status: String(status) });
+  duration.observe(seconds);
+}
 
-  const service = createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (req.method === "GET" && path === "/quote") {
-      const started = process.hrtime.bigint();
-      const f = faults;
-      const { delayMs, fail } = decide(f, random);
-      if (delayMs === 0) return answerQuote(res, started, fail, f);
-      const t = setTimeout(() => {
-        pending.delete(t);
-        answerQuote(res, started, fail, f);
-      }, delayMs);
-      pending.add(t);
-      return;
-    }
-    if (req.method === "GET" && path === "/metrics") {
-      registry.metrics().then(
-        (text) => send(res, 200, text, registry.contentType),
-        (e: unknown) => send(res, 500, String(e)),
-      );
-      return;
-    }
-    if (req.method === "GET" && path === "/healthz") return send(res, 200, "ok\n");
-    send(res, 404, "not found\n");
-  });
-  service.keepAliveTimeout = 30_000;
-
-  const control = createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (path !== "/faults") return sendJson(res, 404, { error: "not found: the control API is /faults" });
-    if (req.method === "GET") return sendJson(res, 200, faults);
-    if (req.method === "DELETE") {
-      setFaults({ ...NORMAL });
-      return sendJson(res, 200, faults);
-    }
-    if (req.method !== "PUT") {
-      res.setHeader("allow", "GET, PUT, DELETE");
-      return sendJson(res, 405, { error: `method ${req.method} not allowed on /faults` });
-    }
-    readBody(req).then(
-      (text) => {
-        if (text === null) return sendJson(res, 413, { error: `body over ${MAX_BODY} bytes` });
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          return sendJson(res, 400, { error: "body is not valid JSON", errors: ["body is not valid JSON"] });
-        }
-        const r = parseFaults(body);
-        if (!r.ok) return sendJson(res, 400, { error: r.errors.join("; "), errors: r.errors });
-        setFaults(r.faults);
-        sendJson(res, 200, faults);
-      },
-      () => sendJson(res, 400, { error: "could not read the body" }),
+/** The service port: `/quote` (delayed or failed as the faults decide), `/metrics`, `/healthz`. */
+function handleService(req: IncomingMessage, res: ServerResponse, s: ServiceState): void {
+  const path = (req.url ?? "/").split("?")[0];
+  if (req.method === "GET" && path === "/quote") {
+    const started = process.hrtime.bigint();
+    const f = s.faults.get();
+    const { delayMs, fail } = decide(f, s.random);
+    if (delayMs === 0) return answerQuote(s, res, started, fail, f);
+    const t = setTimeout(() => {
+      s.pending.delete(t);
+      answerQuote(s, res, started, fail, f);
+    }, delayMs);
+    s.pending.add(t);
+    return;
+  }
+  if (req.method === "GET" && path === "/metrics") {
+    const { registry } = s.metrics;
+    registry.metrics().then(
+      (text) => send(res, 200, text, registry.contentType),
+      (e: unknown) => send(res, 500, String(e)),
     );
-  });
+    return;
+  }
+  if (req.method === "GET" && path === "/healthz") return send(res, 200, "ok\n");
+  send(res, 404, "not found\n");
+}
+
+/** Builds the upstream service; nothing listens until `listen`. */
+export function createUpstream(opts: UpstreamOptions): Upstream {
+  const random = opts.random ?? Math.random;
+  const pending = new Set<NodeJS.Timeout>();
+  const metrics = upstreamMetrics(opts.defaultMetrics ?? false);
+  let current: Faults = { ...NORMAL };
+  const faults: FaultState = {
+    get: () => current,
+    set(f) {
+      current = f;
+      for (const m of FAULT_MODES) metrics.mode.set({ mode: m }, m === f.mode ? 1 : 0);
+    },
+  };
+  faults.set(current);
+
+  const state: ServiceState = { opts, random, metrics, faults, pending };
+  const service = createServer((req, res) => handleService(req, res, state));
+  service.keepAliveTimeout = 30_000;
+  const control = createServer((req, res) => handleControl(req, res, faults));
 
   return {
     service,
     control,
-    faults: () => faults,
+    faults: faults.get,
     async listen(port, controlPort, host = "0.0.0.0") {
       return {
         port: await listenOn(service, port, host),
