@@ -94,13 +94,12 @@ const CHARTS: {
   { title: "Memory", unit: "MiB", lines: [["memory", "memory"]] },
 ];
 
-/** Builds a run page's model from a full record and the site context. */
-export function runPage(r: Omit<RunRecord, "measurements">, ctx: SiteContext): RunPage {
-  const dir = paths.run(r.runId);
+/** The run's charts: one per CHARTS entry whose series the record has, faults and phases marked. */
+function runCharts(r: Omit<RunRecord, "measurements">) {
   const step = r.series.stepSeconds;
   const spans = r.faults.map((f) => ({ label: `${f.action} ${f.target}`, start: f.start, end: f.end }));
   const markers = r.phases.map((p) => ({ label: p.name, at: p.start }));
-  const charts = CHARTS.filter((c) => c.lines.some(([k]) => r.series.values[k] !== undefined)).map((c) => {
+  return CHARTS.filter((c) => c.lines.some(([k]) => r.series.values[k] !== undefined)).map((c) => {
     const lines: Line[] = c.lines
       .filter(([k]) => r.series.values[k] !== undefined)
       .map(([k, name]) => ({
@@ -119,8 +118,11 @@ export function runPage(r: Omit<RunRecord, "measurements">, ctx: SiteContext): R
       yMax: c.yMax,
     });
   });
-  const p = r.provenance;
-  const provenance: [string, string | number | null][] = [
+}
+
+/** Where the run's figures came from, one row each (null: not known). */
+function provenanceRows(p: RunRecord["provenance"]): [string, string | number | null][] {
+  return [
     ["repository", p.repository],
     ["pull request", p.pullRequest],
     ["head SHA", p.headSha],
@@ -145,6 +147,13 @@ export function runPage(r: Omit<RunRecord, "measurements">, ctx: SiteContext): R
     ["scale", p.scale],
     ["where", p.local ? "local run (not published)" : "CI"],
   ];
+}
+
+/** Builds a run page's model from a full record and the site context. */
+export function runPage(r: Omit<RunRecord, "measurements">, ctx: SiteContext): RunPage {
+  const dir = paths.run(r.runId);
+  const charts = runCharts(r);
+  const provenance = provenanceRows(r.provenance);
   return {
     ...ctx.base(dir, `${r.login} · ${ctx.titleOf(r.challenge)} · ${r.runId}`),
     kind: "run",
