@@ -93,39 +93,57 @@ export function parseStatsLine(line: string): StatsSample | null {
   }
 }
 
+type DockerCli = (args: string[], timeoutMs?: number) => ReturnType<typeof run>;
+
+/** `docker inspect`'s state, id and addresses of one container, in one call. */
+async function inspectState(docker: DockerCli, container: string): Promise<ContainerState> {
+  const f = "{{json .State}}|{{.Id}}|{{json .NetworkSettings.Networks}}";
+  const out = (await docker(["inspect", "-f", f, container])).stdout.trim();
+  const [stateJson, id, networksJson] = out.split("|");
+  const s = JSON.parse(stateJson!) as {
+    Status: string;
+    Running: boolean;
+    Pid: number;
+    ExitCode: number;
+    OOMKilled: boolean;
+    Health?: { Status: string };
+    StartedAt: string;
+  };
+  return {
+    id: id!,
+    status: s.Status,
+    running: s.Running,
+    pid: s.Pid,
+    exitCode: s.ExitCode,
+    oomKilled: s.OOMKilled,
+    startedAt: s.StartedAt,
+    health: s.Health?.Status ?? null,
+    addresses: addressesOf(networksJson),
+  };
+}
+
+/** SIGKILL to the container's process from the host: a crash its restart policy answers. */
+async function crashFromHost(docker: DockerCli, c: string): Promise<void> {
+  const { pid, running } = await inspectState(docker, c);
+  if (!running || pid <= 0) return;
+  // `docker kill` counts as a manual stop (no restart); a signal from the host is a crash.
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // Not root on this host (e.g. a hosted runner): ask sudo, which runners allow without a password.
+    await run("sudo", ["-n", "kill", "-9", String(pid)], { timeoutMs: 10_000 });
+  }
+}
+
 /** The real Docker Engine, through the docker CLI. */
 export function createDocker(): Docker {
-  const docker = (args: string[], timeoutMs = 60_000) => run("docker", args, { timeoutMs });
+  const docker: DockerCli = (args, timeoutMs = 60_000) => run("docker", args, { timeoutMs });
   return {
     async version() {
       return (await docker(["version", "-f", "{{.Server.Version}}"])).stdout.trim();
     },
     ...createDockerBuild(docker),
-    async inspect(container) {
-      const f = "{{json .State}}|{{.Id}}|{{json .NetworkSettings.Networks}}";
-      const out = (await docker(["inspect", "-f", f, container])).stdout.trim();
-      const [stateJson, id, networksJson] = out.split("|");
-      const s = JSON.parse(stateJson!) as {
-        Status: string;
-        Running: boolean;
-        Pid: number;
-        ExitCode: number;
-        OOMKilled: boolean;
-        Health?: { Status: string };
-        StartedAt: string;
-      };
-      return {
-        id: id!,
-        status: s.Status,
-        running: s.Running,
-        pid: s.Pid,
-        exitCode: s.ExitCode,
-        oomKilled: s.OOMKilled,
-        startedAt: s.StartedAt,
-        health: s.Health?.Status ?? null,
-        addresses: addressesOf(networksJson),
-      };
-    },
+    inspect: (container) => inspectState(docker, container),
     async inspectJson(container) {
       const out = (await docker(["inspect", container])).stdout;
       return (JSON.parse(out) as unknown[])[0] ?? {};
@@ -152,17 +170,7 @@ export function createDocker(): Docker {
       if (memoryMiB !== undefined) args.push("--memory", `${memoryMiB}m`, "--memory-swap", `${memoryMiB}m`);
       await docker([...args, c]);
     },
-    async crash(c) {
-      const { pid, running } = await this.inspect(c);
-      if (!running || pid <= 0) return;
-      // `docker kill` counts as a manual stop (no restart); a signal from the host is a crash.
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // Not root on this host (e.g. a hosted runner): ask sudo, which runners allow without a password.
-        await run("sudo", ["-n", "kill", "-9", String(pid)], { timeoutMs: 10_000 });
-      }
-    },
+    crash: (c) => crashFromHost(docker, c),
     stats(container, onSample) {
       const child: ChildProcess = stream("docker", ["stats", "--format", "{{json .}}", container], (line) => {
         const s = parseStatsLine(line);

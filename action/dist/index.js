@@ -49977,6 +49977,32 @@ function parseStatsLine(line2) {
     return null;
   }
 }
+async function inspectState(docker, container) {
+  const f = "{{json .State}}|{{.Id}}|{{json .NetworkSettings.Networks}}";
+  const out = (await docker(["inspect", "-f", f, container])).stdout.trim();
+  const [stateJson, id, networksJson] = out.split("|");
+  const s = JSON.parse(stateJson);
+  return {
+    id,
+    status: s.Status,
+    running: s.Running,
+    pid: s.Pid,
+    exitCode: s.ExitCode,
+    oomKilled: s.OOMKilled,
+    startedAt: s.StartedAt,
+    health: s.Health?.Status ?? null,
+    addresses: addressesOf(networksJson)
+  };
+}
+async function crashFromHost(docker, c) {
+  const { pid, running } = await inspectState(docker, c);
+  if (!running || pid <= 0) return;
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    await run("sudo", ["-n", "kill", "-9", String(pid)], { timeoutMs: 1e4 });
+  }
+}
 function createDocker() {
   const docker = (args, timeoutMs = 6e4) => run("docker", args, { timeoutMs });
   return {
@@ -49984,23 +50010,7 @@ function createDocker() {
       return (await docker(["version", "-f", "{{.Server.Version}}"])).stdout.trim();
     },
     ...createDockerBuild(docker),
-    async inspect(container) {
-      const f = "{{json .State}}|{{.Id}}|{{json .NetworkSettings.Networks}}";
-      const out = (await docker(["inspect", "-f", f, container])).stdout.trim();
-      const [stateJson, id, networksJson] = out.split("|");
-      const s = JSON.parse(stateJson);
-      return {
-        id,
-        status: s.Status,
-        running: s.Running,
-        pid: s.Pid,
-        exitCode: s.ExitCode,
-        oomKilled: s.OOMKilled,
-        startedAt: s.StartedAt,
-        health: s.Health?.Status ?? null,
-        addresses: addressesOf(networksJson)
-      };
-    },
+    inspect: (container) => inspectState(docker, container),
     async inspectJson(container) {
       const out = (await docker(["inspect", container])).stdout;
       return JSON.parse(out)[0] ?? {};
@@ -50027,15 +50037,7 @@ function createDocker() {
       if (memoryMiB !== void 0) args.push("--memory", `${memoryMiB}m`, "--memory-swap", `${memoryMiB}m`);
       await docker([...args, c]);
     },
-    async crash(c) {
-      const { pid, running } = await this.inspect(c);
-      if (!running || pid <= 0) return;
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        await run("sudo", ["-n", "kill", "-9", String(pid)], { timeoutMs: 1e4 });
-      }
-    },
+    crash: (c) => crashFromHost(docker, c),
     stats(container, onSample) {
       const child = stream("docker", ["stats", "--format", "{{json .}}", container], (line2) => {
         const s = parseStatsLine(line2);
@@ -51636,52 +51638,67 @@ async function checkEntryYmlOf(dir, folder, files, add) {
     if (!r.ok) for (const p of r.problems) add(file2, p.rule, (p.line ? `line ${p.line}: ` : "") + p.message);
   }
 }
+async function judgeName(dir, abs, name, file2, st, add) {
+  if (name === ".git") {
+    add(
+      file2,
+      "no-submodules",
+      "a nested .git makes the folder a separate repository (a submodule); remove it"
+    );
+    return "done";
+  }
+  if (name === ".gitmodules") {
+    add(file2, "no-submodules", "submodules are not allowed; copy the files into the entry instead");
+  }
+  if (st.isSymbolicLink()) {
+    add(file2, "no-symlinks", await symlinkMessage(dir, abs));
+    return "done";
+  }
+  return st.isDirectory() ? "folder" : "counted";
+}
+function sizeTally(folder, add) {
+  const L = ENTRY_FOLDER_LIMITS;
+  let total2 = 0;
+  let totalReported = false;
+  return (file2, rel, size) => {
+    if (size > L.maxFileBytes) {
+      add(file2, "file-size", `${mib2(size)}, above the cap of ${mib2(L.maxFileBytes)} per file`);
+    }
+    total2 += size;
+    if (total2 > L.maxTotalBytes && !totalReported) {
+      totalReported = true;
+      add(
+        folder,
+        "total-size",
+        `the files add up to more than ${mib2(L.maxTotalBytes)} (passed it at ${rel})`
+      );
+    }
+  };
+}
 async function walk(dir, folder, add) {
   const L = ENTRY_FOLDER_LIMITS;
   const regular = /* @__PURE__ */ new Map();
   const topLevel = [];
   const queue = [""];
+  const sized = sizeTally(folder, add);
   let fileCount = 0;
   let dirCount = 0;
-  let total2 = 0;
-  let totalReported = false;
   while (queue.length) {
     const relDir = queue.shift();
     if (++dirCount > L.maxDirs) {
       add(folder, "file-count", `more than ${L.maxDirs} folders; stopped looking`);
       break;
     }
-    const names = await listNames(join7(dir, relDir), L.maxFiles + L.maxDirs + 1);
-    for (const name of names) {
+    for (const name of await listNames(join7(dir, relDir), L.maxFiles + L.maxDirs + 1)) {
       const rel = relDir ? `${relDir}/${name}` : name;
       const file2 = `${folder}/${rel}`;
       const abs = join7(dir, rel);
       if (!relDir) topLevel.push(name);
-      let st;
-      try {
-        st = await lstat3(abs);
-      } catch {
-        continue;
-      }
-      if (name === ".git") {
-        add(
-          file2,
-          "no-submodules",
-          "a nested .git makes the folder a separate repository (a submodule); remove it"
-        );
-        continue;
-      }
-      if (name === ".gitmodules") {
-        add(file2, "no-submodules", "submodules are not allowed; copy the files into the entry instead");
-      }
-      if (st.isSymbolicLink()) {
-        add(file2, "no-symlinks", await symlinkMessage(dir, abs));
-        continue;
-      }
-      if (st.isDirectory()) {
-        queue.push(rel);
-        continue;
-      }
+      const st = await lstat3(abs).catch(() => null);
+      if (!st) continue;
+      const what = await judgeName(dir, abs, name, file2, st, add);
+      if (what === "folder") queue.push(rel);
+      if (what !== "counted") continue;
       if (++fileCount > L.maxFiles) {
         add(folder, "file-count", `more than ${L.maxFiles} files (stopped counting at ${fileCount})`);
         return { regular, topLevel };
@@ -51692,18 +51709,7 @@ async function walk(dir, folder, add) {
         continue;
       }
       if (!relDir) regular.set(name, st.size);
-      if (st.size > L.maxFileBytes) {
-        add(file2, "file-size", `${mib2(st.size)}, above the cap of ${mib2(L.maxFileBytes)} per file`);
-      }
-      total2 += st.size;
-      if (total2 > L.maxTotalBytes && !totalReported) {
-        totalReported = true;
-        add(
-          folder,
-          "total-size",
-          `the files add up to more than ${mib2(L.maxTotalBytes)} (passed it at ${rel})`
-        );
-      }
+      sized(file2, rel, st.size);
     }
   }
   return { regular, topLevel };

@@ -186,53 +186,75 @@ interface WalkResult {
   topLevel: string[];
 }
 
+/**
+ * The rules on a name whatever it is (no .git, no .gitmodules, no symlinks): `"done"` when it was
+ * reported and is not looked into, else whether it is a folder to walk or something to count.
+ */
+async function judgeName(dir: string, abs: string, name: string, file: string, st: Stats, add: Add) {
+  if (name === ".git") {
+    add(
+      file,
+      "no-submodules",
+      "a nested .git makes the folder a separate repository (a submodule); remove it",
+    );
+    return "done";
+  }
+  if (name === ".gitmodules") {
+    add(file, "no-submodules", "submodules are not allowed; copy the files into the entry instead");
+  }
+  if (st.isSymbolicLink()) {
+    add(file, "no-symlinks", await symlinkMessage(dir, abs));
+    return "done";
+  }
+  return st.isDirectory() ? "folder" : "counted";
+}
+
+/** The sizes seen so far: each file against its cap, and the sum against the folder's, reported once. */
+function sizeTally(folder: string, add: Add) {
+  const L = ENTRY_FOLDER_LIMITS;
+  let total = 0;
+  let totalReported = false;
+  return (file: string, rel: string, size: number) => {
+    if (size > L.maxFileBytes) {
+      add(file, "file-size", `${mib(size)}, above the cap of ${mib(L.maxFileBytes)} per file`);
+    }
+    total += size;
+    if (total > L.maxTotalBytes && !totalReported) {
+      totalReported = true;
+      add(
+        folder,
+        "total-size",
+        `the files add up to more than ${mib(L.maxTotalBytes)} (passed it at ${rel})`,
+      );
+    }
+  };
+}
+
 /** Walks the entry with lstat, reporting per-file rules as it goes; bounded by the folder caps. */
 async function walk(dir: string, folder: string, add: Add): Promise<WalkResult> {
   const L = ENTRY_FOLDER_LIMITS;
   const regular = new Map<string, number>();
   const topLevel: string[] = [];
   const queue: string[] = [""];
+  const sized = sizeTally(folder, add);
   let fileCount = 0;
   let dirCount = 0;
-  let total = 0;
-  let totalReported = false;
   while (queue.length) {
     const relDir = queue.shift()!;
     if (++dirCount > L.maxDirs) {
       add(folder, "file-count", `more than ${L.maxDirs} folders; stopped looking`);
       break;
     }
-    const names = await listNames(join(dir, relDir), L.maxFiles + L.maxDirs + 1);
-    for (const name of names) {
+    for (const name of await listNames(join(dir, relDir), L.maxFiles + L.maxDirs + 1)) {
       const rel = relDir ? `${relDir}/${name}` : name;
       const file = `${folder}/${rel}`;
       const abs = join(dir, rel);
       if (!relDir) topLevel.push(name);
-      let st: Stats;
-      try {
-        st = await lstat(abs);
-      } catch {
-        continue; // Removed while we looked: nothing left to judge.
-      }
-      if (name === ".git") {
-        add(
-          file,
-          "no-submodules",
-          "a nested .git makes the folder a separate repository (a submodule); remove it",
-        );
-        continue;
-      }
-      if (name === ".gitmodules") {
-        add(file, "no-submodules", "submodules are not allowed; copy the files into the entry instead");
-      }
-      if (st.isSymbolicLink()) {
-        add(file, "no-symlinks", await symlinkMessage(dir, abs));
-        continue;
-      }
-      if (st.isDirectory()) {
-        queue.push(rel);
-        continue;
-      }
+      const st = await lstat(abs).catch(() => null);
+      if (!st) continue; // Removed while we looked: nothing left to judge.
+      const what = await judgeName(dir, abs, name, file, st, add);
+      if (what === "folder") queue.push(rel);
+      if (what !== "counted") continue;
       if (++fileCount > L.maxFiles) {
         add(folder, "file-count", `more than ${L.maxFiles} files (stopped counting at ${fileCount})`);
         return { regular, topLevel };
@@ -243,18 +265,7 @@ async function walk(dir: string, folder: string, add: Add): Promise<WalkResult> 
         continue;
       }
       if (!relDir) regular.set(name, st.size);
-      if (st.size > L.maxFileBytes) {
-        add(file, "file-size", `${mib(st.size)}, above the cap of ${mib(L.maxFileBytes)} per file`);
-      }
-      total += st.size;
-      if (total > L.maxTotalBytes && !totalReported) {
-        totalReported = true;
-        add(
-          folder,
-          "total-size",
-          `the files add up to more than ${mib(L.maxTotalBytes)} (passed it at ${rel})`,
-        );
-      }
+      sized(file, rel, st.size);
     }
   }
   return { regular, topLevel };
