@@ -103,33 +103,36 @@ export interface HostBinaries extends ToolchainSources {
 export const TOXIPROXY_VERSION = "v2.5.0";
 export const TOXIPROXY_MODULE = "github.com/Shopify/toxiproxy/v2/cmd/server";
 
-/** All stand-ins except the base, in build order. */
-export function imageRecipes(bin: HostBinaries): DockerfileRecipe[] {
-  return [
-    {
-      kind: "dockerfile",
-      name: "nginx",
-      tags: [
-        "nginx:1.27-alpine",
-        "nginx:1.27",
-        "nginx:alpine",
-        "nginx:latest",
-        "sre-chaos-local/nginx:1.27-alpine",
-      ],
-      base: BASE_TAG,
-      files: NGINX_FILES,
-      dockerfile: nginxDockerfile(BASE_TAG),
-    },
-    {
-      kind: "dockerfile",
-      name: "prometheus",
-      tags: ["sre-chaos-local/prometheus:v2.42.0"],
-      base: BASE_TAG,
-      files: { prometheus: { hostPath: bin.prometheus, mode: 0o755 }, ...PROMETHEUS_FILES },
-      // Same entrypoint, user and paths as prom/prometheus, so compose commands work unchanged.
-      // /prometheus is 1777: a `tmpfs: /prometheus` mount takes the image directory's mode but
-      // not its owner (root), and Prometheus runs as nobody with every capability dropped.
-      dockerfile: `FROM ${BASE_TAG}
+/** nginx, under the tags the templates and entries use. */
+function nginxRecipe(): DockerfileRecipe {
+  return {
+    kind: "dockerfile",
+    name: "nginx",
+    tags: [
+      "nginx:1.27-alpine",
+      "nginx:1.27",
+      "nginx:alpine",
+      "nginx:latest",
+      "sre-chaos-local/nginx:1.27-alpine",
+    ],
+    base: BASE_TAG,
+    files: NGINX_FILES,
+    dockerfile: nginxDockerfile(BASE_TAG),
+  };
+}
+
+/** Prometheus, with the entrypoint, user and paths of its official image. */
+function prometheusRecipe(bin: HostBinaries): DockerfileRecipe {
+  return {
+    kind: "dockerfile",
+    name: "prometheus",
+    tags: ["sre-chaos-local/prometheus:v2.42.0"],
+    base: BASE_TAG,
+    files: { prometheus: { hostPath: bin.prometheus, mode: 0o755 }, ...PROMETHEUS_FILES },
+    // Same entrypoint, user and paths as prom/prometheus, so compose commands work unchanged.
+    // /prometheus is 1777: a `tmpfs: /prometheus` mount takes the image directory's mode but
+    // not its owner (root), and Prometheus runs as nobody with every capability dropped.
+    dockerfile: `FROM ${BASE_TAG}
 COPY prometheus /bin/prometheus
 COPY prometheus.yml /etc/prometheus/prometheus.yml
 RUN mkdir -p /prometheus && chown nobody:nogroup /prometheus && chmod 1777 /prometheus && /bin/prometheus --version
@@ -140,14 +143,18 @@ WORKDIR /prometheus
 ENTRYPOINT ["/bin/prometheus"]
 CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]
 `,
-    },
-    {
-      kind: "dockerfile",
-      name: "blackbox-exporter",
-      tags: ["sre-chaos-local/blackbox-exporter:v0.23.0"],
-      base: BASE_TAG,
-      files: { blackbox_exporter: { hostPath: bin.blackbox, mode: 0o755 }, ...BLACKBOX_FILES },
-      dockerfile: `FROM ${BASE_TAG}
+  };
+}
+
+/** The blackbox exporter (the availability probe). */
+function blackboxRecipe(bin: HostBinaries): DockerfileRecipe {
+  return {
+    kind: "dockerfile",
+    name: "blackbox-exporter",
+    tags: ["sre-chaos-local/blackbox-exporter:v0.23.0"],
+    base: BASE_TAG,
+    files: { blackbox_exporter: { hostPath: bin.blackbox, mode: 0o755 }, ...BLACKBOX_FILES },
+    dockerfile: `FROM ${BASE_TAG}
 COPY blackbox_exporter /bin/blackbox_exporter
 COPY config.yml /etc/blackbox_exporter/config.yml
 RUN /bin/blackbox_exporter --version
@@ -156,21 +163,34 @@ EXPOSE 9115
 ENTRYPOINT ["/bin/blackbox_exporter"]
 CMD ["--config.file=/etc/blackbox_exporter/config.yml"]
 `,
-    },
-    {
-      kind: "dockerfile",
-      name: "toxiproxy",
-      tags: [`sre-chaos-local/toxiproxy:${TOXIPROXY_VERSION.slice(1)}`],
-      base: null,
-      files: { "toxiproxy-server": { hostPath: bin.toxiproxy, mode: 0o755 } },
-      // A static Go binary needs nothing else; entrypoint and port as in the official image.
-      dockerfile: `FROM scratch
+  };
+}
+
+/** toxiproxy: a static Go binary on an empty base. */
+function toxiproxyRecipe(bin: HostBinaries): DockerfileRecipe {
+  return {
+    kind: "dockerfile",
+    name: "toxiproxy",
+    tags: [`sre-chaos-local/toxiproxy:${TOXIPROXY_VERSION.slice(1)}`],
+    base: null,
+    files: { "toxiproxy-server": { hostPath: bin.toxiproxy, mode: 0o755 } },
+    // A static Go binary needs nothing else; entrypoint and port as in the official image.
+    dockerfile: `FROM scratch
 COPY toxiproxy-server /toxiproxy
 EXPOSE 8474
 ENTRYPOINT ["/toxiproxy"]
 CMD ["-host=0.0.0.0"]
 `,
-    },
+  };
+}
+
+/** All stand-ins except the base, in build order. */
+export function imageRecipes(bin: HostBinaries): DockerfileRecipe[] {
+  return [
+    nginxRecipe(),
+    prometheusRecipe(bin),
+    blackboxRecipe(bin),
+    toxiproxyRecipe(bin),
     nodeRecipe(BASE_TAG, bin),
     goRecipe(BASE_TAG, bin),
     pythonRecipe(PYTHON_ROOTFS.tags[0]!),
