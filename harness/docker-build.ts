@@ -4,7 +4,7 @@
  * harness/compose.ts and harness/docker-images.ts.
  */
 import type { ChildProcess } from "node:child_process";
-import { ExecError, run, start, stream, type ExecResult, type Started } from "./exec.ts";
+import { orMissing, run, start, stream, type ExecResult, type Started } from "./exec.ts";
 
 export interface DockerBuild {
   build(opts: { context: string; tag: string; timeoutMs: number }): Promise<void>;
@@ -68,16 +68,6 @@ export interface ImageRunConfig {
   Healthcheck?: { Test?: string[] } | null;
 }
 
-/** The output of a command that inspects something, or null when the engine has no such thing. */
-async function orMissing(p: Promise<ExecResult>): Promise<string | null> {
-  try {
-    return (await p).stdout;
-  } catch (e) {
-    if (e instanceof ExecError) return null;
-    throw e;
-  }
-}
-
 /** The build methods of the real engine; `docker` runs one docker command. */
 export function createDockerBuild(
   docker: (args: string[], timeoutMs?: number) => Promise<ExecResult>,
@@ -91,19 +81,13 @@ export function createDockerBuild(
       });
     },
     async untag(ref) {
-      await docker(["image", "rm", ref]).catch((e: unknown) => {
-        if (!(e instanceof ExecError)) throw e;
-      });
+      await orMissing(docker(["image", "rm", ref])); // already gone is fine
     },
     async imageInfo(ref) {
-      try {
-        const out = (await docker(["image", "inspect", "-f", "{{.Id}} {{.Size}}", ref])).stdout.trim();
-        const [id, size] = out.split(" ");
-        return { id: id!, size: Number(size) };
-      } catch (e) {
-        if (e instanceof ExecError) return null;
-        throw e;
-      }
+      const out = await orMissing(docker(["image", "inspect", "-f", "{{.Id}} {{.Size}}", ref]));
+      if (out === null) return null;
+      const [id, size] = out.trim().split(" ");
+      return { id: id!, size: Number(size) };
     },
     async engineInfo() {
       const f = "{{json .CgroupDriver}} {{json .CgroupVersion}} {{json .DockerRootDir}}";
@@ -124,9 +108,7 @@ export function createDockerBuild(
     containersInCgroupParent: (parent) => containersIn(docker, parent, methods.cgroupParentOf),
     async removeContainers(ids) {
       if (!ids.length) return;
-      await docker(["rm", "-f", ...ids]).catch((e: unknown) => {
-        if (!(e instanceof ExecError)) throw e;
-      });
+      await orMissing(docker(["rm", "-f", ...ids])); // already gone is fine
     },
     async imageConfig(ref) {
       const out = await orMissing(docker(["image", "inspect", "-f", "{{json .Config}}", ref]));

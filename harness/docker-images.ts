@@ -4,7 +4,7 @@
  * Part of the Docker module (harness/docker.ts, `Docker.images`), like harness/compose.ts.
  */
 import { spawn } from "node:child_process";
-import { ExecError, run } from "./exec.ts";
+import { orMissing, run } from "./exec.ts";
 
 export interface DockerImages {
   /** The image id behind `ref` and the value of its `label` ("" when unset); null when there is no such image. */
@@ -30,17 +30,11 @@ export interface DockerImages {
 export function createDockerImages(): DockerImages {
   return {
     async labelled(ref, label) {
-      try {
-        const f = `{{.Id}}|{{index .Config.Labels "${label}"}}`;
-        const out = (
-          await run("docker", ["image", "inspect", "-f", f, ref], { timeoutMs: 30_000 })
-        ).stdout.trim();
-        const [id, value] = out.split("|");
-        return { id: id!, value: value === "<no value>" ? "" : (value ?? "") };
-      } catch (e) {
-        if (e instanceof ExecError) return null;
-        throw e;
-      }
+      const f = `{{.Id}}|{{index .Config.Labels "${label}"}}`;
+      const out = await orMissing(run("docker", ["image", "inspect", "-f", f, ref], { timeoutMs: 30_000 }));
+      if (out === null) return null;
+      const [id, value] = out.trim().split("|");
+      return { id: id!, value: value === "<no value>" ? "" : (value ?? "") };
     },
     async tag(source, target) {
       await run("docker", ["tag", source, target], { timeoutMs: 30_000 });

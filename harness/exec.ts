@@ -54,6 +54,19 @@ export function run(file: string, args: string[], opts: ExecOptions = {}): Promi
   });
 }
 
+/**
+ * The output of a command that looks something up, or null when the command failed (the thing is
+ * not there, or the program could not run); an error that is not an ExecError is thrown.
+ */
+export async function orMissing(p: Promise<ExecResult>): Promise<string | null> {
+  try {
+    return (await p).stdout;
+  } catch (e) {
+    if (e instanceof ExecError) return null;
+    throw e;
+  }
+}
+
 /** Starts a long-running program whose stdout lines go to `onLine`; the caller stops it. */
 export function stream(
   file: string,

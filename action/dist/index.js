@@ -49648,6 +49648,14 @@ function run(file2, args, opts = {}) {
     if (opts.input !== void 0) child.stdin?.end(opts.input);
   });
 }
+async function orMissing(p) {
+  try {
+    return (await p).stdout;
+  } catch (e) {
+    if (e instanceof ExecError) return null;
+    throw e;
+  }
+}
 function stream(file2, args, onLine, env) {
   const child = spawn(file2, args, { env: env ?? process.env, stdio: ["ignore", "pipe", "ignore"] });
   let buf = "";
@@ -49764,15 +49772,11 @@ import { spawn as spawn2 } from "node:child_process";
 function createDockerImages() {
   return {
     async labelled(ref, label) {
-      try {
-        const f = `{{.Id}}|{{index .Config.Labels "${label}"}}`;
-        const out = (await run("docker", ["image", "inspect", "-f", f, ref], { timeoutMs: 3e4 })).stdout.trim();
-        const [id, value] = out.split("|");
-        return { id, value: value === "<no value>" ? "" : value ?? "" };
-      } catch (e) {
-        if (e instanceof ExecError) return null;
-        throw e;
-      }
+      const f = `{{.Id}}|{{index .Config.Labels "${label}"}}`;
+      const out = await orMissing(run("docker", ["image", "inspect", "-f", f, ref], { timeoutMs: 3e4 }));
+      if (out === null) return null;
+      const [id, value] = out.trim().split("|");
+      return { id, value: value === "<no value>" ? "" : value ?? "" };
     },
     async tag(source, target2) {
       await run("docker", ["tag", source, target2], { timeoutMs: 3e4 });
@@ -49833,14 +49837,6 @@ function importTree(dir, tag, changes) {
 }
 
 // harness/docker-build.ts
-async function orMissing(p) {
-  try {
-    return (await p).stdout;
-  } catch (e) {
-    if (e instanceof ExecError) return null;
-    throw e;
-  }
-}
 function createDockerBuild(docker) {
   const methods = {
     async build({ context: context3, tag, timeoutMs }) {
@@ -49850,19 +49846,13 @@ function createDockerBuild(docker) {
       });
     },
     async untag(ref) {
-      await docker(["image", "rm", ref]).catch((e) => {
-        if (!(e instanceof ExecError)) throw e;
-      });
+      await orMissing(docker(["image", "rm", ref]));
     },
     async imageInfo(ref) {
-      try {
-        const out = (await docker(["image", "inspect", "-f", "{{.Id}} {{.Size}}", ref])).stdout.trim();
-        const [id, size] = out.split(" ");
-        return { id, size: Number(size) };
-      } catch (e) {
-        if (e instanceof ExecError) return null;
-        throw e;
-      }
+      const out = await orMissing(docker(["image", "inspect", "-f", "{{.Id}} {{.Size}}", ref]));
+      if (out === null) return null;
+      const [id, size] = out.trim().split(" ");
+      return { id, size: Number(size) };
     },
     async engineInfo() {
       const f = "{{json .CgroupDriver}} {{json .CgroupVersion}} {{json .DockerRootDir}}";
@@ -49877,9 +49867,7 @@ function createDockerBuild(docker) {
     containersInCgroupParent: (parent) => containersIn(docker, parent, methods.cgroupParentOf),
     async removeContainers(ids) {
       if (!ids.length) return;
-      await docker(["rm", "-f", ...ids]).catch((e) => {
-        if (!(e instanceof ExecError)) throw e;
-      });
+      await orMissing(docker(["rm", "-f", ...ids]));
     },
     async imageConfig(ref) {
       const out = await orMissing(docker(["image", "inspect", "-f", "{{json .Config}}", ref]));
