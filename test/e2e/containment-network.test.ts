@@ -47,6 +47,22 @@ let hostConnections = 0;
 const exec = async (args: string[], timeoutMs = 60_000) =>
   run("docker", ["exec", stack.entryContainer, ...args], { timeoutMs });
 
+/** Tasks (processes and threads) in the entry's pids cgroup, as the Engine counts them. */
+async function pidsInUse(): Promise<number> {
+  const out = await run("docker", ["stats", "--no-stream", "--format", "{{.PIDs}}", stack.entryContainer]);
+  return Number(out.stdout.trim());
+}
+
+/** Waits (up to 30 s) until the entry holds about as many tasks as it did before a step. */
+async function pidsBackTo(baseline: number): Promise<void> {
+  let now = await pidsInUse();
+  for (let i = 0; i < 30 && now > baseline + 2; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    now = await pidsInUse();
+  }
+  assert.ok(now <= baseline + 2, `the entry still holds ${now} tasks (${baseline} before the step)`);
+}
+
 interface ProbeResult {
   names: Record<string, string[] | string>;
   connections: Record<string, string>;
@@ -224,18 +240,24 @@ describe("containment: what a hostile entry can reach", { timeout: 300_000 }, ()
   });
 
   it("holds the pids, memory and log limits, and the harness is unaffected", async () => {
-    // Fork until the kernel refuses: never more than the pids limit.
+    const baseline = await pidsInUse();
+    // Fork until the kernel refuses: never more than the pids limit. The forker reaps its children
+    // before it exits (an orphan would be the entry's PID 1 to reap, and a zombie holds its pid).
     const forks = await exec([
       "node",
       "-e",
       `const {spawn}=require("node:child_process");let n=0;const kids=[];
        function next(){ if(n>=400) return done(); const c=spawn("sleep",["20"]);
          c.on("spawn",()=>{kids.push(c);n++;next();}); c.on("error",()=>done()); }
-       function done(){ console.log(n); kids.forEach(k=>k.kill("SIGKILL")); process.exit(0); }
+       let left=0;
+       function done(){ console.log(n); left=kids.length; if(!left) process.exit(0);
+         kids.forEach(k=>{ k.on("exit",()=>{ if(--left===0) process.exit(0); }); k.kill("SIGKILL"); }); }
        next();`,
     ]).catch((e: Error) => ({ stdout: `error: ${e.message}` }));
     const started = Number(forks.stdout.trim());
     assert.ok(started > 0 && started < ENTRY_LIMITS.pids, `forks started: ${forks.stdout.trim()}`);
+    // The next step needs pids of its own.
+    await pidsBackTo(baseline);
 
     // Allocate until killed: the memory limit holds (the hog dies, not the machine).
     const hog = await exec([
@@ -248,6 +270,7 @@ describe("containment: what a hostile entry can reach", { timeout: 300_000 }, ()
       (e: Error & { code?: unknown }) => String(e.message),
     );
     assert.match(hog, /137|killed|SIGKILL/i, `the memory hog was not killed: ${hog}`);
+    await pidsBackTo(baseline);
 
     // Flood the container's log: the log file stays within its cap.
     await exec([
