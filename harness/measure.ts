@@ -187,6 +187,46 @@ export function toMeasurements(
   return { stepSeconds: 1, duration, samples, phases: phaseStats, faults, restarts };
 }
 
+/** Requests per second by kind and outcome, from the load generator's counters. */
+function countsPerSecond(
+  series: RangeSeries[],
+  times: number[],
+  seconds: number,
+): Record<Kind, OutcomeCounts>[] {
+  const counts: Record<Kind, OutcomeCounts>[] = Array.from({ length: seconds }, () => ({
+    echo: emptyCounts(),
+    page: emptyCounts(),
+    quote: emptyCounts(),
+  }));
+  for (const s of series) {
+    const kind = s.labels.kind as Kind;
+    const outcome = s.labels.outcome as Outcome;
+    if (!KINDS.includes(kind) || !OUTCOMES.includes(outcome)) continue;
+    increments(s, times).forEach((v, i) => (counts[i]![kind][outcome] += v));
+  }
+  return counts;
+}
+
+/** Each second's latency histogram as answers per bucket (`le` → count, no longer cumulative). */
+function bucketsPerSecond(series: RangeSeries[], times: number[], seconds: number): Map<number, number>[] {
+  const perSecond = Array.from({ length: seconds }, () => new Map<number, number>());
+  for (const s of series) {
+    const le = s.labels.le === "+Inf" ? Infinity : Number(s.labels.le);
+    if (Number.isNaN(le)) continue;
+    increments(s, times).forEach((v, i) => perSecond[i]!.set(le, v));
+  }
+  for (const m of perSecond) {
+    const les = [...m.keys()].sort((a, b) => a - b);
+    let prev = 0;
+    for (const le of les) {
+      const cum = m.get(le)!;
+      m.set(le, Math.max(0, cum - prev));
+      prev = Math.max(prev, cum);
+    }
+  }
+  return perSecond;
+}
+
 /** The PromQL `queryRawSeconds` sends for one load run, every selector pinned to SCRAPE_TARGETS. */
 export function rawQueries(loadRunId: string) {
   const sel = `${SCRAPE_TARGETS.loadgen},run_id="${loadRunId}"`;
@@ -233,37 +273,10 @@ export async function queryRawSeconds(
     prom.queryRange(q.scrapes, start + 1, end, 1),
     prom.queryRange(q.pacerLag, start + 1, end, 1),
   ]);
-  const counts: Record<Kind, OutcomeCounts>[] = Array.from({ length: seconds }, () => ({
-    echo: emptyCounts(),
-    page: emptyCounts(),
-    quote: emptyCounts(),
-  }));
-  for (const s of byKindOutcome) {
-    const kind = s.labels.kind as Kind;
-    const outcome = s.labels.outcome as Outcome;
-    if (!KINDS.includes(kind) || !OUTCOMES.includes(outcome)) continue;
-    increments(s, times).forEach((v, i) => (counts[i]![kind][outcome] += v));
-  }
-  const perSecondBuckets = Array.from({ length: seconds }, () => new Map<number, number>());
-  for (const s of buckets) {
-    const le = s.labels.le === "+Inf" ? Infinity : Number(s.labels.le);
-    if (Number.isNaN(le)) continue;
-    // Buckets are cumulative in `le`; keep cumulative counts per second, then de-cumulate below.
-    increments(s, times).forEach((v, i) => perSecondBuckets[i]!.set(le, v));
-  }
-  for (const m of perSecondBuckets) {
-    const les = [...m.keys()].sort((a, b) => a - b);
-    let prev = 0;
-    for (const le of les) {
-      const cum = m.get(le)!;
-      m.set(le, Math.max(0, cum - prev));
-      prev = Math.max(prev, cum);
-    }
-  }
   const probeUp = perSecondGauge(probe[0], t0, seconds).map((v) => (v === null ? null : v >= 1 ? 1 : 0));
   return {
-    counts,
-    buckets: perSecondBuckets,
+    counts: countsPerSecond(byKindOutcome, times, seconds),
+    buckets: bucketsPerSecond(buckets, times, seconds),
     dropped: increments(dropped[0], times),
     probeUp,
     loadScraped: freshScrapes(scrapes[0], t0, seconds),
