@@ -16,7 +16,7 @@ import { createRenderer, type PageKind } from "./render.ts";
 import { runPage } from "./run-view.ts";
 import type { ChallengeInfo } from "./scoring-view.ts";
 import { threadCalls } from "./thread-calls.ts";
-import { siteContext } from "./view-model.ts";
+import { siteContext, type SiteContext } from "./view-model.ts";
 
 /** What a login-pages worker needs to know about the build (plain data: it crosses threads). */
 export interface LoginPagesConfig {
@@ -78,7 +78,6 @@ const READER = new URL("./record-reader.mjs", import.meta.url);
 export function loginPages(config: LoginPagesConfig): LoginBuilder {
   const ctx = siteContext(config.challenges, config.basePath);
   const render = createRenderer();
-  const perChallenge = config.runPagesPerChallenge;
   const files = pageFiles();
   let reader: ReturnType<typeof threadCalls<{ dirs: string[] }, LoginFiles[]>> | null = null;
   const loginDir = (login: string) => join(config.resultsDir, "runs", login);
@@ -94,7 +93,7 @@ export function loginPages(config: LoginPagesConfig): LoginBuilder {
       pages.push([join(config.outDir, pageFile(page.path)), render(page)]);
       if (pages.length === PAGES_PER_MESSAGE) flush();
     };
-    const results = jobs.map((job, k) => buildLogin(job, recordFiles[k]!, write));
+    const results = jobs.map((job, k) => buildLogin(job, recordFiles[k]!, { config, ctx, write }));
     if (pages.length) flush();
     await Promise.all(writes);
     return results;
@@ -107,34 +106,39 @@ export function loginPages(config: LoginPagesConfig): LoginBuilder {
     await Promise.all([files.close(), reader?.close()]);
   };
   return Object.assign(build, { prepare, close });
+}
 
-  function buildLogin(
-    { login, entryChallenge }: LoginJob,
-    recordFiles: LoginFiles,
-    write: (page: { path: string; kind: PageKind }) => void,
-  ): LoginResult {
-    const read = loginRuns(config.resultsDir, login, recordFiles, (runs) =>
-      runsWithPages(runs, perChallenge),
-    );
-    const result: LoginResult = {
-      login,
-      runs: read.summaries.length,
-      pages: 0,
-      entry: null,
-      skipped: read.skipped,
-    };
-    if (!read.summaries.length) return result;
-    for (const r of read.full) write(runPage(r, ctx));
-    const m = loginModel({
-      login,
-      runs: read.summaries,
-      entryChallenge,
-      ctx,
-      withPage: new Set(read.full.map((r) => r.runId)),
-    });
-    write(m.contributor);
-    result.pages = read.full.length + 1;
-    result.entry = m.entry;
-    return result;
-  }
+/** One login's run pages and contributor page, handed to `write`; what the board needs back. */
+function buildLogin(
+  { login, entryChallenge }: LoginJob,
+  recordFiles: LoginFiles,
+  {
+    config,
+    ctx,
+    write,
+  }: { config: LoginPagesConfig; ctx: SiteContext; write: (page: { path: string; kind: PageKind }) => void },
+): LoginResult {
+  const read = loginRuns(config.resultsDir, login, recordFiles, (runs) =>
+    runsWithPages(runs, config.runPagesPerChallenge),
+  );
+  const result: LoginResult = {
+    login,
+    runs: read.summaries.length,
+    pages: 0,
+    entry: null,
+    skipped: read.skipped,
+  };
+  if (!read.summaries.length) return result;
+  for (const r of read.full) write(runPage(r, ctx));
+  const m = loginModel({
+    login,
+    runs: read.summaries,
+    entryChallenge,
+    ctx,
+    withPage: new Set(read.full.map((r) => r.runId)),
+  });
+  write(m.contributor);
+  result.pages = read.full.length + 1;
+  result.entry = m.entry;
+  return result;
 }
