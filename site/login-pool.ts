@@ -24,56 +24,69 @@ export async function buildLogins(
   const size = batchSize(jobs.length, workers + 1);
   const batches: LoginJob[][] = [];
   for (let i = 0; i < jobs.length; i += size) batches.push(jobs.slice(i, i + size));
-  const results = new Array<LoginResult[]>(batches.length);
   let next = 0;
-  const take = () => (next < batches.length ? next++ : -1);
-
+  const queue: BatchQueue = {
+    batches,
+    results: new Array<LoginResult[]>(batches.length),
+    take: () => (next < batches.length ? next++ : -1),
+  };
   const pool = Array.from(
     { length: Math.min(Math.max(0, workers), batches.length) },
     () => new Worker(WORKER, { workerData: config }),
   );
-  const workerLane = (w: Worker) =>
-    new Promise<void>((resolve, reject) => {
-      const queued: number[] = [];
-      const give = () => {
-        const b = take();
-        if (b < 0) return;
-        queued.push(b);
-        w.postMessage(batches[b]);
-      };
-      w.on("message", (r: LoginResult[]) => {
-        results[queued.shift()!] = r;
-        give();
-        if (!queued.length) resolve();
-      });
-      w.on("error", reject);
-      w.on("exit", (code) => reject(new Error(`site worker stopped (exit code ${code})`)));
-      give();
-      give();
-      if (!queued.length) resolve();
-    });
-  const ownLane = async () => {
-    const build = loginPages(config);
-    try {
-      // The next batch's records are read (in the reader's thread) while this one is built.
-      let b = take();
-      let read = b >= 0 ? build.prepare(batches[b]!) : null;
-      while (b >= 0) {
-        const next = take();
-        const nextRead = next >= 0 ? build.prepare(batches[next]!) : null;
-        nextRead?.catch(() => {}); // awaited in its turn; a failure fails the build then
-        // Awaiting the batch's writes also lets the workers' answers in, so each gets its next batch.
-        results[b] = await build(batches[b]!, read!);
-        [b, read] = [next, nextRead];
-      }
-    } finally {
-      await build.close();
-    }
-  };
   try {
-    await Promise.all([ownLane(), ...pool.map(workerLane)]);
+    await Promise.all([ownLane(config, queue), ...pool.map((w) => workerLane(w, queue))]);
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  return results.flat();
+  return queue.results.flat();
+}
+
+/** The batches, shared by the lanes: each takes the next one's index (-1: none left). */
+interface BatchQueue {
+  batches: LoginJob[][];
+  results: LoginResult[][];
+  take: () => number;
+}
+
+/** A worker thread keeps two batches queued, so it never waits for the main thread between them. */
+function workerLane(w: Worker, queue: BatchQueue): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const queued: number[] = [];
+    const give = () => {
+      const b = queue.take();
+      if (b < 0) return;
+      queued.push(b);
+      w.postMessage(queue.batches[b]);
+    };
+    w.on("message", (r: LoginResult[]) => {
+      queue.results[queued.shift()!] = r;
+      give();
+      if (!queued.length) resolve();
+    });
+    w.on("error", reject);
+    w.on("exit", (code) => reject(new Error(`site worker stopped (exit code ${code})`)));
+    give();
+    give();
+    if (!queued.length) resolve();
+  });
+}
+
+/** The main thread builds batches too; the next batch's records are read (in the reader's thread) while this one is built. */
+async function ownLane(config: LoginPagesConfig, queue: BatchQueue): Promise<void> {
+  const build = loginPages(config);
+  try {
+    let b = queue.take();
+    let read = b >= 0 ? build.prepare(queue.batches[b]!) : null;
+    while (b >= 0) {
+      const next = queue.take();
+      const nextRead = next >= 0 ? build.prepare(queue.batches[next]!) : null;
+      nextRead?.catch(() => {}); // awaited in its turn; a failure fails the build then
+      // Awaiting the batch's writes also lets the workers' answers in, so each gets its next batch.
+      queue.results[b] = await build(queue.batches[b]!, read!);
+      [b, read] = [next, nextRead];
+    }
+  } finally {
+    await build.close();
+  }
 }
