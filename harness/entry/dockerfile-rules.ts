@@ -39,6 +39,35 @@ const REFUSED = new Map<string, string>([
   ["ONBUILD", "ONBUILD is not allowed: its instructions would run in a later build that nobody checks"],
 ]);
 
+/** The escape character in force, and whether parser directives may still follow (the preamble). */
+interface Preamble {
+  escape: string;
+  open: boolean;
+}
+
+/**
+ * A comment line between instructions: a parser directive, or a comment that ends the preamble.
+ * `problems` is null for the reading that must not report (both readings see every directive).
+ */
+function preambleComment(
+  trimmed: string,
+  n: number,
+  preamble: Preamble,
+  problems: DockerfileProblem[] | null,
+): void {
+  const d = DIRECTIVE.exec(trimmed);
+  if (d && d[1]!.toLowerCase() === "syntax") {
+    problems?.push({
+      line: n,
+      message: `a "# syntax=" directive (${d[2]}) selects a custom build frontend, which is not allowed`,
+    });
+  } else if (d && preamble.open && d[1]!.toLowerCase() === "escape" && (d[2] === "`" || d[2] === "\\")) {
+    preamble.escape = d[2];
+  } else if (!d) {
+    preamble.open = false;
+  }
+}
+
 /**
  * Splits Dockerfile text into instructions (continuations joined, comments skipped). With
  * `heredocs`, heredoc bodies are skipped as BuildKit does; without, they are instructions, as the
@@ -46,8 +75,7 @@ const REFUSED = new Map<string, string>([
  */
 function instructions(text: string, problems: DockerfileProblem[], heredocs: boolean): Instruction[] {
   const lines = text.split(/\r?\n/);
-  let escape = "\\";
-  let inPreamble = true;
+  const preamble: Preamble = { escape: "\\", open: true };
   const out: Instruction[] = [];
   let current: { line: number; text: string } | null = null;
   let pending: string[] = [];
@@ -68,33 +96,19 @@ function instructions(text: string, problems: DockerfileProblem[], heredocs: boo
     const trimmed = raw.trim();
     if (trimmed.startsWith("#")) {
       // Inside a continued instruction a comment line is dropped and the instruction goes on.
-      if (current !== null) continue;
-      const d = DIRECTIVE.exec(trimmed);
-      if (d && d[1]!.toLowerCase() === "syntax") {
-        // Reported once, by the reading without heredocs (both readings see every directive).
-        if (!heredocs) {
-          problems.push({
-            line: n,
-            message: `a "# syntax=" directive (${d[2]}) selects a custom build frontend, which is not allowed`,
-          });
-        }
-      } else if (d && inPreamble && d[1]!.toLowerCase() === "escape" && (d[2] === "`" || d[2] === "\\")) {
-        escape = d[2];
-      } else if (!d) {
-        inPreamble = false;
-      }
+      if (current === null) preambleComment(trimmed, n, preamble, heredocs ? null : problems);
       continue;
     }
     if (trimmed === "") {
-      if (current === null) inPreamble = false;
+      if (current === null) preamble.open = false;
       continue;
     }
-    inPreamble = false;
+    preamble.open = false;
     // Docker strips the escape character (and blanks after it) and joins the next line as it is.
     const body: string = current === null ? raw.trimStart() : raw;
     const stripped: string = body.replace(/[ \t]+$/, "");
-    const continues: boolean = stripped.endsWith(escape);
-    const part: string = continues ? stripped.slice(0, -escape.length) : body;
+    const continues: boolean = stripped.endsWith(preamble.escape);
+    const part: string = continues ? stripped.slice(0, -preamble.escape.length) : body;
     if (current === null) current = { line: n, text: part };
     else current.text += part;
     if (!continues) {
