@@ -50850,6 +50850,38 @@ function toMeasurements(raw, phases, faults, restarts, resources) {
   const duration4 = phases.length ? Math.max(...phases.map((p) => p.end)) : n;
   return { stepSeconds: 1, duration: duration4, samples, phases: phaseStats, faults, restarts };
 }
+function countsPerSecond(series, times, seconds2) {
+  const counts2 = Array.from({ length: seconds2 }, () => ({
+    echo: emptyCounts(),
+    page: emptyCounts(),
+    quote: emptyCounts()
+  }));
+  for (const s of series) {
+    const kind = s.labels.kind;
+    const outcome = s.labels.outcome;
+    if (!KINDS.includes(kind) || !OUTCOMES.includes(outcome)) continue;
+    increments(s, times).forEach((v, i) => counts2[i][kind][outcome] += v);
+  }
+  return counts2;
+}
+function bucketsPerSecond(series, times, seconds2) {
+  const perSecond = Array.from({ length: seconds2 }, () => /* @__PURE__ */ new Map());
+  for (const s of series) {
+    const le = s.labels.le === "+Inf" ? Infinity : Number(s.labels.le);
+    if (Number.isNaN(le)) continue;
+    increments(s, times).forEach((v, i) => perSecond[i].set(le, v));
+  }
+  for (const m of perSecond) {
+    const les = [...m.keys()].sort((a, b) => a - b);
+    let prev = 0;
+    for (const le of les) {
+      const cum = m.get(le);
+      m.set(le, Math.max(0, cum - prev));
+      prev = Math.max(prev, cum);
+    }
+  }
+  return perSecond;
+}
 function rawQueries(loadRunId) {
   const sel = `${SCRAPE_TARGETS.loadgen},run_id="${loadRunId}"`;
   return {
@@ -50878,36 +50910,10 @@ async function queryRawSeconds(prom, loadRunId, t0, seconds2) {
     prom.queryRange(q.scrapes, start2 + 1, end, 1),
     prom.queryRange(q.pacerLag, start2 + 1, end, 1)
   ]);
-  const counts2 = Array.from({ length: seconds2 }, () => ({
-    echo: emptyCounts(),
-    page: emptyCounts(),
-    quote: emptyCounts()
-  }));
-  for (const s of byKindOutcome) {
-    const kind = s.labels.kind;
-    const outcome = s.labels.outcome;
-    if (!KINDS.includes(kind) || !OUTCOMES.includes(outcome)) continue;
-    increments(s, times).forEach((v, i) => counts2[i][kind][outcome] += v);
-  }
-  const perSecondBuckets = Array.from({ length: seconds2 }, () => /* @__PURE__ */ new Map());
-  for (const s of buckets) {
-    const le = s.labels.le === "+Inf" ? Infinity : Number(s.labels.le);
-    if (Number.isNaN(le)) continue;
-    increments(s, times).forEach((v, i) => perSecondBuckets[i].set(le, v));
-  }
-  for (const m of perSecondBuckets) {
-    const les = [...m.keys()].sort((a, b) => a - b);
-    let prev = 0;
-    for (const le of les) {
-      const cum = m.get(le);
-      m.set(le, Math.max(0, cum - prev));
-      prev = Math.max(prev, cum);
-    }
-  }
   const probeUp = perSecondGauge(probe[0], t0, seconds2).map((v) => v === null ? null : v >= 1 ? 1 : 0);
   return {
-    counts: counts2,
-    buckets: perSecondBuckets,
+    counts: countsPerSecond(byKindOutcome, times, seconds2),
+    buckets: bucketsPerSecond(buckets, times, seconds2),
     dropped: increments(dropped[0], times),
     probeUp,
     loadScraped: freshScrapes(scrapes[0], t0, seconds2),
@@ -51368,10 +51374,22 @@ var REFUSED = /* @__PURE__ */ new Map([
   ["STOPSIGNAL", "STOPSIGNAL is not allowed: the platform stops every entry with SIGTERM"],
   ["ONBUILD", "ONBUILD is not allowed: its instructions would run in a later build that nobody checks"]
 ]);
+function preambleComment(trimmed, n, preamble, problems) {
+  const d = DIRECTIVE.exec(trimmed);
+  if (d && d[1].toLowerCase() === "syntax") {
+    problems?.push({
+      line: n,
+      message: `a "# syntax=" directive (${d[2]}) selects a custom build frontend, which is not allowed`
+    });
+  } else if (d && preamble.open && d[1].toLowerCase() === "escape" && (d[2] === "`" || d[2] === "\\")) {
+    preamble.escape = d[2];
+  } else if (!d) {
+    preamble.open = false;
+  }
+}
 function instructions(text2, problems, heredocs) {
   const lines = text2.split(/\r?\n/);
-  let escape = "\\";
-  let inPreamble = true;
+  const preamble = { escape: "\\", open: true };
   const out = [];
   let current = null;
   let pending = [];
@@ -51390,31 +51408,18 @@ function instructions(text2, problems, heredocs) {
     }
     const trimmed = raw.trim();
     if (trimmed.startsWith("#")) {
-      if (current !== null) continue;
-      const d = DIRECTIVE.exec(trimmed);
-      if (d && d[1].toLowerCase() === "syntax") {
-        if (!heredocs) {
-          problems.push({
-            line: n,
-            message: `a "# syntax=" directive (${d[2]}) selects a custom build frontend, which is not allowed`
-          });
-        }
-      } else if (d && inPreamble && d[1].toLowerCase() === "escape" && (d[2] === "`" || d[2] === "\\")) {
-        escape = d[2];
-      } else if (!d) {
-        inPreamble = false;
-      }
+      if (current === null) preambleComment(trimmed, n, preamble, heredocs ? null : problems);
       continue;
     }
     if (trimmed === "") {
-      if (current === null) inPreamble = false;
+      if (current === null) preamble.open = false;
       continue;
     }
-    inPreamble = false;
+    preamble.open = false;
     const body = current === null ? raw.trimStart() : raw;
     const stripped = body.replace(/[ \t]+$/, "");
-    const continues = stripped.endsWith(escape);
-    const part = continues ? stripped.slice(0, -escape.length) : body;
+    const continues = stripped.endsWith(preamble.escape);
+    const part = continues ? stripped.slice(0, -preamble.escape.length) : body;
     if (current === null) current = { line: n, text: part };
     else current.text += part;
     if (!continues) {
