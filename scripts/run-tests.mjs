@@ -52,6 +52,10 @@ const unitFiles = files.filter((f) => f.startsWith("test/unit"));
 // Unit files run two at a time (most of their time is waiting on child processes, not CPU); an
 // end-to-end file drives the one Docker Engine and runs alone.
 const unitConcurrency = Number(process.env.UNIT_CONCURRENCY ?? 2);
+if (!Number.isInteger(unitConcurrency) || unitConcurrency < 1) {
+  console.error(`UNIT_CONCURRENCY must be a whole number ≥ 1, not "${process.env.UNIT_CONCURRENCY}"`);
+  process.exit(2);
+}
 if (unitFiles.length)
   groups.push({ name: `unit (${unitFiles.length} files)`, files: unitFiles, concurrency: unitConcurrency });
 for (const f of files.filter((x) => x.startsWith("test/e2e")))
