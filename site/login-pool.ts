@@ -72,7 +72,10 @@ function workerLane(w: Worker, queue: BatchQueue): Promise<void> {
   });
 }
 
-/** The main thread builds batches too; the next batch's records are read (in the reader's thread) while this one is built. */
+/**
+ * This thread builds batches too; the next batch's records are read (in the reader's thread) while
+ * this one is built.
+ */
 async function ownLane(config: LoginPagesConfig, queue: BatchQueue): Promise<void> {
   const build = loginPages(config);
   try {
