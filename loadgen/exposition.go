@@ -9,7 +9,7 @@ import (
 )
 
 // The /metrics exposition. Names, labels and meanings are read by the harness's PromQL: change
-// them there too. The run's numbers live in runMetrics (atomics and one lock per histogram on the
+// them there too. Each run's numbers live in runMetrics (atomics and one lock per histogram on the
 // hot path); this collector turns them into constant metrics at scrape time, and client_golang
 // writes the format and negotiates it with the scraper.
 
@@ -30,10 +30,17 @@ var (
 	descPacerLag   = runDesc("loadgen_pacer_lag_seconds", "Worst late wake-up of the pacer in the previous full second; high means the generator is CPU-starved.")
 )
 
-// runCollector exposes the current (or last) run; current returns nil before the first run, and
-// the run's previous full second for the pacer-lag gauge.
+// scrapedRun is one kept run as a scrape sees it: its numbers and its previous full second, for
+// the pacer-lag gauge (a finished run's last second).
+type scrapedRun struct {
+	m          *runMetrics
+	lastSecond int64
+}
+
+// runCollector exposes the runs the daemon keeps (keptRuns: the current or last one and those
+// before it), each under its own run_id; runs returns them, none before the first run.
 type runCollector struct {
-	current func() (m *runMetrics, lastSecond int64)
+	runs func() []scrapedRun
 }
 
 // Describe sends nothing: the run_id label changes from run to run, so the collector is unchecked.
@@ -41,10 +48,13 @@ func (runCollector) Describe(chan<- *prometheus.Desc) {}
 
 func (c runCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descInfo, prometheus.GaugeValue, 1)
-	m, last := c.current()
-	if m == nil {
-		return
+	for _, r := range c.runs() {
+		collectRun(ch, r.m, r.lastSecond)
 	}
+}
+
+// collectRun sends one run's series; last is its previous full second, for the pacer-lag gauge.
+func collectRun(ch chan<- prometheus.Metric, m *runMetrics, last int64) {
 	for k := range numKinds {
 		for o := range numOutcomes {
 			ch <- prometheus.MustNewConstMetric(descRequests, prometheus.CounterValue, float64(m.requests[k][o].Load()), m.runID, kindNames[k], outcomeNames[o])
@@ -76,9 +86,9 @@ func (c runCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-// metricsHandler serves GET /metrics for the runs current returns.
-func metricsHandler(current func() (*runMetrics, int64)) http.Handler {
+// metricsHandler serves GET /metrics for the runs runs returns.
+func metricsHandler(runs func() []scrapedRun) http.Handler {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(runCollector{current})
+	reg.MustRegister(runCollector{runs})
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.HTTPErrorOnError})
 }

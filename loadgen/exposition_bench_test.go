@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -15,7 +16,8 @@ func (discard) WriteHeader(int)             {}
 
 // The exposition's cost on the generator's hot path: every finished request records into the
 // run's metrics (BenchmarkRecordRequest, from all cores at once, as the request goroutines do), and
-// Prometheus scrapes once a second while they keep recording (BenchmarkScrape). Compare runs with
+// Prometheus scrapes once a second while they keep recording (BenchmarkScrape: the current run
+// alone, and the keptRuns runs /metrics exposes). Compare runs with
 // benchstat, e.g. go test -run '^$' -bench 'RecordRequest|Scrape' -count 10 .
 
 func BenchmarkRecordRequest(b *testing.B) {
@@ -31,11 +33,20 @@ func BenchmarkRecordRequest(b *testing.B) {
 }
 
 func BenchmarkScrape(b *testing.B) {
-	m := newRunMetrics("bench", 0)
-	for i := range 10000 {
-		m.recordRequest(i%numKinds, i%numOutcomes, float64(i%700)/1000, 0)
+	b.Run("1run", func(b *testing.B) { benchScrape(b, 1) })
+	b.Run("keptRuns", func(b *testing.B) { benchScrape(b, keptRuns) })
+}
+
+// benchScrape scrapes n kept runs of 10 000 requests each.
+func benchScrape(b *testing.B, n int) {
+	runs := make([]*runMetrics, n)
+	for r := range runs {
+		runs[r] = newRunMetrics(fmt.Sprint("bench-", r), 0)
+		for i := range 10000 {
+			runs[r].recordRequest(i%numKinds, i%numOutcomes, float64(i%700)/1000, 0)
+		}
 	}
-	h := metricsHandler(func() (*runMetrics, int64) { return m, 0 })
+	h := metricsHandler(collectorOf(runs...).runs)
 	req := httptest.NewRequest("GET", "/metrics", nil)
 	b.ReportAllocs()
 	for b.Loop() {

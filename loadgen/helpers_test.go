@@ -101,7 +101,14 @@ func waitDone(t *testing.T, r *run, limit time.Duration) {
 	}
 }
 
-// collectorOf exposes m (nil: no run yet) as /metrics does, with second 0 as the previous full second.
-func collectorOf(m *runMetrics) runCollector {
-	return runCollector{func() (*runMetrics, int64) { return m, 0 }}
+// collectorOf exposes runs (oldest first; none: no run yet) as /metrics does, with second 0 as
+// each one's previous full second.
+func collectorOf(runs ...*runMetrics) runCollector {
+	return runCollector{func() []scrapedRun {
+		out := make([]scrapedRun, len(runs))
+		for i, m := range runs {
+			out[i] = scrapedRun{m, 0}
+		}
+		return out
+	}}
 }

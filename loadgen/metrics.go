@@ -62,7 +62,8 @@ type secondStats struct {
 	maxLag                      float64 // worst pacer oversleep, seconds
 }
 
-// runMetrics holds every number of one run; it outlives the run until the next one starts.
+// runMetrics holds every number of one run; it outlives the run while the daemon keeps the run
+// (keptRuns), for /metrics.
 type runMetrics struct {
 	runID      string
 	requests   [numKinds][numOutcomes]atomic.Int64
@@ -169,6 +170,17 @@ func (m *runMetrics) pacerLagMs(idx int64) float64 {
 		return 0
 	}
 	return math.Round(m.secs[idx%2].maxLag*1e6) / 1e3
+}
+
+// retire frees the per-second durations of a finished run that is no longer the current one: only
+// /status reads them (p99Ms), and only for the current run. The pacer lag, which /metrics reads,
+// stays. Call it once the run has ended, so nothing records any more.
+func (m *runMetrics) retire() {
+	m.secMu.Lock()
+	for i := range m.secs {
+		m.secs[i].durs = nil
+	}
+	m.secMu.Unlock()
 }
 
 func (m *runMetrics) totals() map[string]int64 {

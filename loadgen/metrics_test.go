@@ -27,7 +27,7 @@ func recordedRun() *runMetrics {
 
 func TestMetricsBeforeAnyRun(t *testing.T) {
 	want := fmt.Sprintf("# HELP loadgen_info Load generator build information.\n# TYPE loadgen_info gauge\nloadgen_info{version=%q} 1\n", version)
-	if err := testutil.CollectAndCompare(collectorOf(nil), strings.NewReader(want)); err != nil {
+	if err := testutil.CollectAndCompare(collectorOf(), strings.NewReader(want)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -64,11 +64,11 @@ loadgen_pacer_lag_seconds{run_id="r-1"} 0.004
 	}
 }
 
-// gathered returns the families /metrics would expose for m, by name.
-func gathered(t *testing.T, m *runMetrics) map[string]*dto.MetricFamily {
+// gathered returns the families /metrics would expose for c, by name.
+func gathered(t *testing.T, c prometheus.Collector) map[string]*dto.MetricFamily {
 	t.Helper()
 	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(collectorOf(m))
+	reg.MustRegister(c)
 	fams, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +89,7 @@ func labelsOf(m *dto.Metric) map[string]string {
 }
 
 func TestMetricsRequestsAndDurations(t *testing.T) {
-	fams := gathered(t, recordedRun())
+	fams := gathered(t, collectorOf(recordedRun()))
 	byOutcome := map[string]float64{}
 	for _, s := range fams["loadgen_requests_total"].GetMetric() {
 		l := labelsOf(s)
@@ -138,5 +138,40 @@ func TestSecondStats(t *testing.T) {
 	}
 	if m.pacerLagMs(0) != 4 || m.pacerLagMs(1) != 0 || m.pacerLagMs(-1) != 0 {
 		t.Fatalf("pacer lag by second: %v %v", m.pacerLagMs(0), m.pacerLagMs(1))
+	}
+}
+
+// TestMetricsOfSeveralRuns: every kept run is exposed under its own run_id, loadgen_info once.
+func TestMetricsOfSeveralRuns(t *testing.T) {
+	second := newRunMetrics("r-2", 1700000100)
+	second.recordRequest(kindPage, outOK, 0.01, 0)
+	second.iterations.Add(1)
+	second.running.Store(true)
+	c := collectorOf(recordedRun(), second)
+	want := `
+# HELP loadgen_iterations_total Iterations started (requests sent).
+# TYPE loadgen_iterations_total counter
+loadgen_iterations_total{run_id="r-1"} 11
+loadgen_iterations_total{run_id="r-2"} 1
+# HELP loadgen_running 1 while the run is in progress.
+# TYPE loadgen_running gauge
+loadgen_running{run_id="r-1"} 0
+loadgen_running{run_id="r-2"} 1
+`
+	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "loadgen_iterations_total", "loadgen_running"); err != nil {
+		t.Fatal(err)
+	}
+	fams := gathered(t, c)
+	if n := len(fams["loadgen_info"].GetMetric()); n != 1 {
+		t.Fatalf("loadgen_info %d times", n)
+	}
+	if n := len(fams["loadgen_requests_total"].GetMetric()); n != 2*numKinds*numOutcomes {
+		t.Fatalf("want %d request series, got %d", 2*numKinds*numOutcomes, n)
+	}
+	if n := len(fams["loadgen_request_duration_seconds"].GetMetric()); n != 2*numKinds {
+		t.Fatalf("want %d histograms, got %d", 2*numKinds, n)
+	}
+	if problems, err := testutil.CollectAndLint(c); err != nil || len(problems) > 0 {
+		t.Fatalf("lint: %v %v", err, problems)
 	}
 }

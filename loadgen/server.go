@@ -10,10 +10,20 @@ import (
 	"time"
 )
 
-// daemon holds the current (or last) run; at most one runs at a time.
+// keptRuns is how many runs /metrics exposes: the current (or last) one and the ones before it.
+// The harness runs short loads back to back and reads each one's final counters from Prometheus a
+// few seconds after the next has started, so a finished run's series must outlive it. Eight is
+// more than a ladder needs (the other app's trial in between) and keeps each scrape small: every
+// kept run is about 100 series that Prometheus ingests each second on the load path's CPU.
+const keptRuns = 8
+
+// daemon holds the current (or last) run, at most one running at a time, and the finished runs
+// before it that /metrics still exposes. /status, /run and /stop see the current run only.
 type daemon struct {
-	mu  sync.Mutex
-	cur *run
+	keep int // runs kept, the current one included; 0 means keptRuns
+
+	mu   sync.Mutex
+	runs []*run // oldest first; the last is the current (or last) run
 }
 
 // Status is the body of GET /status.
@@ -45,7 +55,41 @@ func writeError(w http.ResponseWriter, code int, msg string) {
 func (d *daemon) current() *run {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.cur
+	return d.currentLocked()
+}
+
+// currentLocked is current with d.mu held.
+func (d *daemon) currentLocked() *run {
+	if len(d.runs) == 0 {
+		return nil
+	}
+	return d.runs[len(d.runs)-1]
+}
+
+// push makes r the current run and drops the oldest runs beyond the bound; call with d.mu held.
+// A run whose run_id r reuses is dropped too: two runs with one label set would fail the scrape.
+func (d *daemon) push(r *run) {
+	keep := d.keep
+	if keep <= 0 {
+		keep = keptRuns
+	}
+	if prev := d.currentLocked(); prev != nil {
+		prev.metrics.retire()
+	}
+	kept := d.runs[:0]
+	for _, old := range d.runs {
+		if old.cfg.RunID != r.cfg.RunID {
+			kept = append(kept, old)
+		}
+	}
+	clear(d.runs[len(kept):]) // let dropped runs be collected
+	kept = append(kept, r)
+	if n := len(kept) - keep; n > 0 {
+		copy(kept, kept[n:])
+		clear(kept[len(kept)-n:])
+		kept = kept[:len(kept)-n]
+	}
+	d.runs = kept
 }
 
 func (d *daemon) handler() http.Handler {
@@ -61,12 +105,16 @@ func (d *daemon) handler() http.Handler {
 	return mux
 }
 
-// metricsOf returns the current (or last) run's metrics and its previous full second; nil before any run.
-func (d *daemon) metricsOf() (*runMetrics, int64) {
-	if r := d.current(); r != nil {
-		return r.metrics, r.lastSecondIndex()
+// metricsOf returns the kept runs' metrics, oldest first, each with its previous full second (a
+// finished run's last second); none before any run.
+func (d *daemon) metricsOf() []scrapedRun {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]scrapedRun, len(d.runs))
+	for i, r := range d.runs {
+		out[i] = scrapedRun{r.metrics, r.lastSecondIndex()}
 	}
-	return nil, -1
+	return out
 }
 
 func readBody(w http.ResponseWriter, req *http.Request) ([]byte, bool) {
@@ -90,16 +138,17 @@ func (d *daemon) handleRun(w http.ResponseWriter, req *http.Request) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.cur != nil {
+	if cur := d.currentLocked(); cur != nil {
 		select {
-		case <-d.cur.done:
+		case <-cur.done:
 		default:
-			writeError(w, 409, fmt.Sprintf("run %s is in progress", d.cur.cfg.RunID))
+			writeError(w, 409, fmt.Sprintf("run %s is in progress", cur.cfg.RunID))
 			return
 		}
 	}
-	d.cur = startRun(cfg)
-	writeJSON(w, 202, map[string]any{"runId": cfg.RunID, "duration": d.cur.sched.total})
+	r := startRun(cfg)
+	d.push(r)
+	writeJSON(w, 202, map[string]any{"runId": cfg.RunID, "duration": r.sched.total})
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
