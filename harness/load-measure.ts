@@ -1,12 +1,12 @@
 /**
- * One load of a run against one app (the entry, or the reference while the entry is frozen): the
- * load generator's config, the challenge's stop rule, the chaos timeline on the entry's load, and
- * what Prometheus and the Docker Engine measured, with the plausibility checks' problems and cautions.
+ * One load of a run against one app along a challenge's phases: the load generator's config, the
+ * chaos timeline on the entry's load, and what Prometheus and the Docker Engine measured, with the
+ * plausibility checks' problems and cautions. Step ladders are measured trial by trial instead
+ * (harness/step-ladder.ts).
  */
 import { randomBytes } from "node:crypto";
 import type { FaultWindow, Measurements } from "../scoring/measurements.ts";
 import type { ChallengeDef, RunPlan, StagePlan } from "../scoring/index.ts";
-import { stageWithinSlo } from "../scoring/index.ts";
 import type { Docker } from "./docker.ts";
 import { ChaosRun } from "./chaos.ts";
 import { phasesOf, sampleResources, watchRestarts } from "./load-watch.ts";
@@ -14,7 +14,7 @@ import { ENTRY_LIMITS } from "./compose-entry.ts";
 import { checkLoad, loadPathCautions } from "./integrity.ts";
 import type { LoadConfig } from "./loadgen-client.ts";
 import { runLoad } from "./load-run.ts";
-import { queryRawSeconds, toMeasurements } from "./measure.ts";
+import { toMeasurements } from "./measure.ts";
 import type { Stack } from "./stack.ts";
 import type { RecordedReference } from "./recorded-reference.ts";
 
@@ -33,7 +33,7 @@ export interface PhaseContext {
 }
 
 /** What the load generator is told for one load of `plan` against `target`. */
-function loadConfig(
+export function loadConfig(
   ctx: PhaseContext,
   label: string,
   target: string,
@@ -50,27 +50,6 @@ function loadConfig(
     quoteKey: ctx.quoteKey,
     quoteMaxAgeSeconds: plan.quoteMaxAgeSeconds,
     fastFailMs: plan.fastFailMs,
-  };
-}
-
-/**
- * The challenge's stop rule (`stopAfterFailedSteps`), asked at the end of each stage: true once
- * that many stages in a row missed the SLO, as Prometheus measured them. Undefined: no rule.
- */
-function stopRule(ctx: PhaseContext, label: string, config: LoadConfig, stages: StagePlan[]) {
-  const { stack, def, log } = ctx;
-  const stopAfter = def.stopAfterFailedSteps ?? 0;
-  if (stopAfter <= 0) return undefined;
-  let failedInARow = 0;
-  return async (index: number, t0: number): Promise<boolean> => {
-    const phase = phasesOf(stages, Infinity)[index];
-    if (!phase) return false;
-    const raw = await queryRawSeconds(stack.prometheus, config.runId, t0, Math.ceil(phase.end));
-    const m = toMeasurements(raw, [phase], [], 0, { cpu: [], memory: [] });
-    failedInARow = stageWithinSlo(def, m.phases[0]!) ? 0 : failedInARow + 1;
-    if (failedInARow >= stopAfter)
-      log(`${label}: SLO failed for ${failedInARow} steps in a row; stopping the load`);
-    return failedInARow >= stopAfter;
   };
 }
 
@@ -109,7 +88,6 @@ export async function loadAndMeasure(
         chaos = new ChaosRun(parts, t0ms);
         chaos.schedule(plan.faults);
       },
-      onStageEnd: stopRule(ctx, label, config, stages),
     });
     faults = chaos ? await (chaos as ChaosRun).finish() : [];
     await restarts.check();

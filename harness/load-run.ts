@@ -39,13 +39,30 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Waits until the counters' last reading (TAIL_SECONDS after the end) has been scraped. */
 const SCRAPE_SETTLE_MS = (TAIL_SECONDS + 0.5) * 1000;
 
-/** Runs one load to its end (or until the caller stops it) and reads it back from Prometheus. */
-export async function runLoad(
+/** A load that has ended (or was stopped), not read back yet. */
+export interface DrivenLoad {
+  config: LoadConfig;
+  /** Unix seconds of load start. */
+  t0: number;
+  final: LoadStatus;
+  stoppedEarly: boolean;
+  finished: boolean;
+  plannedSeconds: number;
+  /** Wall-clock ms at which the load generator reported done (or the harness gave up on it). */
+  endedAt: number;
+}
+
+/**
+ * Starts one load and waits until it has ended (or the caller stopped it), polling the load
+ * generator's status every `pollMs` (1 s by default; short loads poll faster so that little time
+ * is lost between them). Nothing is read from Prometheus yet: see `readLoad`.
+ */
+export async function driveLoad(
   loadgen: LoadGen,
-  prometheus: Prometheus,
   config: LoadConfig,
   hooks: LoadRunHooks,
-): Promise<LoadRunResult> {
+  pollMs = 1000,
+): Promise<DrivenLoad> {
   const planned = config.stages.reduce((s, x) => s + x.duration, 0);
   const startedAt = Date.now();
   await loadgen.start(config);
@@ -69,7 +86,7 @@ export async function runLoad(
       finished = false;
       break;
     }
-    await sleep(1000);
+    await sleep(pollMs);
     // Under overload the machine can be too busy to answer a status call in time; that is no
     // reason to abandon the run (the deadline above still bounds it).
     try {
@@ -87,9 +104,37 @@ export async function runLoad(
       }
     }
   }
-  await sleep(SCRAPE_SETTLE_MS);
-  const t0 = t0ms / 1000;
-  const seconds = Math.max(1, Math.ceil(Math.min(status.elapsed || planned, planned)));
-  const raw = await queryRawSeconds(prometheus, config.runId, t0, seconds);
-  return { t0, seconds, raw, final: status, stoppedEarly, finished, plannedSeconds: planned };
+  return {
+    config,
+    t0: t0ms / 1000,
+    final: status,
+    stoppedEarly,
+    finished,
+    plannedSeconds: planned,
+    endedAt: Date.now(),
+  };
+}
+
+/**
+ * Reads an ended load back from Prometheus once its counters' last reading (TAIL_SECONDS after
+ * its end) has been scraped: waits only for what is left of that time. The load generator keeps
+ * exposing its recent runs, so the read may come after the next load has started.
+ */
+export async function readLoad(prometheus: Prometheus, d: DrivenLoad): Promise<LoadRunResult> {
+  const left = d.endedAt + SCRAPE_SETTLE_MS - Date.now();
+  if (left > 0) await sleep(left);
+  const seconds = Math.max(1, Math.ceil(Math.min(d.final.elapsed || d.plannedSeconds, d.plannedSeconds)));
+  const raw = await queryRawSeconds(prometheus, d.config.runId, d.t0, seconds);
+  const { t0, final, stoppedEarly, finished, plannedSeconds } = d;
+  return { t0, seconds, raw, final, stoppedEarly, finished, plannedSeconds };
+}
+
+/** Runs one load to its end (or until the caller stops it) and reads it back from Prometheus. */
+export async function runLoad(
+  loadgen: LoadGen,
+  prometheus: Prometheus,
+  config: LoadConfig,
+  hooks: LoadRunHooks,
+): Promise<LoadRunResult> {
+  return readLoad(prometheus, await driveLoad(loadgen, config, hooks));
 }

@@ -6,6 +6,7 @@ import {
   type ChallengeId,
   type Component,
   type Integrity,
+  type Ladder,
   type Provenance,
   type RunRecord,
   type Series,
@@ -68,6 +69,8 @@ export interface RecordInput {
   integrity: Integrity;
   /** Why the entry never became healthy (record/failure.ts), when it did not. */
   failure?: EntryFailure;
+  /** The step ladder's trials, when one ran. */
+  ladder?: Ladder;
 }
 
 const NO_REASON = "the run was marked invalid without a reason";
@@ -119,5 +122,6 @@ export function buildRecord(i: RecordInput): RunRecord {
     // Unrounded: publish recomputes the score from exactly what the harness scored.
     measurements: compactMeasurements(m, i.reference ?? null),
     ...(i.failure ? { failure: i.failure } : {}),
+    ...(i.ladder ? { ladder: i.ladder } : {}),
   };
 }

@@ -3,15 +3,16 @@
  * calibration on the reference app, the entry's load with its chaos timeline, and scoring from
  * what Prometheus and the Docker Engine measured.
  */
-import type { Check, Integrity } from "../record/run-record.ts";
+import type { Check, Integrity, Ladder } from "../record/run-record.ts";
 import type { Measurements } from "../scoring/measurements.ts";
 import type { ChallengeDef, RunPlan } from "../scoring/index.ts";
 import { planCalibration, planRun, referenceCapacity, scoreRun, zeroScore } from "../scoring/index.ts";
-import { withEntryFrozen } from "./calibration.ts";
 import { loadChecks } from "./record-build.ts";
 import { checkCalibration, pacerLagLine, verdict } from "./integrity.ts";
 import type { EntryFailure } from "../record/failure.ts";
 import { TARGETS, type CpuPlacement } from "./stack.ts";
+import { climb } from "./ladder-run.ts";
+import { ladderRecord } from "./step-ladder.ts";
 import { gateWhenHealthy, type Gate } from "./health-gate.ts";
 import { loadAndMeasure, type PhaseContext } from "./load-measure.ts";
 
@@ -33,6 +34,8 @@ export interface ScoredRun {
   integrity: Integrity;
   /** Why the entry never became healthy, when that failed the gate. */
   failure?: EntryFailure;
+  /** The step ladder's trials (robust-service, and the reference's calibration), when one ran. */
+  ladder?: Ladder;
 }
 
 /** The score and record fields of a run that ended at a failed gate: nothing was loaded. */
@@ -81,31 +84,15 @@ async function calibrate(
     log(`reference capacity: ${capacity.toFixed(0)} req/s (recorded in run ${ctx.recorded.runId})`);
     return { reference, capacity };
   }
-  const refContainer = await stack.compose.containerId("reference");
-  const parts = { ...stack, docker: ctx.docker, log };
-  const reference = await withEntryFrozen(parts, async () => {
-    const refGate = await gateWhenHealthy(ctx, TARGETS.reference, refContainer, "reference");
-    if (!refGate.passed)
-      throw new Error(`the reference app failed its own gate: ${JSON.stringify(refGate.checks)}`);
-    log("calibrating on the reference app (url-anvil)…");
-    const tRef = Date.now();
-    const measuredRef = await loadAndMeasure(
-      ctx,
-      "reference",
-      TARGETS.reference,
-      refContainer,
-      draft,
-      calibration,
-      false,
-    );
-    loadSeconds.reference = (Date.now() - tRef) / 1000;
-    found.problems.push(...measuredRef.problems);
-    found.cautions.push(...measuredRef.cautions);
-    log(`reference load: ${pacerLagLine(measuredRef.pacerLag)}`);
-    return measuredRef.m;
-  });
-  // The reference is done: it takes no CPU from the entry while the entry is measured.
-  await ctx.docker.stop(refContainer);
+  const climbed = await climb(ctx, draft, calibration, def.calibration.steps, ["reference"]);
+  const lane = climbed.lanes.reference!;
+  loadSeconds.reference = climbed.loadSeconds.reference;
+  for (const t of lane.trials) {
+    found.problems.push(...t.problems);
+    found.cautions.push(...t.cautions);
+  }
+  found.ladder = ladderRecord(climbed.lanes, false);
+  const reference = lane.measurements;
   const capacity = referenceCapacity(def, reference);
   log(`reference capacity: ${capacity.toFixed(0)} req/s`);
   const thawed = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry", "now");
@@ -121,6 +108,7 @@ async function calibrate(
 interface Found {
   problems: string[];
   cautions: string[];
+  ladder?: Ladder;
 }
 
 type Base = Pick<ScoredRun, "prometheusVersion" | "placement" | "loadSeconds">;
@@ -137,6 +125,7 @@ export async function measureAndScore(ctx: PhaseContext): Promise<ScoredRun> {
   if (!gate.passed) return gateFailed(def, base, gate, []);
 
   const found: Found = { problems: [], cautions: [] };
+  if (def.steps) return scoreLadder(ctx, { ...base, checks: gate.checks }, found);
   const calibrated = await calibrate(ctx, planCalibration(def, scale), found, loadSeconds);
   if ("failedAfter" in calibrated) return gateFailed(def, base, calibrated.failedAfter, found.problems);
   const noCapacity = checkCalibration(calibrated.capacity);
@@ -195,5 +184,48 @@ async function scoreEntryLoad(
     loadStart: new Date(entry.t0 * 1000).toISOString(),
     calibration: capacity === null ? null : { referenceCapacityRps: Number(capacity.toFixed(1)) },
     integrity: verdict(problems, cautions),
+    ...(found.ladder ? { ladder: found.ladder } : {}),
+  };
+}
+
+/**
+ * A challenge scored by a step search (robust-service): the entry and the reference climb the
+ * ladder in turns, step by step, and the entry is scored against the reference measured in the
+ * same minutes. With a recorded reference (tests) only the entry climbs.
+ */
+async function scoreLadder(
+  ctx: PhaseContext,
+  base: Base & Pick<ScoredRun, "checks">,
+  found: Found,
+): Promise<ScoredRun> {
+  const { def, scale, log } = ctx;
+  const plan = planRun(def, { scale, referenceCapacity: null });
+  const apps = ctx.recorded ? (["entry"] as const) : (["reference", "entry"] as const);
+  const climbed = await climb(ctx, plan, plan.stages, def.steps, apps);
+  base.loadSeconds.reference = climbed.loadSeconds.reference;
+  base.loadSeconds.entry = climbed.loadSeconds.entry;
+  const { entry: lane, reference: refLane } = climbed.lanes;
+  const trials = [...(refLane?.trials ?? []), ...lane!.trials];
+  const problems = [...found.problems, ...trials.flatMap((t) => t.problems)];
+  const cautions = [...found.cautions, ...trials.flatMap((t) => t.cautions)];
+  const reference = ctx.recorded?.reference ?? refLane!.measurements;
+  const capacity = referenceCapacity(def, reference);
+  const where = ctx.recorded ? ` (recorded in run ${ctx.recorded.runId})` : "";
+  log(`reference capacity: ${capacity.toFixed(0)} req/s${where}`);
+  problems.push(...checkCalibration(capacity));
+  if (problems.length) log(`invalid run: ${problems.join("; ")}`);
+  for (const c of cautions) log(`caution: ${c}`);
+  const entry = lane!.measurements;
+  const { checked, failed } = loadChecks(entry);
+  return {
+    ...base,
+    score: scoreRun(def, entry, reference, { passed: true, wrongBodyRatio: checked ? failed / checked : 0 }),
+    verificationPassed: true,
+    measurements: entry,
+    reference,
+    loadStart: new Date(lane!.t0 * 1000).toISOString(),
+    calibration: { referenceCapacityRps: Number(capacity.toFixed(1)) },
+    integrity: verdict(problems, cautions),
+    ladder: ladderRecord(climbed.lanes, apps.length > 1),
   };
 }

@@ -227,6 +227,7 @@ async function writeResult(run: Prepared, imageId: string, scored: ScoredRun): P
     provenance,
     integrity: scored.integrity,
     failure: scored.failure,
+    ladder: scored.ladder,
   });
   const json = serializeRunRecord(record, `run ${runId}`);
   const report = renderReport(record);

@@ -153,6 +153,41 @@ export const integritySchema = z
   });
 export type Integrity = z.infer<typeof integritySchema>;
 
+/**
+ * One step of a step ladder with every trial of it (harness/step-ladder.ts): the spread behind the
+ * kept figure. A step that failed or passed close to the SLO was tried again; the majority decided.
+ */
+export const ladderStepSchema = z
+  .strictObject({
+    app: z.enum(["entry", "reference"]),
+    step: z.string().max(40),
+    /** Target rate of the step (req/s). */
+    rate: finite.nonnegative(),
+    trials: z
+      .array(
+        z.strictObject({
+          /** Seconds from the ladder's first trial to this one's start: shows the apps' turns. */
+          at: finite.nonnegative(),
+          okRps: finite.nonnegative(),
+          p99Ms: finite.nullable(),
+          withinSlo: z.boolean(),
+        }),
+      )
+      .min(1)
+      .max(5),
+    /** Index of the trial that stands for the step (its figures are in the series and the score). */
+    kept: z.number().int().min(0).max(4),
+  })
+  .refine((s) => s.kept < s.trials.length, { message: "kept must index one of the trials" });
+export type LadderStep = z.infer<typeof ladderStepSchema>;
+
+export const ladderSchema = z.strictObject({
+  /** True when the entry and the reference took turns step by step in this run. */
+  interleaved: z.boolean(),
+  steps: z.array(ladderStepSchema).max(128),
+});
+export type Ladder = z.infer<typeof ladderSchema>;
+
 export const runRecordSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   /** `<UTC yyyymmddThhmmssZ>-<8 hex>`: sortable and unique; also the file name on the results branch. */
@@ -189,6 +224,8 @@ export const runRecordSchema = z.strictObject({
   measurements: measurementsRecordSchema.optional(),
   /** Why the entry never became healthy (record/failure.ts); absent when it did. */
   failure: failureSchema.optional(),
+  /** The step ladder's trials, step by step (robust-service and every calibration); absent: none ran. */
+  ladder: ladderSchema.optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

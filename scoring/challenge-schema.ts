@@ -64,6 +64,18 @@ export const stepsDefSchema = z.strictObject({
   /** Shortest a step may become under --scale (a p99 needs a few seconds of traffic). */
   minDuration: seconds.default(3),
   executor: z.enum(EXECUTORS).default("constant-arrival-rate"),
+  /**
+   * Most trials of one step (odd: the majority decides). A step that misses the SLO, or meets it
+   * with a p99 of at least `retryAbove` × the SLO's bound, is tried again; 1 = one trial decides.
+   */
+  trials: z
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .refine((n) => n % 2 === 1, "must be odd (the majority of the trials decides)")
+    .default(3),
+  retryAbove: z.number().gt(0).max(1).default(0.8),
 });
 export type StepsDef = z.infer<typeof stepsDefSchema>;
 

@@ -3,6 +3,7 @@ export * from "./challenge-schema.ts";
 export * from "./plan.ts";
 export * from "./measurements.ts";
 export * from "./slo.ts";
+export * from "./trials.ts";
 export * from "./components.ts";
 export * from "./score.ts";
 export { scoreRobustService } from "./robust-service.ts";

@@ -45012,8 +45012,8 @@ function foldObjects(members2) {
       if (Object.prototype.hasOwnProperty.call(properties, key))
         continue;
       const parts = [];
-      for (const other of objects) {
-        const part = other.properties?.[key] ?? undeclaredConstraint(other);
+      for (const other2 of objects) {
+        const part = other2.properties?.[key] ?? undeclaredConstraint(other2);
         if (part === null || part === void 0)
           continue;
         if (!parts.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
@@ -47244,8 +47244,8 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
   safeExtend(incoming) {
     return util_exports.safeExtend(this, incoming);
   },
-  merge(other) {
-    return util_exports.merge(this, other);
+  merge(other2) {
+    return util_exports.merge(this, other2);
   },
   pick(mask) {
     return util_exports.pick(this, mask);
@@ -49187,6 +49187,28 @@ var integritySchema = external_exports.strictObject({
 }).refine((i) => i.valid === (i.problems.length === 0), {
   message: "a run is valid exactly when it has no problems"
 });
+var ladderStepSchema = external_exports.strictObject({
+  app: external_exports.enum(["entry", "reference"]),
+  step: external_exports.string().max(40),
+  /** Target rate of the step (req/s). */
+  rate: finite2.nonnegative(),
+  trials: external_exports.array(
+    external_exports.strictObject({
+      /** Seconds from the ladder's first trial to this one's start: shows the apps' turns. */
+      at: finite2.nonnegative(),
+      okRps: finite2.nonnegative(),
+      p99Ms: finite2.nullable(),
+      withinSlo: external_exports.boolean()
+    })
+  ).min(1).max(5),
+  /** Index of the trial that stands for the step (its figures are in the series and the score). */
+  kept: external_exports.number().int().min(0).max(4)
+}).refine((s) => s.kept < s.trials.length, { message: "kept must index one of the trials" });
+var ladderSchema = external_exports.strictObject({
+  /** True when the entry and the reference took turns step by step in this run. */
+  interleaved: external_exports.boolean(),
+  steps: external_exports.array(ladderStepSchema).max(128)
+});
 var runRecordSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(SCHEMA_VERSION),
   /** `<UTC yyyymmddThhmmssZ>-<8 hex>`: sortable and unique; also the file name on the results branch. */
@@ -49222,7 +49244,9 @@ var runRecordSchema = external_exports.strictObject({
    */
   measurements: measurementsRecordSchema.optional(),
   /** Why the entry never became healthy (record/failure.ts); absent when it did. */
-  failure: failureSchema.optional()
+  failure: failureSchema.optional(),
+  /** The step ladder's trials, step by step (robust-service and every calibration); absent: none ran. */
+  ladder: ladderSchema.optional()
 });
 var RecordError = class extends Error {
   constructor(source, problems) {
@@ -49447,7 +49471,8 @@ function buildRecord(i) {
     integrity,
     // Unrounded: publish recomputes the score from exactly what the harness scored.
     measurements: compactMeasurements(m, i.reference ?? null),
-    ...i.failure ? { failure: i.failure } : {}
+    ...i.failure ? { failure: i.failure } : {},
+    ...i.ladder ? { ladder: i.ladder } : {}
   };
 }
 
@@ -51575,12 +51600,12 @@ async function checkFolder(root, login, add) {
   } catch {
   }
   if (!names.includes(login)) {
-    const other = names.find((n) => n.toLowerCase() === login.toLowerCase());
-    if (other) {
+    const other2 = names.find((n) => n.toLowerCase() === login.toLowerCase());
+    if (other2) {
       add(
-        `contributors/${other}`,
+        `contributors/${other2}`,
         "folder-name",
-        `the folder is named "${other}" but the login is "${login}"; they must match exactly`
+        `the folder is named "${other2}" but the login is "${login}"; they must match exactly`
       );
     } else {
       add(
@@ -51773,7 +51798,13 @@ var stepsDefSchema = external_exports.strictObject({
   duration: seconds,
   /** Shortest a step may become under --scale (a p99 needs a few seconds of traffic). */
   minDuration: seconds.default(3),
-  executor: external_exports.enum(EXECUTORS).default("constant-arrival-rate")
+  executor: external_exports.enum(EXECUTORS).default("constant-arrival-rate"),
+  /**
+   * Most trials of one step (odd: the majority decides). A step that misses the SLO, or meets it
+   * with a p99 of at least `retryAbove` × the SLO's bound, is tried again; 1 = one trial decides.
+   */
+  trials: external_exports.number().int().min(1).max(5).refine((n) => n % 2 === 1, "must be odd (the majority of the trials decides)").default(3),
+  retryAbove: external_exports.number().gt(0).max(1).default(0.8)
 });
 var paramValue = external_exports.union([external_exports.number().finite(), external_exports.string().max(200), external_exports.boolean()]);
 var chaosEventSchema = external_exports.strictObject({
@@ -52089,6 +52120,30 @@ function stepSearch(def, phases) {
 }
 function referenceCapacity(def, reference) {
   return stepSearch(def, reference.phases).capacity;
+}
+
+// scoring/trials.ts
+function judgeTrial(def, steps, phase) {
+  const within = stageWithinSlo(def, phase);
+  const near = within && phase.p99 !== null && phase.p99 >= steps.retryAbove * def.slo.p99Ms;
+  return { within, p99: phase.p99, near };
+}
+function medianByP99(trials, indexes) {
+  const key = (i) => trials[i].p99 ?? Infinity;
+  const sorted = [...indexes].sort((a, b) => key(a) - key(b) || a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+function decideStep(trials, maxTrials) {
+  if (trials.length === 0) return { decided: false };
+  if (trials.length === 1 && trials[0].within && !trials[0].near)
+    return { decided: true, within: true, kept: 0 };
+  const pass = trials.flatMap((t, i) => t.within ? [i] : []);
+  const fail2 = trials.flatMap((t, i) => t.within ? [] : [i]);
+  const majority = Math.floor(maxTrials / 2) + 1;
+  const done = pass.length >= majority || fail2.length >= majority || trials.length >= maxTrials;
+  if (!done) return { decided: false };
+  const within = pass.length > fail2.length;
+  return { decided: true, within, kept: medianByP99(trials, within ? pass : fail2) };
 }
 
 // scoring/components.ts
@@ -52538,25 +52593,48 @@ function scoreRun(def, entry, reference, verification) {
   }
 }
 
-// harness/calibration.ts
-var ENTRY_PROXIES = ["entry", "upstream"];
-async function withEntryFrozen(p, measure) {
-  try {
-    await p.docker.pause(p.entryContainer);
-  } catch (e) {
-    throw new Error(
-      `the entry could not be frozen for calibration (${e instanceof Error ? e.message : e}); the reference is never measured while an entry process can run`,
-      { cause: e }
-    );
-  }
-  try {
-    for (const proxy of ENTRY_PROXIES) await p.toxiproxy.setEnabled(proxy, false);
-    p.log("the entry is frozen and cut off while the reference is measured");
-    return await measure();
-  } finally {
-    for (const proxy of ENTRY_PROXIES) await p.toxiproxy.setEnabled(proxy, true);
-    await p.docker.unpause(p.entryContainer);
-  }
+// harness/app-switch.ts
+var APP_PROXIES = {
+  entry: ["entry", "upstream"],
+  reference: ["reference", "reference-upstream"]
+};
+var other = (app) => app === "entry" ? "reference" : "entry";
+function createAppSwitch(p) {
+  const frozen = /* @__PURE__ */ new Set();
+  let active = null;
+  const freeze = async (app) => {
+    try {
+      await p.docker.pause(p.containers[app]);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new Error(
+        `the ${app} could not be frozen (${why}); the reference and the entry never run while the other is measured`,
+        { cause: e }
+      );
+    }
+    frozen.add(app);
+    for (const proxy of APP_PROXIES[app]) await p.toxiproxy.setEnabled(proxy, false);
+  };
+  const thaw = async (app) => {
+    for (const proxy of APP_PROXIES[app]) await p.toxiproxy.setEnabled(proxy, true);
+    await p.docker.unpause(p.containers[app]);
+    frozen.delete(app);
+  };
+  return {
+    async activate(app) {
+      if (active === app) return;
+      if (!frozen.has(other(app))) await freeze(other(app));
+      if (frozen.has(app)) await thaw(app);
+      active = app;
+    },
+    async release() {
+      for (const app of ["reference", "entry"]) if (frozen.has(app)) await thaw(app);
+      active = null;
+    },
+    get active() {
+      return active;
+    }
+  };
 }
 
 // harness/entry-failure.ts
@@ -52674,6 +52752,53 @@ async function restartCount(docker, container) {
 function lastLogLine(f) {
   const line2 = f.logTail.at(-1);
   return line2 ? ` Its last log line: ${line2}` : "";
+}
+
+// harness/ladder-schedule.ts
+async function climbLadder(apps, deps, o) {
+  const lanes = apps.map((app) => ({
+    app,
+    step: 0,
+    tries: [],
+    failedInARow: 0,
+    done: o.stages.length === 0,
+    pending: null,
+    trials: [],
+    kept: []
+  }));
+  const settle2 = async (lane) => {
+    const trial = await deps.read(lane.app, lane.pending);
+    lane.pending = null;
+    lane.trials.push(trial);
+    lane.tries.push(trial);
+    const d = decideStep(
+      lane.tries.map((t) => t.verdict),
+      o.maxTrials
+    );
+    if (!d.decided) return;
+    const stage = o.stages[lane.step];
+    lane.kept.push(lane.tries[d.kept]);
+    const note = lane.tries.length > 1 ? ` (${lane.tries.length} trials)` : "";
+    o.log(
+      `${lane.app} ${stage.name} (${stage.rate} req/s): ${d.within ? "within SLO" : "out of SLO"}${note}`
+    );
+    lane.tries = [];
+    lane.failedInARow = d.within ? 0 : lane.failedInARow + 1;
+    lane.step++;
+    if (lane.failedInARow >= o.stopAfter || lane.step >= o.stages.length) lane.done = true;
+  };
+  while (lanes.some((l) => !l.done)) {
+    for (const lane of lanes) {
+      if (lane.done) continue;
+      if (lane.pending !== null) await settle2(lane);
+      if (lane.done) continue;
+      await deps.activate(lane.app);
+      lane.pending = await deps.drive(lane.app, o.stages[lane.step], lane.tries.length + 1);
+    }
+  }
+  const out = {};
+  for (const l of lanes) out[l.app] = { trials: l.trials, kept: l.kept };
+  return out;
 }
 
 // harness/load-measure.ts
@@ -52883,7 +53008,7 @@ function progressLine(label, s) {
 // harness/load-run.ts
 var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 var SCRAPE_SETTLE_MS = (TAIL_SECONDS + 0.5) * 1e3;
-async function runLoad(loadgen, prometheus, config2, hooks) {
+async function driveLoad(loadgen, config2, hooks, pollMs = 1e3) {
   const planned = config2.stages.reduce((s, x) => s + x.duration, 0);
   const startedAt = Date.now();
   await loadgen.start(config2);
@@ -52904,7 +53029,7 @@ async function runLoad(loadgen, prometheus, config2, hooks) {
       finished = false;
       break;
     }
-    await sleep2(1e3);
+    await sleep2(pollMs);
     try {
       status = await loadgen.status();
     } catch {
@@ -52920,11 +53045,26 @@ async function runLoad(loadgen, prometheus, config2, hooks) {
       }
     }
   }
-  await sleep2(SCRAPE_SETTLE_MS);
-  const t0 = t0ms / 1e3;
-  const seconds2 = Math.max(1, Math.ceil(Math.min(status.elapsed || planned, planned)));
-  const raw = await queryRawSeconds(prometheus, config2.runId, t0, seconds2);
-  return { t0, seconds: seconds2, raw, final: status, stoppedEarly, finished, plannedSeconds: planned };
+  return {
+    config: config2,
+    t0: t0ms / 1e3,
+    final: status,
+    stoppedEarly,
+    finished,
+    plannedSeconds: planned,
+    endedAt: Date.now()
+  };
+}
+async function readLoad(prometheus, d) {
+  const left = d.endedAt + SCRAPE_SETTLE_MS - Date.now();
+  if (left > 0) await sleep2(left);
+  const seconds2 = Math.max(1, Math.ceil(Math.min(d.final.elapsed || d.plannedSeconds, d.plannedSeconds)));
+  const raw = await queryRawSeconds(prometheus, d.config.runId, d.t0, seconds2);
+  const { t0, final, stoppedEarly, finished, plannedSeconds } = d;
+  return { t0, seconds: seconds2, raw, final, stoppedEarly, finished, plannedSeconds };
+}
+async function runLoad(loadgen, prometheus, config2, hooks) {
+  return readLoad(prometheus, await driveLoad(loadgen, config2, hooks));
 }
 
 // harness/load-measure.ts
@@ -52939,22 +53079,6 @@ function loadConfig(ctx, label, target2, plan, stages) {
     quoteKey: ctx.quoteKey,
     quoteMaxAgeSeconds: plan.quoteMaxAgeSeconds,
     fastFailMs: plan.fastFailMs
-  };
-}
-function stopRule(ctx, label, config2, stages) {
-  const { stack, def, log } = ctx;
-  const stopAfter = def.stopAfterFailedSteps ?? 0;
-  if (stopAfter <= 0) return void 0;
-  let failedInARow = 0;
-  return async (index, t0) => {
-    const phase = phasesOf(stages, Infinity)[index];
-    if (!phase) return false;
-    const raw = await queryRawSeconds(stack.prometheus, config2.runId, t0, Math.ceil(phase.end));
-    const m = toMeasurements(raw, [phase], [], 0, { cpu: [], memory: [] });
-    failedInARow = stageWithinSlo(def, m.phases[0]) ? 0 : failedInARow + 1;
-    if (failedInARow >= stopAfter)
-      log(`${label}: SLO failed for ${failedInARow} steps in a row; stopping the load`);
-    return failedInARow >= stopAfter;
   };
 }
 async function loadAndMeasure(ctx, label, target2, container, plan, stages, withChaos) {
@@ -52974,8 +53098,7 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
         const parts = { docker, entry: container, toxiproxy: stack.toxiproxy, upstream: stack.upstream, log };
         chaos = new ChaosRun(parts, t0ms);
         chaos.schedule(plan.faults);
-      },
-      onStageEnd: stopRule(ctx, label, config2, stages)
+      }
     });
     faults = chaos ? await chaos.finish() : [];
     await restarts.check();
@@ -53002,6 +53125,163 @@ async function loadAndMeasure(ctx, label, target2, container, plan, stages, with
   }
 }
 
+// harness/step-ladder.ts
+var TRIAL_POLL_MS = 200;
+function joinTrials(kept, restarts) {
+  const raw = {
+    counts: [],
+    buckets: [],
+    dropped: [],
+    probeUp: [],
+    loadScraped: [],
+    pacerLag: [],
+    iterations: 0
+  };
+  const resources = { cpu: [], memory: [] };
+  const phases = [];
+  for (const t of kept) {
+    const at = raw.counts.length;
+    const r = t.result.raw;
+    raw.counts.push(...r.counts);
+    raw.buckets.push(...r.buckets);
+    raw.dropped.push(...r.dropped);
+    raw.probeUp.push(...r.probeUp);
+    raw.loadScraped.push(...r.loadScraped);
+    raw.pacerLag.push(...r.pacerLag);
+    raw.iterations += r.iterations;
+    resources.cpu.push(...t.resources.cpu);
+    resources.memory.push(...t.resources.memory);
+    phases.push({ name: t.stage.name, start: at, end: at + r.counts.length, targetRate: t.stage.rate });
+  }
+  return toMeasurements(raw, phases, [], restarts, resources);
+}
+function ladderSettings(steps) {
+  return { trials: steps?.trials ?? 1, retryAbove: steps?.retryAbove ?? 1 };
+}
+async function measureLadder(ctx, plan, stages, steps, sw, containers, apps) {
+  const { stack, docker, def } = ctx;
+  const watch2 = Object.fromEntries(
+    await Promise.all(
+      apps.map(async (app) => {
+        const c = containers[app];
+        const restarts = watchRestarts(docker, c, (await docker.inspect(c)).startedAt);
+        return [app, { restarts, resources: sampleResources(docker, c) }];
+      })
+    )
+  );
+  try {
+    const drive = async (app, stage, attempt) => {
+      const config2 = loadConfig(ctx, app, TARGETS[app], plan, [stage]);
+      const label = attempt > 1 ? `${app} #${attempt}` : app;
+      const hooks = { label, progress: ctx.progress, signal: ctx.signal };
+      return { stage, attempt, driven: await driveLoad(stack.loadgen, config2, hooks, TRIAL_POLL_MS) };
+    };
+    const read = async (app, { stage, attempt, driven }) => {
+      const result = await readLoad(stack.prometheus, driven);
+      const resources = watch2[app].resources.perSecond(result.t0, result.seconds);
+      const m = toMeasurements(result.raw, phasesOf([stage], result.seconds), [], 0, resources);
+      const phase = m.phases[0];
+      const label = `${app} ${stage.name}${attempt > 1 ? ` trial ${attempt}` : ""}`;
+      const facts = { label, runId: driven.config.runId, cpu: resources.cpu, cpuLimit: ENTRY_LIMITS.cpus };
+      return {
+        app,
+        stage,
+        attempt,
+        result,
+        phase,
+        resources,
+        verdict: judgeTrial(def, steps, phase),
+        problems: checkLoad({ ...result, ...facts }),
+        cautions: loadPathCautions(
+          label,
+          app === "entry" ? "entry" : "reference app",
+          result.raw.pacerLag,
+          m.phases
+        )
+      };
+    };
+    const lanes = await climbLadder(
+      apps,
+      { activate: (app) => sw.activate(app), drive, read },
+      {
+        stages,
+        maxTrials: steps.trials,
+        stopAfter: def.stopAfterFailedSteps ?? 2,
+        log: ctx.log
+      }
+    );
+    const out = {};
+    for (const app of apps) {
+      const w = watch2[app];
+      await w.restarts.check();
+      const lane = lanes[app];
+      out[app] = {
+        measurements: joinTrials(lane.kept, w.restarts.count),
+        trials: lane.trials,
+        kept: lane.kept,
+        t0: lane.trials[0]?.result.t0 ?? Date.now() / 1e3
+      };
+    }
+    return out;
+  } finally {
+    for (const w of Object.values(watch2)) {
+      w.resources.stop();
+      w.restarts.stop();
+    }
+  }
+}
+function ladderRecord(lanes, interleaved) {
+  const all = Object.values(lanes).flatMap((l) => l.trials);
+  const start2 = Math.min(...all.map((t) => t.result.t0));
+  const r = (x, d = 1) => Number(x.toFixed(d));
+  const steps = [];
+  for (const [app, lane] of Object.entries(lanes)) {
+    for (const kept of lane.kept) {
+      const trials = lane.trials.filter((t) => t.stage.name === kept.stage.name);
+      steps.push({
+        app,
+        step: kept.stage.name,
+        rate: kept.stage.rate,
+        trials: trials.map((t) => ({
+          at: r(t.result.t0 - start2),
+          okRps: r(okRate(t.phase)),
+          p99Ms: t.phase.p99 === null ? null : r(t.phase.p99),
+          withinSlo: t.verdict.within
+        })),
+        kept: trials.indexOf(kept)
+      });
+    }
+  }
+  return { interleaved, steps: steps.sort((a, b) => a.trials[0].at - b.trials[0].at) };
+}
+
+// harness/ladder-run.ts
+var busySeconds = (lane) => (lane?.trials ?? []).reduce((s, t) => s + t.result.seconds, 0);
+async function climb(ctx, plan, stages, steps, apps) {
+  const { stack, docker, log } = ctx;
+  const reference = await stack.compose.containerId("reference");
+  const containers = { entry: stack.entryContainer, reference };
+  const sw = createAppSwitch({ docker, toxiproxy: stack.toxiproxy, containers, log });
+  const withReference = apps.includes("reference");
+  let lanes;
+  try {
+    if (withReference) {
+      await sw.activate("reference");
+      log(
+        apps.length > 1 ? "entry and reference take turns, step by step" : "calibrating on the reference app (url-anvil)…"
+      );
+      const refGate = await gateWhenHealthy(ctx, TARGETS.reference, reference, "reference");
+      if (!refGate.passed)
+        throw new Error(`the reference app failed its own gate: ${JSON.stringify(refGate.checks)}`);
+    }
+    lanes = await measureLadder(ctx, plan, stages, ladderSettings(steps), sw, containers, apps);
+  } finally {
+    await sw.release();
+  }
+  if (withReference) await docker.stop(reference);
+  return { lanes, loadSeconds: { reference: busySeconds(lanes.reference), entry: busySeconds(lanes.entry) } };
+}
+
 // harness/run-phases.ts
 function gateFailed(def, base, gate, problems) {
   return {
@@ -53026,30 +53306,15 @@ async function calibrate(ctx, draft, found, loadSeconds) {
     log(`reference capacity: ${capacity2.toFixed(0)} req/s (recorded in run ${ctx.recorded.runId})`);
     return { reference: reference2, capacity: capacity2 };
   }
-  const refContainer = await stack.compose.containerId("reference");
-  const parts = { ...stack, docker: ctx.docker, log };
-  const reference = await withEntryFrozen(parts, async () => {
-    const refGate = await gateWhenHealthy(ctx, TARGETS.reference, refContainer, "reference");
-    if (!refGate.passed)
-      throw new Error(`the reference app failed its own gate: ${JSON.stringify(refGate.checks)}`);
-    log("calibrating on the reference app (url-anvil)…");
-    const tRef = Date.now();
-    const measuredRef = await loadAndMeasure(
-      ctx,
-      "reference",
-      TARGETS.reference,
-      refContainer,
-      draft,
-      calibration,
-      false
-    );
-    loadSeconds.reference = (Date.now() - tRef) / 1e3;
-    found.problems.push(...measuredRef.problems);
-    found.cautions.push(...measuredRef.cautions);
-    log(`reference load: ${pacerLagLine(measuredRef.pacerLag)}`);
-    return measuredRef.m;
-  });
-  await ctx.docker.stop(refContainer);
+  const climbed = await climb(ctx, draft, calibration, def.calibration.steps, ["reference"]);
+  const lane = climbed.lanes.reference;
+  loadSeconds.reference = climbed.loadSeconds.reference;
+  for (const t of lane.trials) {
+    found.problems.push(...t.problems);
+    found.cautions.push(...t.cautions);
+  }
+  found.ladder = ladderRecord(climbed.lanes, false);
+  const reference = lane.measurements;
   const capacity = referenceCapacity(def, reference);
   log(`reference capacity: ${capacity.toFixed(0)} req/s`);
   const thawed = await gateWhenHealthy(ctx, TARGETS.entry, stack.entryContainer, "entry", "now");
@@ -53071,6 +53336,7 @@ async function measureAndScore(ctx) {
   log(gate.passed ? "verification gate: passed" : `verification gate: FAILED (${failedNames.join(", ")})`);
   if (!gate.passed) return gateFailed(def, base, gate, []);
   const found = { problems: [], cautions: [] };
+  if (def.steps) return scoreLadder(ctx, { ...base, checks: gate.checks }, found);
   const calibrated = await calibrate(ctx, planCalibration(def, scale), found, loadSeconds);
   if ("failedAfter" in calibrated) return gateFailed(def, base, calibrated.failedAfter, found.problems);
   const noCapacity = checkCalibration(calibrated.capacity);
@@ -53120,7 +53386,40 @@ async function scoreEntryLoad(ctx, base, { reference, capacity }, found) {
     reference,
     loadStart: new Date(entry.t0 * 1e3).toISOString(),
     calibration: capacity === null ? null : { referenceCapacityRps: Number(capacity.toFixed(1)) },
-    integrity: verdict(problems, cautions)
+    integrity: verdict(problems, cautions),
+    ...found.ladder ? { ladder: found.ladder } : {}
+  };
+}
+async function scoreLadder(ctx, base, found) {
+  const { def, scale, log } = ctx;
+  const plan = planRun(def, { scale, referenceCapacity: null });
+  const apps = ctx.recorded ? ["entry"] : ["reference", "entry"];
+  const climbed = await climb(ctx, plan, plan.stages, def.steps, apps);
+  base.loadSeconds.reference = climbed.loadSeconds.reference;
+  base.loadSeconds.entry = climbed.loadSeconds.entry;
+  const { entry: lane, reference: refLane } = climbed.lanes;
+  const trials = [...refLane?.trials ?? [], ...lane.trials];
+  const problems = [...found.problems, ...trials.flatMap((t) => t.problems)];
+  const cautions = [...found.cautions, ...trials.flatMap((t) => t.cautions)];
+  const reference = ctx.recorded?.reference ?? refLane.measurements;
+  const capacity = referenceCapacity(def, reference);
+  const where = ctx.recorded ? ` (recorded in run ${ctx.recorded.runId})` : "";
+  log(`reference capacity: ${capacity.toFixed(0)} req/s${where}`);
+  problems.push(...checkCalibration(capacity));
+  if (problems.length) log(`invalid run: ${problems.join("; ")}`);
+  for (const c of cautions) log(`caution: ${c}`);
+  const entry = lane.measurements;
+  const { checked: checked2, failed } = loadChecks(entry);
+  return {
+    ...base,
+    score: scoreRun(def, entry, reference, { passed: true, wrongBodyRatio: checked2 ? failed / checked2 : 0 }),
+    verificationPassed: true,
+    measurements: entry,
+    reference,
+    loadStart: new Date(lane.t0 * 1e3).toISOString(),
+    calibration: { referenceCapacityRps: Number(capacity.toFixed(1)) },
+    integrity: verdict(problems, cautions),
+    ladder: ladderRecord(climbed.lanes, apps.length > 1)
   };
 }
 
@@ -53314,7 +53613,8 @@ async function writeResult(run3, imageId, scored) {
     loadStart: scored.loadStart,
     provenance,
     integrity: scored.integrity,
-    failure: scored.failure
+    failure: scored.failure,
+    ladder: scored.ladder
   });
   const json2 = serializeRunRecord(record2, `run ${runId}`);
   const report = renderReport(record2);

@@ -171,3 +171,38 @@ test("the verdict follows the problems, capped to the schema's sizes", () => {
     parseRunRecord(serializeRunRecord(r), c.case);
   }
 });
+
+test("the ladder's trials go into the record; a kept index outside the trials is refused on read", () => {
+  const ladder = {
+    interleaved: true,
+    steps: [
+      {
+        app: "reference" as const,
+        step: "step-01",
+        rate: 60,
+        kept: 0,
+        trials: [{ at: 0, okRps: 60, p99Ms: 4, withinSlo: true }],
+      },
+      {
+        app: "entry" as const,
+        step: "step-01",
+        rate: 60,
+        kept: 1,
+        trials: [
+          { at: 3.6, okRps: 58, p99Ms: 400, withinSlo: false },
+          { at: 10.8, okRps: 60, p99Ms: 5, withinSlo: true },
+          { at: 17.9, okRps: 60, p99Ms: 6, withinSlo: true },
+        ],
+      },
+    ],
+  };
+  const record = buildRecord(input({ ladder }));
+  const json = serializeRunRecord(record, "test");
+  assert.deepEqual(parseRunRecord(json, "test").ladder, ladder);
+  const forged = JSON.parse(json);
+  forged.ladder.steps[0].kept = 1;
+  assert.throws(
+    () => parseRunRecord(JSON.stringify(forged), "forged.json"),
+    /forged\.json.*ladder\.steps\.0.*kept must index/s,
+  );
+});

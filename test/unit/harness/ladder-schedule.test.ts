@@ -1,0 +1,122 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { climbLadder, type JudgedTrial } from "../../../harness/ladder-schedule.ts";
+import type { App } from "../../../harness/app-switch.ts";
+import type { StagePlan } from "../../../scoring/plan.ts";
+
+const stages: StagePlan[] = [100, 200, 400, 800, 1600].map((rate, i) => ({
+  name: `step-0${i + 1}`,
+  duration: 3,
+  executor: "constant-arrival-rate",
+  rate,
+}));
+
+interface T extends JudgedTrial {
+  app: App;
+  step: string;
+  attempt: number;
+}
+
+/**
+ * A recording fake of the ladder's side effects: each app holds every step up to its capacity
+ * (req/s), and `flaky` lists the trials (app step attempt) that fail by chance.
+ */
+function fake(capacity: Record<App, number>, flaky: string[] = []) {
+  const calls: string[] = [];
+  const deps = {
+    activate: async (app: App) => void calls.push(`activate ${app}`),
+    drive: async (app: App, stage: StagePlan, attempt: number) => {
+      calls.push(`drive ${app} ${stage.name}${attempt > 1 ? ` #${attempt}` : ""}`);
+      return { app, stage, attempt };
+    },
+    read: async (app: App, d: { stage: StagePlan; attempt: number }): Promise<T> => {
+      calls.push(`read ${app} ${d.stage.name}${d.attempt > 1 ? ` #${d.attempt}` : ""}`);
+      const chance = flaky.includes(`${app} ${d.stage.name} ${d.attempt}`);
+      const within = d.stage.rate <= capacity[app] && !chance;
+      return {
+        app,
+        step: d.stage.name,
+        attempt: d.attempt,
+        verdict: { within, p99: within ? 50 : 900, near: false },
+      };
+    },
+  };
+  return { calls, deps };
+}
+
+const options = { stages, maxTrials: 3, stopAfter: 2, log: () => undefined };
+
+test("entry and reference take turns step by step; each trial is read while the other app's next one runs", async () => {
+  const { calls, deps } = fake({ reference: 200, entry: 400 });
+  const lanes = await climbLadder(["reference", "entry"], deps, options);
+  assert.deepEqual(calls.slice(0, 10), [
+    "activate reference",
+    "drive reference step-01",
+    "activate entry",
+    "drive entry step-01",
+    "read reference step-01",
+    "activate reference",
+    "drive reference step-02",
+    "read entry step-01",
+    "activate entry",
+    "drive entry step-02",
+  ]);
+  // Every trial is read exactly once, after it was driven.
+  const driven = calls.filter((c) => c.startsWith("drive")).map((c) => c.slice(6));
+  const read = calls.filter((c) => c.startsWith("read")).map((c) => c.slice(5));
+  assert.deepEqual([...read].sort(), [...driven].sort());
+  // The reference holds 2 steps and fails 400 and 800 (each twice: a failure is tried again).
+  assert.deepEqual(
+    lanes.reference.kept.map((t) => [t.step, t.verdict.within]),
+    [
+      ["step-01", true],
+      ["step-02", true],
+      ["step-03", false],
+      ["step-04", false],
+    ],
+  );
+  assert.equal(lanes.reference.trials.length, 6);
+  // The entry climbs one step further, alone once the reference has stopped.
+  assert.deepEqual(
+    lanes.entry.kept.map((t) => t.step),
+    ["step-01", "step-02", "step-03", "step-04", "step-05"],
+  );
+  assert.ok(calls.lastIndexOf("drive reference step-04 #2") < calls.indexOf("drive entry step-05"));
+  // Every trial is run by the app alone: one activation before each drive.
+  calls.forEach((c, i) => c.startsWith("drive") && assert.equal(calls[i - 1], `activate ${c.split(" ")[1]}`));
+});
+
+test("a failure by chance is outvoted: the step holds and the search goes on", async () => {
+  const { deps } = fake({ reference: 0, entry: 800 }, ["entry step-02 1"]);
+  const lanes = await climbLadder(["entry"], deps, options);
+  const step2 = lanes.entry.trials.filter((t) => t.step === "step-02");
+  assert.deepEqual(
+    step2.map((t) => t.verdict.within),
+    [false, true, true],
+  );
+  assert.equal(lanes.entry.kept[1]!.attempt, 2);
+  assert.deepEqual(
+    lanes.entry.kept.map((t) => t.verdict.within),
+    [true, true, true, true, false],
+  );
+});
+
+test("one app alone is activated once and every trial is read before the next decision", async () => {
+  const { calls, deps } = fake({ reference: 100, entry: 0 });
+  const lanes = await climbLadder(["reference"], deps, { ...options, maxTrials: 1 });
+  assert.deepEqual(calls, [
+    "activate reference",
+    "drive reference step-01",
+    "read reference step-01",
+    "activate reference",
+    "drive reference step-02",
+    "read reference step-02",
+    "activate reference",
+    "drive reference step-03",
+    "read reference step-03",
+  ]);
+  assert.deepEqual(
+    lanes.reference.kept.map((t) => t.verdict.within),
+    [true, false, false],
+  );
+});
