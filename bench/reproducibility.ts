@@ -13,7 +13,9 @@
  * throwaway root. Hold the shared Docker lock while it runs:
  *
  *   flock /tmp/sre-docker.lock node --import tsx bench/reproducibility.ts [--quick] [--k N]
- *     [--scale X] [--tau robust-service,graceful-degradation] [--no-slow]
+ *     [--scale X] [--only robust-service,…] [--tau robust-service,graceful-degradation|none] [--no-slow]
+ *
+ * `--only` limits every part to the challenges named; `--tau none` skips rank stability.
  *
  * `--quick`: K = 2, scale 0.2 (longest-upkeep 0.25), τ on robust-service only. Aims: CV of the
  * score ≤ 3 %, τ = 1, drift ≤ 5 %. The table is printed whatever the figures are.
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     k: { type: "string" },
     scale: { type: "string" },
     tau: { type: "string" },
+    only: { type: "string" },
     "no-slow": { type: "boolean", default: false },
   },
 });
@@ -44,10 +47,20 @@ const K = Number(values.k ?? (quick ? 2 : 5));
 const SCALE = Number(values.scale ?? (quick ? 0.2 : 0.5));
 if (!(K >= 2 && Number.isInteger(K))) throw new Error(`--k: a whole number ≥ 2, got ${values.k}`);
 if (!(SCALE > 0 && SCALE <= 1)) throw new Error(`--scale: a number in (0, 1], got ${values.scale}`);
-const tauChallenges = (values.tau ?? (quick ? "robust-service" : CHALLENGE_IDS.join(","))).split(",");
-for (const c of tauChallenges)
-  if (!(CHALLENGE_IDS as readonly string[]).includes(c))
-    throw new Error(`--tau: unknown challenge "${c}" (valid: ${CHALLENGE_IDS.join(", ")})`);
+/** Challenge ids from a comma-separated option; "none" is the empty list. */
+function challengeList(option: string, text: string): ChallengeId[] {
+  if (text === "none") return [];
+  const ids = text.split(",");
+  for (const c of ids)
+    if (!(CHALLENGE_IDS as readonly string[]).includes(c))
+      throw new Error(`--${option}: unknown challenge "${c}" (valid: ${CHALLENGE_IDS.join(", ")}, or none)`);
+  return ids as ChallengeId[];
+}
+const only = challengeList("only", values.only ?? CHALLENGE_IDS.join(","));
+const tauChallenges = challengeList(
+  "tau",
+  values.tau ?? (quick ? "robust-service" : CHALLENGE_IDS.join(",")),
+).filter((c) => only.includes(c));
 
 /** longest-upkeep packs its faults tightly: below 0.25 they would be under 4 s apart. */
 const scaleOf = (c: ChallengeId) => (c === "longest-upkeep" ? Math.max(SCALE, 0.25) : SCALE);
@@ -128,7 +141,7 @@ function noiseTable(): string[] {
     `| challenge | runs | score (mean) | CV score | raw (mean) | CV raw | reference req/s (mean) | CV reference |`,
     `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
   ];
-  for (const c of CHALLENGE_IDS) {
+  for (const c of only) {
     const rs = measured((r) => r.challenge === c && r.login === TEMPLATE && !r.slow);
     const col = (f: (r: Row) => number | null) => rs.map(f).filter((x): x is number => x !== null);
     const [s, raw, ref] = [col((r) => r.score), col((r) => r.raw), col((r) => r.reference)];
@@ -144,7 +157,7 @@ function tauTable(): string[] {
     `| challenge | order expected (best first) | τ per round | mean scores |`,
     `| --- | --- | --- | --- |`,
   ];
-  for (const c of tauChallenges as ChallengeId[]) {
+  for (const c of tauChallenges) {
     const order = ORDER[c];
     const taus: string[] = [];
     for (let k = 0; k < K; k++) {
@@ -168,7 +181,7 @@ function driftTable(): string[] {
     `| challenge | quiet score (mean) | slow-runner score (mean) | drift |`,
     `| --- | ---: | ---: | ---: |`,
   ];
-  for (const c of CHALLENGE_IDS) {
+  for (const c of only) {
     const of = (slow: boolean) =>
       mean(measured((r) => r.challenge === c && r.login === TEMPLATE && r.slow === slow).map((r) => r.score));
     const [q, s] = [of(false), of(true)];
@@ -185,18 +198,18 @@ try {
   await provisionSandbox({ log: () => undefined });
   const made = await createEntry({ root: t.root, login: TEMPLATE });
   if (made.report.violations.length) throw new Error("the template is not a valid entry");
-  const logins = new Set(Object.values(ORDER).flat());
+  const logins = new Set(tauChallenges.flatMap((c) => ORDER[c]));
   for (const login of logins) if (login !== TEMPLATE) t.addFixture(login, login);
   console.log(`reproducibility: K = ${K}, scale ${SCALE} (longest-upkeep ${scaleOf("longest-upkeep")})`);
   // Rounds: each round runs every entry once, so a slow drift of the machine hits all entries alike.
   for (let k = 0; k < K; k++)
-    for (const c of CHALLENGE_IDS) {
+    for (const c of only) {
       const entries = tauChallenges.includes(c) ? ORDER[c] : [TEMPLATE];
       for (const login of entries) await once(login, c, false);
     }
   if (!values["no-slow"])
     await withBackgroundLoad(async () => {
-      for (let k = 0; k < (quick ? 1 : K); k++) for (const c of CHALLENGE_IDS) await once(TEMPLATE, c, true);
+      for (let k = 0; k < (quick ? 1 : K); k++) for (const c of only) await once(TEMPLATE, c, true);
     });
 } finally {
   t.cleanup();
