@@ -40,34 +40,49 @@ export interface LaneResult<T> {
   kept: T[];
 }
 
+/** A trial driven and not read yet: which step, which attempt. */
+interface Pending<D> {
+  driven: D;
+  step: number;
+  attempt: number;
+}
+
 interface Lane<D, T> extends LaneResult<T> {
   app: App;
   step: number;
   tries: T[];
   failedInARow: number;
   done: boolean;
-  pending: D | null;
+  /** Oldest first; a second one only while the lane climbs alone (a guess, see below). */
+  pending: Pending<D>[];
 }
 
-/** Climbs the ladder with every app of `apps`, in turns. Returns each app's trials. */
+/** The trial a lane needs next, from what it has decided so far. */
+const needed = <D, T>(lane: Lane<D, T>) => ({ step: lane.step, attempt: lane.tries.length + 1 });
+
+/**
+ * Climbs the ladder with every app of `apps`, in turns. Returns each app's trials. While both apps
+ * climb, an app's trial is read while the other's runs. An app left alone guesses instead: while
+ * its last trial waits for its final scrape, it already runs the next step (as if the last trial
+ * had passed). A guess that turns out wrong — the last trial must be repeated, or ended the climb —
+ * is dropped unread; a right one saves the wait.
+ */
 export async function climbLadder<D, T extends JudgedTrial>(
   apps: readonly App[],
   deps: LadderDeps<D, T>,
   o: LadderOptions,
-): Promise<Record<App, LaneResult<T>>> {
+): Promise<Partial<Record<App, LaneResult<T>>>> {
   const lanes: Lane<D, T>[] = apps.map((app) => ({
     app,
     step: 0,
     tries: [],
     failedInARow: 0,
     done: o.stages.length === 0,
-    pending: null,
+    pending: [],
     trials: [],
     kept: [],
   }));
-  const settle = async (lane: Lane<D, T>) => {
-    const trial = await deps.read(lane.app, lane.pending!);
-    lane.pending = null;
+  const decide = (lane: Lane<D, T>, trial: T) => {
     lane.trials.push(trial);
     lane.tries.push(trial);
     const d = decideStep(
@@ -86,16 +101,44 @@ export async function climbLadder<D, T extends JudgedTrial>(
     lane.step++;
     if (lane.failedInARow >= o.stopAfter || lane.step >= o.stages.length) lane.done = true;
   };
+  /** Reads the lane's oldest pending trial, then drops the guesses that are no longer needed. */
+  const settle = async (lane: Lane<D, T>) => {
+    const p = lane.pending.shift()!;
+    decide(lane, await deps.read(lane.app, p.driven));
+    while (lane.pending.length > 0) {
+      const next = lane.pending[0]!;
+      const want = needed(lane);
+      if (!lane.done && next.step === want.step && next.attempt === want.attempt) break;
+      lane.pending.shift();
+      o.log(`${lane.app} ${o.stages[next.step]!.name}: the trial run ahead is not needed; dropped`);
+    }
+  };
+  /** What to drive next: the needed trial, or — alone, one trial pending — the step after it. */
+  const nextTrial = (lane: Lane<D, T>, alone: boolean) => {
+    const last = lane.pending.at(-1);
+    if (!last) return needed(lane);
+    if (!alone || lane.pending.length > 1 || last.step + 1 >= o.stages.length) return null;
+    return { step: last.step + 1, attempt: 1 };
+  };
   while (lanes.some((l) => !l.done)) {
     for (const lane of lanes) {
       if (lane.done) continue;
-      if (lane.pending !== null) await settle(lane);
-      if (lane.done) continue;
+      const alone = lanes.filter((l) => !l.done).length === 1;
+      let next = nextTrial(lane, alone);
+      while (next === null && !lane.done) {
+        await settle(lane);
+        next = nextTrial(lane, alone);
+      }
+      if (lane.done || next === null) continue;
       await deps.activate(lane.app);
-      lane.pending = await deps.drive(lane.app, o.stages[lane.step]!, lane.tries.length + 1);
+      const driven = await deps.drive(lane.app, o.stages[next.step]!, next.attempt);
+      lane.pending.push({ driven, ...next });
     }
   }
-  const out = {} as Record<App, LaneResult<T>>;
+  for (const lane of lanes)
+    for (const p of lane.pending)
+      o.log(`${lane.app} ${o.stages[p.step]!.name}: the trial run ahead is not needed; dropped`);
+  const out: Partial<Record<App, LaneResult<T>>> = {};
   for (const l of lanes) out[l.app] = { trials: l.trials, kept: l.kept };
   return out;
 }

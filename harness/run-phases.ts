@@ -11,8 +11,8 @@ import { loadChecks } from "./record-build.ts";
 import { checkCalibration, pacerLagLine, verdict } from "./integrity.ts";
 import type { EntryFailure } from "../record/failure.ts";
 import { TARGETS, type CpuPlacement } from "./stack.ts";
-import { climb } from "./ladder-run.ts";
-import { ladderRecord } from "./step-ladder.ts";
+import { checkLoadPath, climb, stepAboveCapacity } from "./ladder-run.ts";
+import { ladderRecord, type LadderLane } from "./step-ladder.ts";
 import { gateWhenHealthy, type Gate } from "./health-gate.ts";
 import { loadAndMeasure, type PhaseContext } from "./load-measure.ts";
 
@@ -213,9 +213,10 @@ async function scoreLadder(
   const where = ctx.recorded ? ` (recorded in run ${ctx.recorded.runId})` : "";
   log(`reference capacity: ${capacity.toFixed(0)} req/s${where}`);
   problems.push(...checkCalibration(capacity));
+  const entry = lane!.measurements;
+  const loadPath = await checkLoadPathAbove(ctx, plan, entry, cautions);
   if (problems.length) log(`invalid run: ${problems.join("; ")}`);
   for (const c of cautions) log(`caution: ${c}`);
-  const entry = lane!.measurements;
   const { checked, failed } = loadChecks(entry);
   return {
     ...base,
@@ -224,8 +225,29 @@ async function scoreLadder(
     measurements: entry,
     reference,
     loadStart: new Date(lane!.t0 * 1000).toISOString(),
-    calibration: { referenceCapacityRps: Number(capacity.toFixed(1)) },
+    calibration: { referenceCapacityRps: Number(capacity.toFixed(1)), ...loadPath.figures },
     integrity: verdict(problems, cautions),
-    ladder: ladderRecord(climbed.lanes, apps.length > 1),
+    ladder: ladderRecord({ ...climbed.lanes, ...loadPath.lanes }, apps.length > 1),
   };
+}
+
+/**
+ * The load path's control on the step the entry could not hold (harness/ladder-run.ts). When the
+ * null sink could not hold it either, the run carries a caution: the entry's ceiling was the load
+ * path's. Recorded as `loadPathCheckedRps` and `loadPathHeld` (1 or 0) in the calibration figures.
+ */
+async function checkLoadPathAbove(
+  ctx: PhaseContext,
+  plan: RunPlan,
+  entry: Measurements,
+  cautions: string[],
+): Promise<{ figures: Record<string, number>; lanes: { sink?: LadderLane } }> {
+  const stage = stepAboveCapacity(ctx.def, entry, plan.stages);
+  if (!stage) return { figures: {}, lanes: {} };
+  const { lane, held } = await checkLoadPath(ctx, plan, stage, ctx.def.steps);
+  if (!held)
+    cautions.push(
+      `load path saturated: the null sink (no app, the same load generator and proxy) could not hold ${stage.name} (${stage.rate} req/s) either, so the entry's capacity is at least what it held, and the ceiling was the machine's`,
+    );
+  return { figures: { loadPathCheckedRps: stage.rate, loadPathHeld: held ? 1 : 0 }, lanes: { sink: lane } };
 }

@@ -18,7 +18,12 @@ import { SCRAPE_TARGETS } from "./measure.ts";
  * Where load and probes reach the apps: toxiproxy's listeners on its `ingress` address. The entry
  * and the reference are never on `ingress`, and the load generator never reaches them directly.
  */
-export const TARGETS = { entry: "http://ingress:18080", reference: "http://ingress:18081" } as const;
+export const TARGETS = {
+  entry: "http://ingress:18080",
+  reference: "http://ingress:18081",
+  /** The load path's null sink (docs/FAIRNESS.md): no app, only the load generator and one proxy hop. */
+  sink: "http://ingress:18082",
+} as const;
 
 /** The platform's services (docker-compose.yml), started before any app. */
 export const PLATFORM_SERVICES = [
@@ -27,6 +32,7 @@ export const PLATFORM_SERVICES = [
   "upstream",
   "upstream-origin",
   "loadgen",
+  "sink",
   "entry-netns",
   "reference-netns",
 ] as const;
@@ -150,6 +156,7 @@ async function composeProject(o: StackOptions, placement: CpuPlacement) {
     SRE_CHAOS_BUILD_TAG: o.buildTag,
     SRE_CHAOS_PLATFORM_CPUS: placement.loadCpuset ?? "",
     SRE_CHAOS_LOAD_CPUS: placement.loadCpuset ?? "",
+    SRE_CHAOS_ENTRY_CPUS: placement.entryCpuset ?? "",
   });
   const compose = await o.docker.compose({
     project: `srechaos-${o.runId.toLowerCase()}`,
@@ -162,7 +169,7 @@ async function composeProject(o: StackOptions, placement: CpuPlacement) {
 }
 
 /**
- * toxiproxy's four proxies. Every listener is bound to one network's address, so each network sees
+ * toxiproxy's five proxies. Every listener is bound to one network's address, so each network sees
  * only its own: the entry's network sees upstream:8080 and nothing else. The apps are dialled by the
  * address of their namespace holder, which never changes (a name lookup of a restarting container
  * on an internal network takes 10 s to fail, and toxiproxy dials inside its accept loop).
@@ -183,6 +190,7 @@ async function createProxies(o: StackOptions, compose: Compose, toxiproxy: Toxip
     `${edge("ingress")}:18081`,
     `${addr("reference-netns")("reference-net")}:${appPort.reference}`,
   );
+  await toxiproxy.createProxy("sink", `${edge("ingress")}:18082`, `${addr("sink")("ingress")}:8080`);
 }
 
 export async function startStack(o: StackOptions): Promise<Stack> {
@@ -236,7 +244,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
 /** `addr(service)(network)`: a running service's IPv4 address on one of the project's networks. */
 async function addressesOf(docker: Docker, compose: Compose) {
   const byService = new Map<string, Record<string, string>>();
-  for (const service of ["upstream", "entry-netns", "reference-netns"]) {
+  for (const service of ["upstream", "entry-netns", "reference-netns", "sink"]) {
     byService.set(service, (await docker.inspect(await compose.containerId(service))).addresses);
   }
   return (service: string) => (network: string) => {

@@ -5,6 +5,7 @@
  * the app's `Measurements`, as if it had climbed the steps back to back: the series are the kept
  * trials' seconds end to end, and the steps are its phases.
  */
+import { cpus } from "node:os";
 import type { Measurements, PhaseStats, RunPlan, StagePlan, StepsDef } from "../scoring/index.ts";
 import { judgeTrial, okRate } from "../scoring/index.ts";
 import type { Ladder } from "../record/run-record.ts";
@@ -17,6 +18,19 @@ import { driveLoad, readLoad, type DrivenLoad, type LoadRunResult } from "./load
 import { phasesOf, sampleResources, watchRestarts } from "./load-watch.ts";
 import { toMeasurements, type RawSeconds } from "./measure.ts";
 import { TARGETS } from "./stack.ts";
+
+/** Whose figures a trial's seconds are, for the cautions. */
+const WHO: Record<App, string> = { entry: "entry", reference: "reference app", sink: "null sink" };
+
+/**
+ * The CPU each app may use: the entry's limit for the entry and the reference (same sandbox); the
+ * sink is pinned to the entry's CPUs without a quota.
+ */
+const CPU_LIMIT: Record<App, number> = {
+  entry: ENTRY_LIMITS.cpus,
+  reference: ENTRY_LIMITS.cpus,
+  sink: cpus().length,
+};
 
 /** Status polls during a trial: short loads lose little time between them. */
 const TRIAL_POLL_MS = 200;
@@ -92,14 +106,14 @@ export async function measureLadder(
   stages: StagePlan[],
   steps: Pick<StepsDef, "trials" | "retryAbove">,
   sw: AppSwitch,
-  containers: Record<App, string>,
+  containers: Partial<Record<App, string>>,
   apps: readonly App[],
 ): Promise<Partial<Record<App, LadderLane>>> {
   const { stack, docker, def } = ctx;
   const watch = Object.fromEntries(
     await Promise.all(
       apps.map(async (app) => {
-        const c = containers[app];
+        const c = containers[app]!;
         const restarts = watchRestarts(docker, c, (await docker.inspect(c)).startedAt);
         return [app, { restarts, resources: sampleResources(docker, c) }] as const;
       }),
@@ -123,7 +137,7 @@ export async function measureLadder(
       const m = toMeasurements(result.raw, phasesOf([stage], result.seconds), [], 0, resources);
       const phase = m.phases[0]!;
       const label = `${app} ${stage.name}${attempt > 1 ? ` trial ${attempt}` : ""}`;
-      const facts = { label, runId: driven.config.runId, cpu: resources.cpu, cpuLimit: ENTRY_LIMITS.cpus };
+      const facts = { label, runId: driven.config.runId, cpu: resources.cpu, cpuLimit: CPU_LIMIT[app] };
       return {
         app,
         stage,
@@ -133,12 +147,7 @@ export async function measureLadder(
         resources,
         verdict: judgeTrial(def, steps, phase),
         problems: checkLoad({ ...result, ...facts }),
-        cautions: loadPathCautions(
-          label,
-          app === "entry" ? "entry" : "reference app",
-          result.raw.pacerLag,
-          m.phases,
-        ),
+        cautions: loadPathCautions(label, WHO[app], result.raw.pacerLag, m.phases),
       };
     };
     const lanes = await climbLadder(
@@ -155,7 +164,7 @@ export async function measureLadder(
     for (const app of apps) {
       const w = watch[app]!;
       await w.restarts.check();
-      const lane = lanes[app];
+      const lane = lanes[app]!;
       out[app] = {
         measurements: joinTrials(lane.kept, w.restarts.count),
         trials: lane.trials,

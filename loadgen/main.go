@@ -19,7 +19,7 @@ import (
 const version = "0.1.0"
 
 func usage() {
-	fmt.Fprintf(os.Stderr, "usage: loadgen serve [--listen :9464] | loadgen seal-netns | loadgen netns-sealed | loadgen version\n")
+	fmt.Fprintf(os.Stderr, "usage: loadgen serve [--listen :9464] | loadgen sink [--listen :8080] | loadgen seal-netns | loadgen netns-sealed | loadgen version\n")
 }
 
 func main() {
@@ -31,12 +31,17 @@ func main() {
 	switch os.Args[1] {
 	case "version", "--version", "-v":
 		fmt.Println(version)
-	case "serve":
-		fs := flag.NewFlagSet("serve", flag.ExitOnError)
-		listen := fs.String("listen", ":9464", "address to listen on")
+	case "serve", "sink":
+		// serve: the daemon; sink: the load path's null app (sink.go).
+		run, listenDefault := serve, ":9464"
+		if os.Args[1] == "sink" {
+			run, listenDefault = serveSink, ":8080"
+		}
+		fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
+		listen := fs.String("listen", listenDefault, "address to listen on")
 		_ = fs.Parse(os.Args[2:])
-		if err := serve(*listen); err != nil {
-			log.Printf("loadgen: %v", err)
+		if err := run(*listen); err != nil {
+			log.Printf("%s: %v", os.Args[1], err)
 			os.Exit(1)
 		}
 	case "seal-netns":
@@ -59,25 +64,35 @@ func main() {
 func serve(addr string) error {
 	d := &daemon{}
 	srv := &http.Server{Addr: addr, Handler: d.handler(), ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
+	return untilSignal(srv, "loadgen", func() {
+		if r := d.current(); r != nil {
+			r.stop()
+		}
+	})
+}
+
+// untilSignal serves srv until it fails or SIGTERM/SIGINT arrives; then it calls stop (if any)
+// and shuts srv down within 3 s.
+func untilSignal(srv *http.Server, name string, stop func()) error {
+	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer cancel()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	log.Printf("loadgen %s listening on %s", version, addr)
+	log.Printf("%s %s listening on %s", name, version, srv.Addr)
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	log.Printf("loadgen: signal received, shutting down")
-	if r := d.current(); r != nil {
-		r.stop()
+	log.Printf("%s: signal received, shutting down", name)
+	if stop != nil {
+		stop()
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
+	sctx, done := context.WithTimeout(context.Background(), 3*time.Second)
+	defer done()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	log.Printf("loadgen: stopped")
+	log.Printf("%s: stopped", name)
 	return nil
 }

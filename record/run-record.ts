@@ -159,7 +159,8 @@ export type Integrity = z.infer<typeof integritySchema>;
  */
 export const ladderStepSchema = z
   .strictObject({
-    app: z.enum(["entry", "reference"]),
+    /** `sink`: the load path's control, a null app sent the step the entry could not hold. */
+    app: z.enum(["entry", "reference", "sink"]),
     step: z.string().max(40),
     /** Target rate of the step (req/s). */
     rate: finite.nonnegative(),

@@ -36,7 +36,7 @@ const runId = `20261201T000000Z-${randomBytes(4).toString("hex")}`;
 const quoteKey = randomBytes(32).toString("hex");
 const image = `sre-chaos-entry/prober:${runId.toLowerCase()}`;
 /** Every port a platform service listens on, and a few the host might. */
-const PORTS = [22, 80, 2375, 8080, 8081, 8474, 9090, 9115, 9464, 18080, 18081];
+const PORTS = [22, 80, 2375, 8080, 8081, 8474, 9090, 9115, 9464, 18080, 18081, 18082];
 
 let tmp: TempRoot;
 let stack: Stack;
@@ -177,6 +177,7 @@ describe("containment: what a hostile entry can reach", { timeout: 300_000 }, ()
       "prometheus",
       "blackbox",
       "loadgen",
+      "sink",
       "toxiproxy",
       "toxiproxy-api",
       "ingress",

@@ -101,6 +101,18 @@ test("sre-chaos new + run: the template gets a valid record with a positive scor
   assert.ok(rps.length >= 6 && Math.max(...rps.map((x) => x ?? 0)) > 50, `rps series ${rps.join(",")}`);
   assert.ok((record.provenance.calibration?.referenceCapacityRps ?? 0) > 0, "reference capacity measured");
   assert.equal(record.provenance.referenceRecordedFrom, undefined, "the CLI measures its own reference");
+  // Entry and reference took turns, step by step, while both climbed (docs/CHALLENGES.md).
+  const ladder = record.ladder;
+  assert.ok(ladder?.interleaved, "the record says the two apps took turns");
+  const turns = ladder.steps
+    .flatMap((s) => s.trials.map((tr) => ({ app: s.app, at: tr.at })))
+    .sort((a, b) => a.at - b.at)
+    .map((x) => x.app);
+  assert.deepEqual(turns.slice(0, 10), Array(5).fill(["reference", "entry"]).flat(), turns.join(" "));
+  // The load path's control ran on the step the template could not hold; its trials are recorded.
+  const checked = record.provenance.calibration?.loadPathCheckedRps;
+  assert.ok(checked && checked > comp(record, "capacity").value!, `load path checked at ${checked} req/s`);
+  assert.ok(ladder.steps.some((s) => s.app === "sink" && s.rate === checked));
   assert.ok(record.verification.duringLoad.checked > 100);
   assert.match(record.provenance.entryImageDigest ?? "", /^sha256:/);
   // Publish scores the record again from the measurements it carries, and gets the same score.

@@ -3,10 +3,13 @@ import assert from "node:assert/strict";
 import { createAppSwitch, type SwitchParts } from "../../../harness/app-switch.ts";
 
 /** A recording fake of the two side effects the switch uses. */
-function recorder(fail: { pause?: string } = {}) {
+function recorder(
+  fail: { pause?: string } = {},
+  containers: SwitchParts["containers"] = { entry: "e1", reference: "r1" },
+) {
   const calls: string[] = [];
   const parts: SwitchParts = {
-    containers: { entry: "e1", reference: "r1" },
+    containers,
     log: () => undefined,
     docker: {
       pause: async (c) => {
@@ -61,4 +64,15 @@ test("an entry that cannot be frozen is never run beside the reference: the swit
   assert.equal(sw.active, null);
   await sw.release(); // nothing was frozen: nothing to thaw
   assert.deepEqual(calls, ["pause e1"]);
+});
+
+test("the load path's null sink runs with the entry frozen and cut off; the switch runs only the apps it was given", async () => {
+  const { calls, sw } = recorder({}, { entry: "e1", sink: "s1" });
+  await sw.activate("sink");
+  await assert.rejects(sw.activate("reference"), /does not run the reference/);
+  await sw.release();
+  assert.deepEqual(calls, [
+    ...["pause e1", "disable entry", "disable upstream"],
+    ...["enable entry", "enable upstream", "unpause e1"],
+  ]);
 });

@@ -21,7 +21,7 @@ interface T extends JudgedTrial {
  * A recording fake of the ladder's side effects: each app holds every step up to its capacity
  * (req/s), and `flaky` lists the trials (app step attempt) that fail by chance.
  */
-function fake(capacity: Record<App, number>, flaky: string[] = []) {
+function fake(capacity: Partial<Record<App, number>>, flaky: string[] = []) {
   const calls: string[] = [];
   const deps = {
     activate: async (app: App) => void calls.push(`activate ${app}`),
@@ -32,7 +32,7 @@ function fake(capacity: Record<App, number>, flaky: string[] = []) {
     read: async (app: App, d: { stage: StagePlan; attempt: number }): Promise<T> => {
       calls.push(`read ${app} ${d.stage.name}${d.attempt > 1 ? ` #${d.attempt}` : ""}`);
       const chance = flaky.includes(`${app} ${d.stage.name} ${d.attempt}`);
-      const within = d.stage.rate <= capacity[app] && !chance;
+      const within = d.stage.rate <= (capacity[app] ?? 0) && !chance;
       return {
         app,
         step: d.stage.name,
@@ -67,7 +67,7 @@ test("entry and reference take turns step by step; each trial is read while the 
   assert.deepEqual([...read].sort(), [...driven].sort());
   // The reference holds 2 steps and fails 400 and 800 (each twice: a failure is tried again).
   assert.deepEqual(
-    lanes.reference.kept.map((t) => [t.step, t.verdict.within]),
+    lanes.reference!.kept.map((t) => [t.step, t.verdict.within]),
     [
       ["step-01", true],
       ["step-02", true],
@@ -75,10 +75,10 @@ test("entry and reference take turns step by step; each trial is read while the 
       ["step-04", false],
     ],
   );
-  assert.equal(lanes.reference.trials.length, 6);
+  assert.equal(lanes.reference!.trials.length, 6);
   // The entry climbs one step further, alone once the reference has stopped.
   assert.deepEqual(
-    lanes.entry.kept.map((t) => t.step),
+    lanes.entry!.kept.map((t) => t.step),
     ["step-01", "step-02", "step-03", "step-04", "step-05"],
   );
   assert.ok(calls.lastIndexOf("drive reference step-04 #2") < calls.indexOf("drive entry step-05"));
@@ -89,34 +89,75 @@ test("entry and reference take turns step by step; each trial is read while the 
 test("a failure by chance is outvoted: the step holds and the search goes on", async () => {
   const { deps } = fake({ reference: 0, entry: 800 }, ["entry step-02 1"]);
   const lanes = await climbLadder(["entry"], deps, options);
-  const step2 = lanes.entry.trials.filter((t) => t.step === "step-02");
+  const step2 = lanes.entry!.trials.filter((t) => t.step === "step-02");
   assert.deepEqual(
     step2.map((t) => t.verdict.within),
     [false, true, true],
   );
-  assert.equal(lanes.entry.kept[1]!.attempt, 2);
+  assert.equal(lanes.entry!.kept[1]!.attempt, 2);
   assert.deepEqual(
-    lanes.entry.kept.map((t) => t.verdict.within),
+    lanes.entry!.kept.map((t) => t.verdict.within),
     [true, true, true, true, false],
   );
 });
 
-test("one app alone is activated once and every trial is read before the next decision", async () => {
-  const { calls, deps } = fake({ reference: 100, entry: 0 });
-  const lanes = await climbLadder(["reference"], deps, { ...options, maxTrials: 1 });
+test("an app alone runs the next step while its last trial waits to be read; a guess no longer needed is dropped", async () => {
+  const { calls, deps } = fake({ reference: 100 });
+  const lines: string[] = [];
+  const lanes = await climbLadder(["reference"], deps, {
+    ...options,
+    maxTrials: 1,
+    log: (l) => lines.push(l),
+  });
   assert.deepEqual(calls, [
     "activate reference",
     "drive reference step-01",
-    "read reference step-01",
     "activate reference",
     "drive reference step-02",
-    "read reference step-02",
+    "read reference step-01",
     "activate reference",
     "drive reference step-03",
+    "read reference step-02",
+    "activate reference",
+    "drive reference step-04",
     "read reference step-03",
   ]);
   assert.deepEqual(
-    lanes.reference.kept.map((t) => t.verdict.within),
-    [true, false, false],
+    lanes.reference!.kept.map((t) => [t.step, t.verdict.within]),
+    [
+      ["step-01", true],
+      ["step-02", false],
+      ["step-03", false],
+    ],
+  );
+  assert.ok(
+    lines.includes("reference step-04: the trial run ahead is not needed; dropped"),
+    lines.join("\n"),
+  );
+});
+
+test("a guess is dropped when the last trial must be repeated, and the repeat runs next", async () => {
+  const { calls, deps } = fake({ entry: 1600 }, ["entry step-02 1"]);
+  const lanes = await climbLadder(["entry"], deps, options);
+  const at = calls.indexOf("read entry step-02");
+  assert.deepEqual(calls.slice(at - 2, at + 6), [
+    "activate entry",
+    "drive entry step-03", // the guess, run while step-02 waited
+    "read entry step-02", // it failed by chance: step-02 must run again
+    "activate entry",
+    "drive entry step-02 #2",
+    "activate entry",
+    "drive entry step-03", // a guess again, as if the repeat passes
+    "read entry step-02 #2",
+  ]);
+  assert.deepEqual(
+    lanes.entry!.kept.map((t) => [t.step, t.attempt]),
+    [
+      ["step-01", 1],
+      ["step-02", 2],
+      ["step-03", 1],
+      ["step-04", 1],
+      ["step-05", 1],
+    ],
   );
 });
