@@ -31,6 +31,8 @@ export interface LadderOptions {
   maxTrials: number;
   /** An app stops after this many consecutive steps out of SLO. */
   stopAfter: number;
+  /** After its climb, an app tries the half step between its last step held and the next one. */
+  halfStep: boolean;
   log: (line: string) => void;
 }
 
@@ -49,6 +51,14 @@ interface Pending<D> {
 
 interface Lane<D, T> extends LaneResult<T> {
   app: App;
+  /** The ladder's steps, and this app's half step once it has one. */
+  stages: StagePlan[];
+  /** The verdict of each decided step, by index into `stages`. */
+  decided: (boolean | undefined)[];
+  /** Trying its half step: the climb ends with that step's decision. */
+  refining: boolean;
+  /** The step each kept trial stands for, in the order of `kept`. */
+  keptStages: StagePlan[];
   step: number;
   tries: T[];
   failedInARow: number;
@@ -74,6 +84,10 @@ export async function climbLadder<D, T extends JudgedTrial>(
 ): Promise<Partial<Record<App, LaneResult<T>>>> {
   const lanes: Lane<D, T>[] = apps.map((app) => ({
     app,
+    stages: [...o.stages],
+    decided: [],
+    refining: false,
+    keptStages: [],
     step: 0,
     tries: [],
     failedInARow: 0,
@@ -82,6 +96,20 @@ export async function climbLadder<D, T extends JudgedTrial>(
     trials: [],
     kept: [],
   }));
+  /**
+   * After the climb, the half step (geometric mean) between the last step held and the next one,
+   * which failed: a capacity then lands on a grid twice as fine for the cost of one step.
+   */
+  const refine = (lane: Lane<D, T>) => {
+    const held = lane.decided.lastIndexOf(true);
+    if (held < 0 || lane.decided[held + 1] !== false) return;
+    const [lo, hi] = [lane.stages[held]!, lane.stages[held + 1]!];
+    const rate = Math.round(Math.sqrt(lo.rate * hi.rate));
+    if (rate <= lo.rate || rate >= hi.rate) return;
+    lane.stages.splice(held + 1, 0, { ...lo, name: `${lo.name}.5`, rate });
+    lane.decided.splice(held + 1, 0, undefined);
+    Object.assign(lane, { step: held + 1, refining: true, done: false });
+  };
   const decide = (lane: Lane<D, T>, trial: T) => {
     lane.trials.push(trial);
     lane.tries.push(trial);
@@ -90,16 +118,23 @@ export async function climbLadder<D, T extends JudgedTrial>(
       o.maxTrials,
     );
     if (!d.decided) return;
-    const stage = o.stages[lane.step]!;
+    const stage = lane.stages[lane.step]!;
     lane.kept.push(lane.tries[d.kept]!);
+    lane.keptStages.push(stage);
+    lane.decided[lane.step] = d.within;
     const note = lane.tries.length > 1 ? ` (${lane.tries.length} trials)` : "";
     o.log(
       `${lane.app} ${stage.name} (${stage.rate} req/s): ${d.within ? "within SLO" : "out of SLO"}${note}`,
     );
     lane.tries = [];
+    if (lane.refining) {
+      lane.done = true;
+      return;
+    }
     lane.failedInARow = d.within ? 0 : lane.failedInARow + 1;
     lane.step++;
-    if (lane.failedInARow >= o.stopAfter || lane.step >= o.stages.length) lane.done = true;
+    if (lane.failedInARow >= o.stopAfter || lane.step >= lane.stages.length) lane.done = true;
+    if (lane.done && o.halfStep) refine(lane);
   };
   /** Reads the lane's oldest pending trial, then drops the guesses that are no longer needed. */
   const settle = async (lane: Lane<D, T>) => {
@@ -110,14 +145,15 @@ export async function climbLadder<D, T extends JudgedTrial>(
       const want = needed(lane);
       if (!lane.done && next.step === want.step && next.attempt === want.attempt) break;
       lane.pending.shift();
-      o.log(`${lane.app} ${o.stages[next.step]!.name}: the trial run ahead is not needed; dropped`);
+      o.log(`${lane.app} ${lane.stages[next.step]!.name}: the trial run ahead is not needed; dropped`);
     }
   };
   /** What to drive next: the needed trial, or — alone, one trial pending — the step after it. */
   const nextTrial = (lane: Lane<D, T>, alone: boolean) => {
     const last = lane.pending.at(-1);
     if (!last) return needed(lane);
-    if (!alone || lane.pending.length > 1 || last.step + 1 >= o.stages.length) return null;
+    if (!alone || lane.refining || lane.pending.length > 1 || last.step + 1 >= lane.stages.length)
+      return null;
     return { step: last.step + 1, attempt: 1 };
   };
   while (lanes.some((l) => !l.done)) {
@@ -131,14 +167,20 @@ export async function climbLadder<D, T extends JudgedTrial>(
       }
       if (lane.done || next === null) continue;
       await deps.activate(lane.app);
-      const driven = await deps.drive(lane.app, o.stages[next.step]!, next.attempt);
+      const driven = await deps.drive(lane.app, lane.stages[next.step]!, next.attempt);
       lane.pending.push({ driven, ...next });
     }
   }
   for (const lane of lanes)
     for (const p of lane.pending)
-      o.log(`${lane.app} ${o.stages[p.step]!.name}: the trial run ahead is not needed; dropped`);
+      o.log(`${lane.app} ${lane.stages[p.step]!.name}: the trial run ahead is not needed; dropped`);
   const out: Partial<Record<App, LaneResult<T>>> = {};
-  for (const l of lanes) out[l.app] = { trials: l.trials, kept: l.kept };
+  // Kept in the ladder's order: a half step goes between the two steps it splits.
+  for (const l of lanes) {
+    const order = l.kept
+      .map((_, i) => i)
+      .sort((a, b) => l.stages.indexOf(l.keptStages[a]!) - l.stages.indexOf(l.keptStages[b]!));
+    out[l.app] = { trials: l.trials, kept: order.map((i) => l.kept[i]!) };
+  }
   return out;
 }

@@ -214,7 +214,8 @@ async function scoreLadder(
   log(`reference capacity: ${capacity.toFixed(0)} req/s${where}`);
   problems.push(...checkCalibration(capacity));
   const entry = lane!.measurements;
-  const loadPath = await checkLoadPathAbove(ctx, plan, entry, cautions);
+  const climbedStages = lane!.kept.map((t) => t.stage);
+  const loadPath = await checkLoadPathAbove(ctx, { ...plan, stages: climbedStages }, entry, cautions);
   if (problems.length) log(`invalid run: ${problems.join("; ")}`);
   for (const c of cautions) log(`caution: ${c}`);
   const { checked, failed } = loadChecks(entry);
@@ -232,9 +233,10 @@ async function scoreLadder(
 }
 
 /**
- * The load path's control on the step the entry could not hold (harness/ladder-run.ts). When the
- * null sink could not hold it either, the run carries a caution: the entry's ceiling was the load
- * path's. Recorded as `loadPathCheckedRps` and `loadPathHeld` (1 or 0) in the calibration figures.
+ * The load path's control on the step the entry could not hold (harness/ladder-run.ts; `plan.stages`
+ * are the steps the entry climbed, its half step included). When the null sink could not hold it
+ * either, the run carries a caution: the entry's ceiling was the load path's. Recorded as
+ * `loadPathCheckedRps` and `loadPathHeld` (1 or 0) in the calibration figures.
  */
 async function checkLoadPathAbove(
   ctx: PhaseContext,

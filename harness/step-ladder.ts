@@ -92,9 +92,15 @@ export function joinTrials(
 }
 
 /** The ladder settings of the steps an app climbs (the challenge's own, or its calibration's). */
-export function ladderSettings(steps: StepsDef | undefined): Pick<StepsDef, "trials" | "retryAbove"> {
-  return { trials: steps?.trials ?? 1, retryAbove: steps?.retryAbove ?? 1 };
+export function ladderSettings(steps: StepsDef | undefined): LadderSettings {
+  return {
+    trials: steps?.trials ?? 1,
+    retryAbove: steps?.retryAbove ?? 1,
+    halfStep: steps?.halfStep ?? false,
+  };
 }
+
+export type LadderSettings = Pick<StepsDef, "trials" | "retryAbove" | "halfStep">;
 
 /**
  * Climbs `stages` with every app of `apps` in turns (the switch freezes the one not measured) and
@@ -104,7 +110,7 @@ export async function measureLadder(
   ctx: PhaseContext,
   plan: RunPlan,
   stages: StagePlan[],
-  steps: Pick<StepsDef, "trials" | "retryAbove">,
+  steps: LadderSettings,
   sw: AppSwitch,
   containers: Partial<Record<App, string>>,
   apps: readonly App[],
@@ -156,6 +162,7 @@ export async function measureLadder(
       {
         stages,
         maxTrials: steps.trials,
+        halfStep: steps.halfStep,
         stopAfter: def.stopAfterFailedSteps ?? 2,
         log: ctx.log,
       },

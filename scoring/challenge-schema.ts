@@ -76,6 +76,11 @@ export const stepsDefSchema = z.strictObject({
     .refine((n) => n % 2 === 1, "must be odd (the majority of the trials decides)")
     .default(3),
   retryAbove: z.number().gt(0).max(1).default(0.8),
+  /**
+   * After its climb, an app tries the half step (the geometric mean) between its last step held
+   * and the next one, which failed: the capacity lands on a grid twice as fine.
+   */
+  halfStep: z.boolean().default(true),
 });
 export type StepsDef = z.infer<typeof stepsDefSchema>;
 

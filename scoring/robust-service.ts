@@ -45,8 +45,12 @@ function capacityPoints(
   const rel = ratio(cap, refCap);
   const capStep = search.capacityIndex >= 0 ? entry.phases[search.capacityIndex]! : null;
   // The ladder's last step held: the app may serve more than the ladder offered.
+  // By rate, not index: a half step may sit between two steps (harness/ladder-schedule.ts).
+  const topRate = def.steps
+    ? Math.round(def.steps.startRate * def.steps.factor ** (def.steps.count - 1))
+    : Infinity;
   const topNote =
-    def.steps && search.capacityIndex === def.steps.count - 1
+    capStep && capStep.targetRate >= topRate
       ? " The ladder's top step held: your capacity is at least this."
       : "";
   return component(

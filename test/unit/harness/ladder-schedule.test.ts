@@ -44,7 +44,7 @@ function fake(capacity: Partial<Record<App, number>>, flaky: string[] = []) {
   return { calls, deps };
 }
 
-const options = { stages, maxTrials: 3, stopAfter: 2, log: () => undefined };
+const options = { stages, maxTrials: 3, stopAfter: 2, halfStep: false, log: () => undefined };
 
 test("entry and reference take turns step by step; each trial is read while the other app's next one runs", async () => {
   const { calls, deps } = fake({ reference: 200, entry: 400 });
@@ -160,4 +160,42 @@ test("a guess is dropped when the last trial must be repeated, and the repeat ru
       ["step-05", 1],
     ],
   );
+});
+
+test("after its climb an app tries the half step between its last step held and the next; kept in ladder order", async () => {
+  // Holds 500 req/s: 400 holds, 800 fails; the half step is √(400 × 800) = 566, which fails too.
+  const { calls, deps } = fake({ reference: 500, entry: 600 });
+  const lanes = await climbLadder(["reference", "entry"], deps, { ...options, maxTrials: 1, halfStep: true });
+  assert.ok(calls.includes("drive reference step-03.5"), calls.join("\n"));
+  assert.deepEqual(
+    lanes.reference!.kept.map((t) => [t.step, t.verdict.within]),
+    [
+      ["step-01", true],
+      ["step-02", true],
+      ["step-03", true],
+      ["step-03.5", false],
+      ["step-04", false],
+      ["step-05", false],
+    ],
+  );
+  // The entry holds 600: the half step (566) holds; it is its highest step within SLO.
+  assert.deepEqual(
+    lanes.entry!.kept.filter((t) => t.verdict.within).map((t) => t.step),
+    ["step-01", "step-02", "step-03", "step-03.5"],
+  );
+  // Each half step runs once, after the climb: nothing after it.
+  for (const app of ["reference", "entry"]) {
+    const mine = calls.filter((c) => c.startsWith(`drive ${app}`));
+    assert.equal(mine.at(-1), `drive ${app} step-03.5`, mine.join(", "));
+  }
+});
+
+test("no half step for an app that held no step, or held up to the ladder's top", async () => {
+  const none = fake({ reference: 10 });
+  await climbLadder(["reference"], none.deps, { ...options, maxTrials: 1, halfStep: true });
+  assert.ok(!none.calls.some((c) => c.includes(".5")), none.calls.join(", "));
+  const top = fake({ entry: 5000 });
+  const lanes = await climbLadder(["entry"], top.deps, { ...options, maxTrials: 1, halfStep: true });
+  assert.ok(!top.calls.some((c) => c.includes(".5")), top.calls.join(", "));
+  assert.equal(lanes.entry!.kept.length, 5);
 });
