@@ -51813,7 +51813,12 @@ var stepsDefSchema = external_exports.strictObject({
    * with a p99 of at least `retryAbove` × the SLO's bound, is tried again; 1 = one trial decides.
    */
   trials: external_exports.number().int().min(1).max(5).refine((n) => n % 2 === 1, "must be odd (the majority of the trials decides)").default(3),
-  retryAbove: external_exports.number().gt(0).max(1).default(0.8)
+  retryAbove: external_exports.number().gt(0).max(1).default(0.8),
+  /**
+   * After its climb, an app tries the half step (the geometric mean) between its last step held
+   * and the next one, which failed: the capacity lands on a grid twice as fine.
+   */
+  halfStep: external_exports.boolean().default(true)
 });
 var paramValue = external_exports.union([external_exports.number().finite(), external_exports.string().max(200), external_exports.boolean()]);
 var chaosEventSchema = external_exports.strictObject({
@@ -52476,7 +52481,8 @@ function capacityPoints(def, w, entry, search, refCap) {
   const cap = search.capacity;
   const rel = ratio(cap, refCap);
   const capStep = search.capacityIndex >= 0 ? entry.phases[search.capacityIndex] : null;
-  const topNote = def.steps && search.capacityIndex === def.steps.count - 1 ? " The ladder's top step held: your capacity is at least this." : "";
+  const topRate = def.steps ? Math.round(def.steps.startRate * def.steps.factor ** (def.steps.count - 1)) : Infinity;
+  const topNote = capStep && capStep.targetRate >= topRate ? " The ladder's top step held: your capacity is at least this." : "";
   return component(
     "capacity",
     "Capacity within SLO",
@@ -52773,6 +52779,10 @@ var needed = (lane) => ({ step: lane.step, attempt: lane.tries.length + 1 });
 async function climbLadder(apps, deps, o) {
   const lanes = apps.map((app) => ({
     app,
+    stages: [...o.stages],
+    decided: [],
+    refining: false,
+    keptStages: [],
     step: 0,
     tries: [],
     failedInARow: 0,
@@ -52781,6 +52791,16 @@ async function climbLadder(apps, deps, o) {
     trials: [],
     kept: []
   }));
+  const refine2 = (lane) => {
+    const held = lane.decided.lastIndexOf(true);
+    if (held < 0 || lane.decided[held + 1] !== false) return;
+    const [lo, hi] = [lane.stages[held], lane.stages[held + 1]];
+    const rate = Math.round(Math.sqrt(lo.rate * hi.rate));
+    if (rate <= lo.rate || rate >= hi.rate) return;
+    lane.stages.splice(held + 1, 0, { ...lo, name: `${lo.name}.5`, rate });
+    lane.decided.splice(held + 1, 0, void 0);
+    Object.assign(lane, { step: held + 1, refining: true, done: false });
+  };
   const decide = (lane, trial) => {
     lane.trials.push(trial);
     lane.tries.push(trial);
@@ -52789,16 +52809,23 @@ async function climbLadder(apps, deps, o) {
       o.maxTrials
     );
     if (!d.decided) return;
-    const stage = o.stages[lane.step];
+    const stage = lane.stages[lane.step];
     lane.kept.push(lane.tries[d.kept]);
+    lane.keptStages.push(stage);
+    lane.decided[lane.step] = d.within;
     const note = lane.tries.length > 1 ? ` (${lane.tries.length} trials)` : "";
     o.log(
       `${lane.app} ${stage.name} (${stage.rate} req/s): ${d.within ? "within SLO" : "out of SLO"}${note}`
     );
     lane.tries = [];
+    if (lane.refining) {
+      lane.done = true;
+      return;
+    }
     lane.failedInARow = d.within ? 0 : lane.failedInARow + 1;
     lane.step++;
-    if (lane.failedInARow >= o.stopAfter || lane.step >= o.stages.length) lane.done = true;
+    if (lane.failedInARow >= o.stopAfter || lane.step >= lane.stages.length) lane.done = true;
+    if (lane.done && o.halfStep) refine2(lane);
   };
   const settle2 = async (lane) => {
     const p = lane.pending.shift();
@@ -52808,13 +52835,14 @@ async function climbLadder(apps, deps, o) {
       const want = needed(lane);
       if (!lane.done && next.step === want.step && next.attempt === want.attempt) break;
       lane.pending.shift();
-      o.log(`${lane.app} ${o.stages[next.step].name}: the trial run ahead is not needed; dropped`);
+      o.log(`${lane.app} ${lane.stages[next.step].name}: the trial run ahead is not needed; dropped`);
     }
   };
   const nextTrial = (lane, alone) => {
     const last = lane.pending.at(-1);
     if (!last) return needed(lane);
-    if (!alone || lane.pending.length > 1 || last.step + 1 >= o.stages.length) return null;
+    if (!alone || lane.refining || lane.pending.length > 1 || last.step + 1 >= lane.stages.length)
+      return null;
     return { step: last.step + 1, attempt: 1 };
   };
   while (lanes.some((l) => !l.done)) {
@@ -52828,15 +52856,18 @@ async function climbLadder(apps, deps, o) {
       }
       if (lane.done || next === null) continue;
       await deps.activate(lane.app);
-      const driven = await deps.drive(lane.app, o.stages[next.step], next.attempt);
+      const driven = await deps.drive(lane.app, lane.stages[next.step], next.attempt);
       lane.pending.push({ driven, ...next });
     }
   }
   for (const lane of lanes)
     for (const p of lane.pending)
-      o.log(`${lane.app} ${o.stages[p.step].name}: the trial run ahead is not needed; dropped`);
+      o.log(`${lane.app} ${lane.stages[p.step].name}: the trial run ahead is not needed; dropped`);
   const out = {};
-  for (const l of lanes) out[l.app] = { trials: l.trials, kept: l.kept };
+  for (const l of lanes) {
+    const order = l.kept.map((_, i) => i).sort((a, b) => l.stages.indexOf(l.keptStages[a]) - l.stages.indexOf(l.keptStages[b]));
+    out[l.app] = { trials: l.trials, kept: order.map((i) => l.kept[i]) };
+  }
   return out;
 }
 
@@ -53201,7 +53232,11 @@ function joinTrials(kept, restarts) {
   return toMeasurements(raw, phases, [], restarts, resources);
 }
 function ladderSettings(steps) {
-  return { trials: steps?.trials ?? 1, retryAbove: steps?.retryAbove ?? 1 };
+  return {
+    trials: steps?.trials ?? 1,
+    retryAbove: steps?.retryAbove ?? 1,
+    halfStep: steps?.halfStep ?? false
+  };
 }
 async function measureLadder(ctx, plan, stages, steps, sw, containers, apps) {
   const { stack, docker, def } = ctx;
@@ -53246,6 +53281,7 @@ async function measureLadder(ctx, plan, stages, steps, sw, containers, apps) {
       {
         stages,
         maxTrials: steps.trials,
+        halfStep: steps.halfStep,
         stopAfter: def.stopAfterFailedSteps ?? 2,
         log: ctx.log
       }
@@ -53478,7 +53514,8 @@ async function scoreLadder(ctx, base, found) {
   log(`reference capacity: ${capacity.toFixed(0)} req/s${where}`);
   problems.push(...checkCalibration(capacity));
   const entry = lane.measurements;
-  const loadPath = await checkLoadPathAbove(ctx, plan, entry, cautions);
+  const climbedStages = lane.kept.map((t) => t.stage);
+  const loadPath = await checkLoadPathAbove(ctx, { ...plan, stages: climbedStages }, entry, cautions);
   if (problems.length) log(`invalid run: ${problems.join("; ")}`);
   for (const c of cautions) log(`caution: ${c}`);
   const { checked: checked2, failed } = loadChecks(entry);
