@@ -45,6 +45,8 @@ export interface LaneResult<T> {
 /** A trial driven and not read yet: which step, which attempt. */
 interface Pending<D> {
   driven: D;
+  /** The step it ran (kept apart from `step`: a half step shifts the indexes after it). */
+  stage: StagePlan;
   step: number;
   attempt: number;
 }
@@ -145,7 +147,7 @@ export async function climbLadder<D, T extends JudgedTrial>(
       const want = needed(lane);
       if (!lane.done && next.step === want.step && next.attempt === want.attempt) break;
       lane.pending.shift();
-      o.log(`${lane.app} ${lane.stages[next.step]!.name}: the trial run ahead is not needed; dropped`);
+      o.log(`${lane.app} ${next.stage.name}: the trial run ahead is not needed; dropped`);
     }
   };
   /** What to drive next: the needed trial, or — alone, one trial pending — the step after it. */
@@ -167,13 +169,14 @@ export async function climbLadder<D, T extends JudgedTrial>(
       }
       if (lane.done || next === null) continue;
       await deps.activate(lane.app);
-      const driven = await deps.drive(lane.app, lane.stages[next.step]!, next.attempt);
-      lane.pending.push({ driven, ...next });
+      const stage = lane.stages[next.step]!;
+      const driven = await deps.drive(lane.app, stage, next.attempt);
+      lane.pending.push({ driven, stage, ...next });
     }
   }
   for (const lane of lanes)
     for (const p of lane.pending)
-      o.log(`${lane.app} ${lane.stages[p.step]!.name}: the trial run ahead is not needed; dropped`);
+      o.log(`${lane.app} ${p.stage.name}: the trial run ahead is not needed; dropped`);
   const out: Partial<Record<App, LaneResult<T>>> = {};
   // Kept in the ladder's order: a half step goes between the two steps it splits.
   for (const l of lanes) {
