@@ -52835,7 +52835,7 @@ async function climbLadder(apps, deps, o) {
       const want = needed(lane);
       if (!lane.done && next.step === want.step && next.attempt === want.attempt) break;
       lane.pending.shift();
-      o.log(`${lane.app} ${lane.stages[next.step].name}: the trial run ahead is not needed; dropped`);
+      o.log(`${lane.app} ${next.stage.name}: the trial run ahead is not needed; dropped`);
     }
   };
   const nextTrial = (lane, alone) => {
@@ -52856,13 +52856,14 @@ async function climbLadder(apps, deps, o) {
       }
       if (lane.done || next === null) continue;
       await deps.activate(lane.app);
-      const driven = await deps.drive(lane.app, lane.stages[next.step], next.attempt);
-      lane.pending.push({ driven, ...next });
+      const stage = lane.stages[next.step];
+      const driven = await deps.drive(lane.app, stage, next.attempt);
+      lane.pending.push({ driven, stage, ...next });
     }
   }
   for (const lane of lanes)
     for (const p of lane.pending)
-      o.log(`${lane.app} ${lane.stages[p.step].name}: the trial run ahead is not needed; dropped`);
+      o.log(`${lane.app} ${p.stage.name}: the trial run ahead is not needed; dropped`);
   const out = {};
   for (const l of lanes) {
     const order = l.kept.map((_, i) => i).sort((a, b) => l.stages.indexOf(l.keptStages[a]) - l.stages.indexOf(l.keptStages[b]));
