@@ -53336,10 +53336,10 @@ function ladderRecord(lanes, interleaved) {
 var busySeconds = (lane) => (lane?.trials ?? []).reduce((s, t) => s + t.result.seconds, 0);
 async function climb(ctx, plan, stages, steps, apps) {
   const { stack, docker, log } = ctx;
-  const reference = await stack.compose.containerId("reference");
-  const containers = { entry: stack.entryContainer, reference };
-  const sw = createAppSwitch({ docker, toxiproxy: stack.toxiproxy, containers, log });
   const withReference = apps.includes("reference");
+  const reference = withReference ? await stack.compose.containerId("reference") : null;
+  const containers = { entry: stack.entryContainer, ...reference ? { reference } : {} };
+  const sw = createAppSwitch({ docker, toxiproxy: stack.toxiproxy, containers, log });
   let lanes;
   try {
     if (withReference) {
@@ -53355,7 +53355,7 @@ async function climb(ctx, plan, stages, steps, apps) {
   } finally {
     await sw.release();
   }
-  if (withReference) await docker.stop(reference);
+  if (reference) await docker.stop(reference);
   return { lanes, loadSeconds: { reference: busySeconds(lanes.reference), entry: busySeconds(lanes.entry) } };
 }
 function stepAboveCapacity(def, entry, stages) {
